@@ -1,0 +1,217 @@
+// The AlertRoute provider's handlers. They run inside Pulumi's dynamic-provider host (loaded by the
+// shim in alertRoute.ts) and in tests. Thin: the model layer compares, the client talks HTTP.
+import type * as pulumi from "@pulumi/pulumi";
+import type { AlertRouteInputs, AlertRouteOutputs } from "./alertRoute";
+import { IncidentIoClient, MISSING_KEY_MESSAGE, processLimiter } from "./client/client";
+import { IncidentIoApiError } from "./client/errors";
+import { DEFAULT_RETRY_POLICY } from "./client/retry";
+import { canonical, changedFields, fromResponse, pickSpec, sameRoute, toPayload, withDefaults } from "./model";
+import { API_KEY_ENV, readSettings, type ProviderSettings } from "./settings";
+import type { AlertRouteResponse, AlertRouteSpec } from "./types";
+import { containsUnknown, validateRoute } from "./validate";
+
+const MANAGED_ANNOTATIONS = { "managed-by": "pulumi", "pulumi/project": "alert-routing" };
+
+export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvider> {
+    private settings?: ProviderSettings;
+    private settingsError?: Error;
+    private client?: IncidentIoClient;
+
+    constructor(private readonly log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)) {}
+
+    /** Never throws: the host caches a provider whose configure failed and never retries, so a
+     * bad setting is reported by the first call that needs it instead. */
+    async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+        this.client = undefined;
+        this.settingsError = undefined;
+        try {
+            this.settings = readSettings((key) => req.config.get(key));
+        } catch (error) {
+            this.settingsError = error as Error;
+        }
+    }
+
+    async check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult<AlertRouteInputs>> {
+        // Accept a route pasted from the API or an old backup (labels, subject/operation objects).
+        const { __provider, adoptId, ...rest } = news;
+        const payload = toPayload(rest);
+        const failures = validateRoute({ ...payload, ...(adoptId === undefined ? {} : { adoptId }) });
+        if (failures.length > 0) return { inputs: news as unknown as AlertRouteInputs, failures };
+        const inputs: AlertRouteInputs = withDefaults(pickSpec(payload));
+        if (adoptId !== undefined) inputs.adoptId = adoptId as string;
+        return { inputs };
+    }
+
+    async diff(_id: string, olds: AlertRouteOutputs, news: AlertRouteInputs): Promise<pulumi.dynamic.DiffResult> {
+        const desired = pickSpec(news);
+        // During preview some inputs may not be known yet: say "maybe" rather than "no change".
+        if (containsUnknown(desired)) return { changes: true };
+        const current = olds.route ?? pickSpec(olds);
+        return { changes: !sameRoute(desired, current), replaces: [], deleteBeforeReplace: false };
+    }
+
+    async create(inputs: AlertRouteInputs): Promise<pulumi.dynamic.CreateResult<AlertRouteOutputs>> {
+        const spec = pickSpec(inputs);
+        const remote = inputs.adoptId ? await this.adopt(inputs.adoptId, spec) : await this.post(spec);
+        const outs = toOutputs(inputs, remote);
+        await this.claim(remote.id, outs);
+        return { id: remote.id, outs };
+    }
+
+    async read(id: string, props: AlertRouteOutputs): Promise<pulumi.dynamic.ReadResult<AlertRouteOutputs>> {
+        let remote: AlertRouteResponse;
+        try {
+            remote = await this.api().getAlertRoute(id);
+        } catch (error) {
+            if (error instanceof IncidentIoApiError && error.isNotFound) return {}; // gone: Pulumi drops it
+            throw error;
+        }
+        return { id, props: toOutputs(props, remote) };
+    }
+
+    async update(id: string, olds: AlertRouteOutputs, news: AlertRouteInputs): Promise<pulumi.dynamic.UpdateResult<AlertRouteOutputs>> {
+        const spec = pickSpec(news);
+        const remote = await this.getExisting(id, spec.name, "update");
+        if (remote.version !== olds.version) {
+            const changed = olds.route ? changedFields(olds.route, fromResponse(remote)) : ["(unknown: no stored route)"];
+            if (changed.length > 0) {
+                if (this.settingsOrDefaults().onConflict !== "overwrite") {
+                    throw new Error(
+                        `alert route "${spec.name}" (${id}) was changed outside Pulumi: incident.io has version ${remote.version}, ` +
+                            `the stack last saw ${olds.version}; changed: ${changed.join(", ")}. Nothing was written. ` +
+                            "Run `pulumi refresh` to see the changes, move the ones to keep into code, then `pulumi up` " +
+                            "(or set `pulumi config set incident-io:onConflict overwrite` to replace them).",
+                    );
+                }
+                this.log(`incident.io: overwriting changes made outside Pulumi to "${spec.name}" (${id}): ${changed.join(", ")}`);
+            }
+        }
+        const updated = await this.put(id, spec, remote);
+        const outs = toOutputs(news, updated);
+        await this.claim(id, outs);
+        return { outs };
+    }
+
+    async delete(id: string, _props: AlertRouteOutputs): Promise<void> {
+        try {
+            await this.api().deleteAlertRoute(id);
+        } catch (error) {
+            if (error instanceof IncidentIoApiError && error.isNotFound) return; // already gone
+            throw error;
+        }
+    }
+
+    /** POST. When the answer is lost after sending, the route may exist: never retry blindly. */
+    private async post(spec: AlertRouteSpec): Promise<AlertRouteResponse> {
+        try {
+            return await this.api().createAlertRoute(spec);
+        } catch (error) {
+            if (!(error instanceof IncidentIoApiError && error.maybeApplied)) throw error;
+            const candidates = await this.routesNamed(spec.name);
+            throw new Error(
+                `creating alert route "${spec.name}" may have succeeded although no answer came back (${error.message}). ` +
+                    "Nothing was recorded in the stack, and it was not retried so as not to create the route twice. " +
+                    (candidates === undefined
+                        ? "Look for the route in incident.io (Alerts → Routes). "
+                        : candidates.length > 0
+                          ? `incident.io now has ${candidates.length} route(s) with that name: ${candidates.join(", ")}. `
+                          : "incident.io has no route with that name now, so running `pulumi up` again is safe. ") +
+                    "If it was created, set `adoptId: \"<route id>\"` on this route (or `alert-routing:adopt` in stack config) and run `pulumi up` to take it under management.",
+            );
+        }
+    }
+
+    private async adopt(id: string, spec: AlertRouteSpec): Promise<AlertRouteResponse> {
+        const remote = await this.getExisting(id, spec.name, "adopt");
+        return sameRoute(spec, fromResponse(remote)) ? remote : this.put(id, spec, remote);
+    }
+
+    /** PUT with version + 1. A rejected version, or an answer lost after sending, is settled by
+     * reading the route back: if it holds exactly our write at our version, the write landed. */
+    private async put(id: string, spec: AlertRouteSpec, current: AlertRouteResponse): Promise<AlertRouteResponse> {
+        const version = current.version + 1;
+        try {
+            return await this.api().updateAlertRoute(id, spec, version);
+        } catch (error) {
+            if (!(error instanceof IncidentIoApiError && (error.isVersionRejected || error.maybeApplied))) throw error;
+            const now = await this.api().getAlertRoute(id);
+            if (now.version === version && sameRoute(spec, fromResponse(now))) return now;
+            if (!error.isVersionRejected) throw error;
+            throw new Error(
+                `alert route "${spec.name}" (${id}) was changed in incident.io while Pulumi was updating it: the API rejected version ${version} ` +
+                    `(it is now at ${now.version}; changed: ${changedFields(fromResponse(current), fromResponse(now)).join(", ") || "nothing visible"}). ` +
+                    "Nothing was overwritten. Run `pulumi refresh`, review the changes, then `pulumi up`.",
+            );
+        }
+    }
+
+    private async getExisting(id: string, name: string, action: "update" | "adopt"): Promise<AlertRouteResponse> {
+        try {
+            return await this.api().getAlertRoute(id);
+        } catch (error) {
+            if (!(error instanceof IncidentIoApiError && error.isNotFound)) throw error;
+            throw new Error(
+                action === "adopt"
+                    ? `adoptId ${id} for alert route "${name}": incident.io has no alert route with that id. Check the id (\`npm run import-routes\` lists them from a backup) or remove adoptId to create the route.`
+                    : `alert route "${name}" (${id}) no longer exists in incident.io: it was deleted outside Pulumi. Run \`pulumi refresh\` to drop it from the stack, then \`pulumi up\` to create it again.`,
+            );
+        }
+    }
+
+    private async claim(id: string, outs: AlertRouteOutputs): Promise<void> {
+        if (!this.settingsOrDefaults().claimManaged) return;
+        try {
+            await this.api().claimManaged("alert_route", id, MANAGED_ANNOTATIONS);
+        } catch (error) {
+            // The route itself was saved: record it (id + outputs) so nothing is lost or duplicated,
+            // and report the failed claim. The next `pulumi up` claims it again.
+            const message = `alert route "${outs.name}" (${id}) was saved, but claiming it as managed by code failed: ${(error as Error).message}. ` +
+                "Run `pulumi up` again, or `pulumi config set incident-io:claimManaged false` to skip claiming.";
+            throw Object.assign(new Error(message), { id, properties: outs, reasons: [message] });
+        }
+    }
+
+    private async routesNamed(name: string): Promise<string[] | undefined> {
+        try {
+            return (await this.api().listAlertRoutes()).filter((r) => r.name === name).map((r) => r.id);
+        } catch {
+            return undefined;
+        }
+    }
+
+    private settingsOrDefaults(): ProviderSettings {
+        if (this.settingsError) throw this.settingsError;
+        return (this.settings ??= readSettings(() => undefined));
+    }
+
+    private api(): IncidentIoClient {
+        const settings = this.settingsOrDefaults();
+        return (this.client ??= new IncidentIoClient({
+            baseUrl: settings.baseUrl,
+            // Read at call time: from the stack's secret config, else the environment.
+            apiKey: () => {
+                const key = settings.apiKey ?? process.env[API_KEY_ENV];
+                if (!key) throw new Error(MISSING_KEY_MESSAGE);
+                return key;
+            },
+            limiter: processLimiter({ requestsPerMinute: settings.requestsPerMinute, maxConcurrency: settings.maxConcurrency }),
+            retry: { ...DEFAULT_RETRY_POLICY, maxRetries: settings.maxRetries },
+            requestTimeoutMs: settings.requestTimeoutMs,
+            log: this.log,
+        }));
+    }
+}
+
+/** Outputs carry every input (Pulumi passes old outputs to diff/update/read/delete), the version,
+ * and the route as incident.io holds it. JSON-clean: the host cannot encode `undefined`. */
+function toOutputs(inputs: AlertRouteInputs, remote: AlertRouteResponse): AlertRouteOutputs {
+    const outs: AlertRouteOutputs = {
+        ...pickSpec(inputs),
+        ...(inputs.adoptId ? { adoptId: inputs.adoptId } : {}),
+        version: remote.version,
+        route: canonical(fromResponse(remote)),
+    };
+    return JSON.parse(JSON.stringify(outs));
+}
+
+export const alertRouteHandlers = new AlertRouteHandlers();

@@ -1,0 +1,377 @@
+// `check` for alert routes: every problem in a spec, each with its property path and a fix,
+// found before any API call. Values Pulumi does not know yet (preview) are accepted.
+import * as pulumi from "@pulumi/pulumi";
+import { SPEC_FIELDS } from "./model";
+
+export type CheckFailure = pulumi.dynamic.CheckFailure;
+
+/** The sentinel Pulumi puts where a value is not known yet (during preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** incident.io ids are ULIDs: 26 characters of Crockford base32. */
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+/** Engine references: dotted paths such as `alert.title` or `alert.attributes.01H...`. */
+const REFERENCE = /^[A-Za-z_][A-Za-z0-9_-]*(\[[^\]]*\])?(\.[A-Za-z0-9_-]+(\[[^\]]*\])?)*$/;
+export const MAX_NAME_LENGTH = 255;
+
+type Arity = "none" | "one" | "many";
+/** Condition operations incident.io's engine accepts, and the bindings each takes. */
+export const OPERATIONS: Record<string, Arity> = {
+    is: "one",
+    is_not: "one",
+    one_of: "many",
+    not_one_of: "many",
+    is_set: "none",
+    is_not_set: "none",
+    is_blank: "none",
+    is_not_blank: "none",
+    contains: "one",
+    does_not_contain: "one",
+    contains_any: "many",
+    contains_none: "many",
+    contains_all: "many",
+    starts_with: "one",
+    ends_with: "one",
+    does_not_start_with: "one",
+    does_not_end_with: "one",
+    greater_than: "one",
+    greater_than_or_equal_to: "one",
+    less_than: "one",
+    less_than_or_equal_to: "one",
+    is_before: "one",
+    is_after: "one",
+    is_within: "one",
+    matches_regex: "one",
+};
+
+const EXPRESSION_OPERATIONS = ["navigate", "filter", "concatenate", "count", "min", "max", "sum", "random", "first", "parse", "branches", "cast"];
+const CHANNEL_VISIBILITIES = ["public", "private"];
+const KNOWN_INPUTS = new Set<string>([...SPEC_FIELDS, "adoptId", "__provider", "version", "route"]);
+
+export function isUnknown(value: unknown): boolean {
+    return value === UNKNOWN;
+}
+
+export function containsUnknown(value: unknown): boolean {
+    if (isUnknown(value)) return true;
+    if (Array.isArray(value)) return value.some(containsUnknown);
+    return value !== null && typeof value === "object" && Object.values(value).some(containsUnknown);
+}
+
+/** Validates a route spec (payload shape, as users write it). */
+export function validateRoute(inputs: Record<string, unknown>): CheckFailure[] {
+    const v = new Validator();
+    for (const key of Object.keys(inputs)) {
+        if (!KNOWN_INPUTS.has(key)) v.fail(key, `unknown field "${key}"; an alert route takes ${SPEC_FIELDS.join(", ")} and adoptId`);
+    }
+    v.nonEmptyString(inputs.name, "name", "give the route a name, e.g. \"Production Alerts\"");
+    if (typeof inputs.name === "string" && inputs.name.length > MAX_NAME_LENGTH) {
+        v.fail("name", `is ${inputs.name.length} characters long; keep it to ${MAX_NAME_LENGTH}`);
+    }
+    v.optionalBoolean(inputs.enabled, "enabled");
+    v.optionalBoolean(inputs.is_private, "is_private");
+    v.alertSources(inputs.alert_sources, "alert_sources");
+    v.optionalArray(inputs.condition_groups, "condition_groups", (g, p) => v.conditionGroup(g, p));
+    v.optionalArray(inputs.expressions, "expressions", (e, p) => v.expression(e, p));
+    v.expressionReferencesUnique(inputs.expressions);
+    if (inputs.escalation_config !== undefined) v.escalationConfig(inputs.escalation_config, "escalation_config");
+    if (inputs.incident_config !== undefined) v.incidentConfig(inputs.incident_config, "incident_config");
+    if (inputs.incident_template !== undefined) v.incidentTemplate(inputs.incident_template, "incident_template");
+    v.optionalArray(inputs.channel_config, "channel_config", (c, p) => v.channelConfig(c, p));
+    if (inputs.message_template !== undefined) v.binding(inputs.message_template, "message_template");
+    v.optionalArray(inputs.owning_team_ids, "owning_team_ids", (id, p) => v.nonEmptyString(id, p, "use the team's id"));
+    if (inputs.adoptId !== undefined && !isUnknown(inputs.adoptId)) {
+        if (typeof inputs.adoptId !== "string" || !ULID.test(inputs.adoptId)) {
+            v.fail("adoptId", `"${String(inputs.adoptId)}" is not an alert route id (26 characters like 01FCNDV6P870EA6S7TK1DSYDG0); copy it from the route's URL or \`npm run import-routes\``);
+        }
+    }
+    return v.failures;
+}
+
+class Validator {
+    readonly failures: CheckFailure[] = [];
+
+    fail(property: string, reason: string): void {
+        this.failures.push({ property, reason });
+    }
+
+    /** Runs `check` unless the value is unknown; returns whether it was an object. */
+    object(value: unknown, path: string, what: string): value is Record<string, unknown> {
+        if (isUnknown(value)) return false;
+        if (value === null || typeof value !== "object" || Array.isArray(value)) {
+            this.fail(path, `must be an object (${what}), got ${describeType(value)}`);
+            return false;
+        }
+        return true;
+    }
+
+    nonEmptyString(value: unknown, path: string, fix: string): void {
+        if (isUnknown(value)) return;
+        if (value === undefined || value === null) this.fail(path, `is required; ${fix}`);
+        else if (typeof value !== "string") this.fail(path, `must be a string, got ${describeType(value)}`);
+        else if (value.trim() === "") this.fail(path, `must not be empty; ${fix}`);
+    }
+
+    optionalBoolean(value: unknown, path: string): void {
+        if (value !== undefined && !isUnknown(value) && typeof value !== "boolean") {
+            this.fail(path, `must be true or false, got ${describeType(value)}`);
+        }
+    }
+
+    requiredBoolean(value: unknown, path: string): void {
+        if (value === undefined) this.fail(path, "is required: true or false");
+        else this.optionalBoolean(value, path);
+    }
+
+    nonNegativeInteger(value: unknown, path: string): void {
+        if (value === undefined || isUnknown(value)) return;
+        if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+            this.fail(path, `must be a whole number of seconds ≥ 0, got ${JSON.stringify(value)}`);
+        }
+    }
+
+    optionalArray(value: unknown, path: string, each: (item: unknown, path: string) => void): void {
+        if (value === undefined) return;
+        this.array(value, path, each);
+    }
+
+    array(value: unknown, path: string, each: (item: unknown, path: string) => void): value is unknown[] {
+        if (isUnknown(value)) return false;
+        if (!Array.isArray(value)) {
+            this.fail(path, `must be a list, got ${describeType(value)}`);
+            return false;
+        }
+        value.forEach((item, i) => each(item, `${path}[${i}]`));
+        return true;
+    }
+
+    alertSources(value: unknown, path: string): void {
+        if (value === undefined) {
+            this.fail(path, "is required: list the alert sources this route takes alerts from, e.g. [{ alert_source_id, condition_groups: [] }]");
+            return;
+        }
+        const seen = new Map<string, number>();
+        if (!this.array(value, path, (source, p) => this.alertSource(source, p))) return;
+        if ((value as unknown[]).length === 0) this.fail(path, "must name at least one alert source; a route without sources never receives an alert");
+        (value as unknown[]).forEach((source, i) => {
+            const id = (source as { alert_source_id?: unknown } | null)?.alert_source_id;
+            if (typeof id !== "string" || isUnknown(id)) return;
+            if (seen.has(id)) this.fail(`${path}[${i}].alert_source_id`, `repeats alert source ${id} (also at ${path}[${seen.get(id)}]); merge their condition_groups`);
+            else seen.set(id, i);
+        });
+    }
+
+    alertSource(value: unknown, path: string): void {
+        if (!this.object(value, path, "{ alert_source_id, condition_groups }")) return;
+        this.id(value.alert_source_id, `${path}.alert_source_id`, "alert source");
+        if (value.condition_groups === undefined) this.fail(`${path}.condition_groups`, "is required; use [] to take every alert from this source");
+        else this.array(value.condition_groups, `${path}.condition_groups`, (g, p) => this.conditionGroup(g, p));
+    }
+
+    id(value: unknown, path: string, what: string): void {
+        if (isUnknown(value)) return;
+        if (typeof value !== "string" || value === "") {
+            this.fail(path, `is required: the ${what}'s id (26 characters like 01FCNDV6P870EA6S7TK1DSYDG0)`);
+        } else if (!ULID.test(value)) {
+            this.fail(path, `"${value}" is not a known ${what} id: incident.io ids are 26 characters like 01FCNDV6P870EA6S7TK1DSYDG0 (copy it from the ${what}'s page)`);
+        }
+    }
+
+    conditionGroup(value: unknown, path: string): void {
+        if (!this.object(value, path, "{ conditions: [...] }")) return;
+        if (value.conditions === undefined) {
+            this.fail(`${path}.conditions`, "is required: a group is a list of conditions that must all hold");
+            return;
+        }
+        if (this.array(value.conditions, `${path}.conditions`, (c, p) => this.condition(c, p)) && (value.conditions as unknown[]).length === 0) {
+            this.fail(`${path}.conditions`, "must not be empty; drop the group to match every alert");
+        }
+    }
+
+    condition(value: unknown, path: string): void {
+        if (!this.object(value, path, "{ subject, operation, param_bindings }")) return;
+        this.reference(value.subject, `${path}.subject`, "what the condition tests, e.g. alert.title or alert.attributes.<attribute id>");
+        const op = value.operation;
+        let arity: Arity | undefined;
+        if (isUnknown(op)) {
+            arity = undefined;
+        } else if (typeof op !== "string" || op === "") {
+            this.fail(`${path}.operation`, `is required, one of: ${Object.keys(OPERATIONS).join(", ")}`);
+        } else if (!(op in OPERATIONS)) {
+            this.fail(`${path}.operation`, `unknown operation "${op}"; use one of: ${Object.keys(OPERATIONS).join(", ")}`);
+        } else {
+            arity = OPERATIONS[op];
+        }
+        if (value.param_bindings === undefined) {
+            this.fail(`${path}.param_bindings`, "is required; use [] for operations without a value such as is_set");
+            return;
+        }
+        if (!this.array(value.param_bindings, `${path}.param_bindings`, (b, p) => this.binding(b, p))) return;
+        const bindings = value.param_bindings as Array<Record<string, unknown>>;
+        if (arity === "none" && bindings.length > 0) this.fail(`${path}.param_bindings`, `must be [] for "${op}", which takes no value`);
+        if ((arity === "one" || arity === "many") && bindings.length !== 1) {
+            this.fail(`${path}.param_bindings`, `"${op}" takes exactly one binding, e.g. [{ ${arity === "many" ? 'array_value: [{ literal: "critical" }]' : 'value: { literal: "main" }'} }]`);
+        }
+        if (arity === "many" && bindings.length === 1 && bindings[0]?.value !== undefined && bindings[0]?.array_value === undefined) {
+            this.fail(`${path}.param_bindings[0]`, `"${op}" compares against a list: use array_value: [{ literal: ... }] instead of value`);
+        }
+        if (arity === "one" && bindings.length === 1 && bindings[0]?.array_value !== undefined && bindings[0]?.value === undefined) {
+            this.fail(`${path}.param_bindings[0]`, `"${op}" compares against one value: use value: { literal: ... } instead of array_value`);
+        }
+    }
+
+    reference(value: unknown, path: string, what: string): void {
+        if (isUnknown(value)) return;
+        if (typeof value !== "string" || value === "") this.fail(path, `is required: ${what}`);
+        else if (!REFERENCE.test(value)) this.fail(path, `"${value}" is not a reference; expected ${what}`);
+    }
+
+    /** EngineParamBindingPayloadV2: exactly one of `value` or a non-empty `array_value`. */
+    binding(value: unknown, path: string): void {
+        if (!this.object(value, path, "{ value } or { array_value }")) return;
+        const hasValue = value.value !== undefined;
+        const hasArray = value.array_value !== undefined;
+        for (const key of Object.keys(value)) {
+            if (key !== "value" && key !== "array_value") this.fail(`${path}.${key}`, `unknown field "${key}"; a binding has value or array_value`);
+        }
+        if (hasValue === hasArray) {
+            this.fail(path, hasValue ? "set value or array_value, not both" : "is empty: set value: { literal: ... } or array_value: [{ literal: ... }]");
+        }
+        if (hasValue) this.bindingValue(value.value, `${path}.value`);
+        if (hasArray && this.array(value.array_value, `${path}.array_value`, (item, p) => this.bindingValue(item, p))) {
+            if ((value.array_value as unknown[]).length === 0) this.fail(`${path}.array_value`, "must not be empty; drop the binding instead");
+        }
+    }
+
+    bindingValue(value: unknown, path: string): void {
+        if (!this.object(value, path, "{ literal } or { reference }")) return;
+        for (const key of Object.keys(value)) {
+            if (key !== "literal" && key !== "reference" && key !== "label") this.fail(`${path}.${key}`, `unknown field "${key}"; a value has literal or reference`);
+        }
+        const { literal, reference } = value;
+        if ((literal === undefined) === (reference === undefined)) {
+            this.fail(path, literal === undefined ? "is empty: set literal (a fixed value) or reference (e.g. alert.title)" : "set literal or reference, not both");
+            return;
+        }
+        if (literal !== undefined && !isUnknown(literal) && typeof literal !== "string") {
+            this.fail(`${path}.literal`, `must be a string (incident.io takes literals as text), got ${describeType(literal)}; write ${JSON.stringify(String(literal))}`);
+        }
+        if (reference !== undefined) this.reference(reference, `${path}.reference`, "a reference such as alert.title");
+    }
+
+    expression(value: unknown, path: string): void {
+        if (!this.object(value, path, "{ label, reference, root_reference, operations }")) return;
+        this.nonEmptyString(value.label, `${path}.label`, "name the expression");
+        this.nonEmptyString(value.reference, `${path}.reference`, "give it a reference, unique in the route");
+        this.reference(value.root_reference, `${path}.root_reference`, "where the expression starts, e.g. alert");
+        if (value.operations === undefined) this.fail(`${path}.operations`, "is required: the steps of the expression");
+        else {
+            this.array(value.operations, `${path}.operations`, (op, p) => {
+                if (!this.object(op, p, "{ operation_type, ... }")) return;
+                const type = op.operation_type;
+                if (!isUnknown(type) && (typeof type !== "string" || !EXPRESSION_OPERATIONS.includes(type))) {
+                    this.fail(`${p}.operation_type`, `unknown operation_type ${JSON.stringify(type)}; use one of: ${EXPRESSION_OPERATIONS.join(", ")}`);
+                } else if (typeof type === "string" && ["navigate", "filter", "parse", "branches", "concatenate", "cast"].includes(type) && op[type] === undefined) {
+                    this.fail(`${p}.${type}`, `is required when operation_type is "${type}"`);
+                }
+            });
+        }
+        if (value.else_branch !== undefined && this.object(value.else_branch, `${path}.else_branch`, "{ result }")) {
+            this.binding(value.else_branch.result, `${path}.else_branch.result`);
+        }
+    }
+
+    expressionReferencesUnique(value: unknown): void {
+        if (!Array.isArray(value)) return;
+        const seen = new Map<string, number>();
+        value.forEach((e, i) => {
+            const ref = (e as { reference?: unknown } | null)?.reference;
+            if (typeof ref !== "string" || isUnknown(ref)) return;
+            if (seen.has(ref)) this.fail(`expressions[${i}].reference`, `"${ref}" is already used by expressions[${seen.get(ref)}]; references must be unique`);
+            else seen.set(ref, i);
+        });
+    }
+
+    escalationConfig(value: unknown, path: string): void {
+        if (!this.object(value, path, "{ auto_cancel_escalations, escalation_targets }")) return;
+        this.requiredBoolean(value.auto_cancel_escalations, `${path}.auto_cancel_escalations`);
+        if (value.escalation_targets === undefined) {
+            this.fail(`${path}.escalation_targets`, "is required; use [] for a route that escalates to nobody");
+            return;
+        }
+        this.array(value.escalation_targets, `${path}.escalation_targets`, (t, p) => {
+            if (!this.object(t, p, "{ escalation_paths } or { users }")) return;
+            if (t.escalation_paths === undefined && t.users === undefined) {
+                this.fail(p, "escalates to nobody: set escalation_paths: { array_value: [{ literal: <escalation path id> }] } or users");
+            }
+            if (t.escalation_paths !== undefined) this.binding(t.escalation_paths, `${p}.escalation_paths`);
+            if (t.users !== undefined) this.binding(t.users, `${p}.users`);
+        });
+    }
+
+    incidentConfig(value: unknown, path: string): void {
+        if (!this.object(value, path, "incident creation settings")) return;
+        this.requiredBoolean(value.enabled, `${path}.enabled`);
+        this.requiredBoolean(value.auto_decline_enabled, `${path}.auto_decline_enabled`);
+        this.optionalBoolean(value.auto_relate_grouped_alerts, `${path}.auto_relate_grouped_alerts`);
+        this.optionalArray(value.condition_groups, `${path}.condition_groups`, (g, p) => this.conditionGroup(g, p));
+        this.optionalArray(value.grouping_keys, `${path}.grouping_keys`, (k, p) => {
+            if (this.object(k, p, "{ reference }")) this.reference(k.reference, `${p}.reference`, "an alert attribute reference to group by");
+        });
+        this.nonNegativeInteger(value.grouping_window_seconds, `${path}.grouping_window_seconds`);
+        this.nonNegativeInteger(value.defer_time_seconds, `${path}.defer_time_seconds`);
+        for (const key of ["condition_groups", "grouping_keys", "grouping_window_seconds", "defer_time_seconds"]) {
+            if (value[key] === undefined) this.fail(`${path}.${key}`, `is required (the API has no default); e.g. ${key.endsWith("seconds") ? "0" : "[]"}`);
+        }
+    }
+
+    incidentTemplate(value: unknown, path: string): void {
+        if (!this.object(value, path, "{ name, ... }")) return;
+        if (value.name === undefined) this.fail(`${path}.name`, "is required; use { autogenerated: true } to let incident.io name incidents");
+        for (const key of ["name", "summary"]) {
+            const t = value[key];
+            if (t === undefined || !this.object(t, `${path}.${key}`, "{ autogenerated } or { binding }")) continue;
+            this.optionalBoolean(t.autogenerated, `${path}.${key}.autogenerated`);
+            if (t.binding !== undefined) this.binding(t.binding, `${path}.${key}.binding`);
+        }
+        if (value.severity !== undefined && this.object(value.severity, `${path}.severity`, "{ merge_strategy, binding? }")) {
+            this.oneOf(value.severity.merge_strategy, `${path}.severity.merge_strategy`, ["first-wins", "max"]);
+            if (value.severity.binding !== undefined) this.binding(value.severity.binding, `${path}.severity.binding`);
+        }
+        this.optionalArray(value.custom_fields, `${path}.custom_fields`, (f, p) => {
+            if (!this.object(f, p, "{ custom_field_id, binding, merge_strategy }")) return;
+            this.id(f.custom_field_id, `${p}.custom_field_id`, "custom field");
+            this.binding(f.binding, `${p}.binding`);
+            this.oneOf(f.merge_strategy, `${p}.merge_strategy`, ["first-wins", "last-wins", "append"]);
+        });
+    }
+
+    channelConfig(value: unknown, path: string): void {
+        if (!this.object(value, path, "{ condition_groups, slack_targets | ms_teams_targets }")) return;
+        if (value.condition_groups === undefined) this.fail(`${path}.condition_groups`, "is required; use [] to post every alert");
+        else this.array(value.condition_groups, `${path}.condition_groups`, (g, p) => this.conditionGroup(g, p));
+        if (value.slack_targets === undefined && value.ms_teams_targets === undefined) {
+            this.fail(path, "posts nowhere: set slack_targets: { binding: { array_value: [{ literal: <channel id> }] }, channel_visibility: \"public\" }");
+        }
+        for (const key of ["slack_targets", "ms_teams_targets"]) {
+            const t = value[key];
+            if (t === undefined || !this.object(t, `${path}.${key}`, "{ binding, channel_visibility }")) continue;
+            this.binding(t.binding, `${path}.${key}.binding`);
+            this.oneOf(t.channel_visibility, `${path}.${key}.channel_visibility`, CHANNEL_VISIBILITIES);
+        }
+    }
+
+    oneOf(value: unknown, path: string, allowed: string[]): void {
+        if (isUnknown(value)) return;
+        if (typeof value !== "string" || !allowed.includes(value)) {
+            this.fail(path, `must be one of ${allowed.map((a) => `"${a}"`).join(", ")}, got ${JSON.stringify(value)}`);
+        }
+    }
+}
+
+function describeType(value: unknown): string {
+    if (value === null) return "null";
+    if (Array.isArray(value)) return "a list";
+    if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+    return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
+}
