@@ -7,14 +7,17 @@ import { productionAlerts, SEVERITY_ATTRIBUTE } from "./fixtures/routes";
 /** What incident.io answers for a payload: labels, subject/operation objects, `returns`,
  * server-filled defaults, expressions in its own order, ids and timestamps. */
 function asResponse(spec: AlertRouteSpec): AlertRouteResponse {
-    const label = (v: any): any =>
+    // Binding values (under `value` / `array_value`) gain a label; subject and operation become objects.
+    const label = (v: any, parent?: string): any =>
         Array.isArray(v)
-            ? v.map(label)
+            ? v.map((x) => label(x, parent))
             : v && typeof v === "object"
               ? Object.fromEntries(
-                    Object.entries(v).map(([k, x]) =>
-                        k === "subject" ? [k, { label: "Severity", reference: x }] : k === "operation" ? [k, { label: "One of", value: x }] : [k, label(x)],
-                    ).concat(Object.keys(v).every((k) => k === "literal" || k === "reference") ? [["label", "Shown"]] : []),
+                    Object.entries(v)
+                        .map(([k, x]) =>
+                            k === "subject" ? [k, { label: "Severity", reference: x }] : k === "operation" ? [k, { label: "One of", value: x }] : [k, label(x, k)],
+                        )
+                        .concat(parent === "value" || parent === "array_value" ? [["label", "Shown"]] : []),
                 )
               : v;
     const r = label(JSON.parse(JSON.stringify(spec)));

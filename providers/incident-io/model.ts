@@ -79,7 +79,7 @@ function toPayloadShape(value: Json, key?: string): Json {
     if (value === null || typeof value !== "object") return value;
     if (key === "subject" && typeof value.reference === "string") return value.reference;
     if (key === "operation" && typeof value.value === "string") return value.value;
-    const bindingValue = Object.keys(value).every((k) => BINDING_VALUE_KEYS.has(k));
+    const bindingValue = key !== undefined && BINDING_VALUE_PARENTS.has(key);
     const out: JsonObject = {};
     for (const [k, v] of Object.entries(value)) {
         if (RESPONSE_ONLY_KEYS.has(k) || (bindingValue && k === "label")) continue;
@@ -92,8 +92,9 @@ function toPayloadShape(value: Json, key?: string): Json {
 }
 
 const RESPONSE_ONLY_KEYS = new Set(["reference_label", "created_at", "updated_at"]);
-// A binding value answers as {label, literal | reference}; its label is display-only.
-const BINDING_VALUE_KEYS = new Set(["label", "literal", "reference"]);
+// Binding values (under these keys) answer as {label, literal | reference}; the label is display-only.
+// An expression's label, by contrast, is a payload field.
+const BINDING_VALUE_PARENTS = new Set(["value", "array_value"]);
 
 /**
  * The form in which desired and remote routes are compared. Idempotent, and equal for any two

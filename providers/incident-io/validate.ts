@@ -13,6 +13,7 @@ const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 /** Engine references: dotted paths such as `alert.title` or `alert.attributes.01H...`. */
 const REFERENCE = /^[A-Za-z_][A-Za-z0-9_-]*(\[[^\]]*\])?(\.[A-Za-z0-9_-]+(\[[^\]]*\])?)*$/;
 export const MAX_NAME_LENGTH = 255;
+const INT32_MAX = 2 ** 31 - 1;
 
 type Arity = "none" | "one" | "many";
 /** Condition operations incident.io's engine accepts, and the bindings each takes. */
@@ -44,6 +45,8 @@ export const OPERATIONS: Record<string, Arity> = {
     matches_regex: "one",
 };
 
+const EXPRESSION_OPTION_KEYS = ["branches", "cast", "concatenate", "filter", "navigate", "parse"];
+const TEMPLATE_BINDINGS = ["incident_mode", "incident_type", "membership_teams", "start_in_triage", "workspace"];
 const EXPRESSION_OPERATIONS = ["navigate", "filter", "concatenate", "count", "min", "max", "sum", "random", "first", "parse", "branches", "cast"];
 const CHANNEL_VISIBILITIES = ["public", "private"];
 const KNOWN_INPUTS = new Set<string>([...SPEC_FIELDS, "adoptId", "__provider", "version", "route"]);
@@ -79,7 +82,7 @@ export function validateRoute(inputs: Record<string, unknown>): CheckFailure[] {
     if (inputs.incident_template !== undefined) v.incidentTemplate(inputs.incident_template, "incident_template");
     v.optionalArray(inputs.channel_config, "channel_config", (c, p) => v.channelConfig(c, p));
     if (inputs.message_template !== undefined) v.binding(inputs.message_template, "message_template");
-    v.optionalArray(inputs.owning_team_ids, "owning_team_ids", (id, p) => v.nonEmptyString(id, p, "use the team's id"));
+    v.optionalArray(inputs.owning_team_ids, "owning_team_ids", (id, p) => v.id(id, p, "team"));
     if (inputs.adoptId !== undefined && !isUnknown(inputs.adoptId)) {
         if (typeof inputs.adoptId !== "string" || !ULID.test(inputs.adoptId)) {
             v.fail("adoptId", `"${String(inputs.adoptId)}" is not an alert route id (26 characters like 01FCNDV6P870EA6S7TK1DSYDG0); copy it from the route's URL or \`npm run import-routes\``);
@@ -98,11 +101,22 @@ class Validator {
     /** Runs `check` unless the value is unknown; returns whether it was an object. */
     object(value: unknown, path: string, what: string): value is Record<string, unknown> {
         if (isUnknown(value)) return false;
+        if (value === undefined) {
+            this.fail(path, `is required: ${what}`);
+            return false;
+        }
         if (value === null || typeof value !== "object" || Array.isArray(value)) {
             this.fail(path, `must be an object (${what}), got ${describeType(value)}`);
             return false;
         }
         return true;
+    }
+
+    /** Flags keys the API does not know (typos would otherwise only fail at `pulumi up`). */
+    knownKeys(value: Record<string, unknown>, path: string, allowed: readonly string[]): void {
+        for (const key of Object.keys(value)) {
+            if (!allowed.includes(key)) this.fail(`${path}.${key}`, `unknown field "${key}"; expected one of: ${allowed.join(", ")}`);
+        }
     }
 
     nonEmptyString(value: unknown, path: string, fix: string): void {
@@ -125,8 +139,8 @@ class Validator {
 
     nonNegativeInteger(value: unknown, path: string): void {
         if (value === undefined || isUnknown(value)) return;
-        if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
-            this.fail(path, `must be a whole number of seconds ≥ 0, got ${JSON.stringify(value)}`);
+        if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > INT32_MAX) {
+            this.fail(path, `must be a whole number of seconds from 0 to ${INT32_MAX}, got ${JSON.stringify(value)}`);
         }
     }
 
@@ -163,6 +177,7 @@ class Validator {
 
     alertSource(value: unknown, path: string): void {
         if (!this.object(value, path, "{ alert_source_id, condition_groups }")) return;
+        this.knownKeys(value, path, ["alert_source_id", "condition_groups"]);
         this.id(value.alert_source_id, `${path}.alert_source_id`, "alert source");
         if (value.condition_groups === undefined) this.fail(`${path}.condition_groups`, "is required; use [] to take every alert from this source");
         else this.array(value.condition_groups, `${path}.condition_groups`, (g, p) => this.conditionGroup(g, p));
@@ -179,6 +194,7 @@ class Validator {
 
     conditionGroup(value: unknown, path: string): void {
         if (!this.object(value, path, "{ conditions: [...] }")) return;
+        this.knownKeys(value, path, ["conditions"]);
         if (value.conditions === undefined) {
             this.fail(`${path}.conditions`, "is required: a group is a list of conditions that must all hold");
             return;
@@ -190,6 +206,7 @@ class Validator {
 
     condition(value: unknown, path: string): void {
         if (!this.object(value, path, "{ subject, operation, param_bindings }")) return;
+        this.knownKeys(value, path, ["subject", "operation", "param_bindings"]);
         this.reference(value.subject, `${path}.subject`, "what the condition tests, e.g. alert.title or alert.attributes.<attribute id>");
         const op = value.operation;
         let arity: Arity | undefined;
@@ -227,7 +244,8 @@ class Validator {
     }
 
     /** EngineParamBindingPayloadV2: exactly one of `value` or a non-empty `array_value`. */
-    binding(value: unknown, path: string): void {
+    /** `ids` names what the literals must be ids of (escalation paths, users), when they must. */
+    binding(value: unknown, path: string, ids?: string): void {
         if (!this.object(value, path, "{ value } or { array_value }")) return;
         const hasValue = value.value !== undefined;
         const hasArray = value.array_value !== undefined;
@@ -237,13 +255,13 @@ class Validator {
         if (hasValue === hasArray) {
             this.fail(path, hasValue ? "set value or array_value, not both" : "is empty: set value: { literal: ... } or array_value: [{ literal: ... }]");
         }
-        if (hasValue) this.bindingValue(value.value, `${path}.value`);
-        if (hasArray && this.array(value.array_value, `${path}.array_value`, (item, p) => this.bindingValue(item, p))) {
+        if (hasValue) this.bindingValue(value.value, `${path}.value`, ids);
+        if (hasArray && this.array(value.array_value, `${path}.array_value`, (item, p) => this.bindingValue(item, p, ids))) {
             if ((value.array_value as unknown[]).length === 0) this.fail(`${path}.array_value`, "must not be empty; drop the binding instead");
         }
     }
 
-    bindingValue(value: unknown, path: string): void {
+    bindingValue(value: unknown, path: string, ids?: string): void {
         if (!this.object(value, path, "{ literal } or { reference }")) return;
         for (const key of Object.keys(value)) {
             if (key !== "literal" && key !== "reference" && key !== "label") this.fail(`${path}.${key}`, `unknown field "${key}"; a value has literal or reference`);
@@ -257,10 +275,12 @@ class Validator {
             this.fail(`${path}.literal`, `must be a string (incident.io takes literals as text), got ${describeType(literal)}; write ${JSON.stringify(String(literal))}`);
         }
         if (reference !== undefined) this.reference(reference, `${path}.reference`, "a reference such as alert.title");
+        if (ids && typeof literal === "string") this.id(literal, `${path}.literal`, ids);
     }
 
     expression(value: unknown, path: string): void {
         if (!this.object(value, path, "{ label, reference, root_reference, operations }")) return;
+        this.knownKeys(value, path, ["label", "reference", "root_reference", "operations", "else_branch"]);
         this.nonEmptyString(value.label, `${path}.label`, "name the expression");
         this.nonEmptyString(value.reference, `${path}.reference`, "give it a reference, unique in the route");
         this.reference(value.root_reference, `${path}.root_reference`, "where the expression starts, e.g. alert");
@@ -268,6 +288,7 @@ class Validator {
         else {
             this.array(value.operations, `${path}.operations`, (op, p) => {
                 if (!this.object(op, p, "{ operation_type, ... }")) return;
+                this.knownKeys(op, p, ["operation_type", ...EXPRESSION_OPTION_KEYS]);
                 const type = op.operation_type;
                 if (!isUnknown(type) && (typeof type !== "string" || !EXPRESSION_OPERATIONS.includes(type))) {
                     this.fail(`${p}.operation_type`, `unknown operation_type ${JSON.stringify(type)}; use one of: ${EXPRESSION_OPERATIONS.join(", ")}`);
@@ -277,6 +298,7 @@ class Validator {
             });
         }
         if (value.else_branch !== undefined && this.object(value.else_branch, `${path}.else_branch`, "{ result }")) {
+            this.knownKeys(value.else_branch, `${path}.else_branch`, ["result"]);
             this.binding(value.else_branch.result, `${path}.else_branch.result`);
         }
     }
@@ -294,6 +316,7 @@ class Validator {
 
     escalationConfig(value: unknown, path: string): void {
         if (!this.object(value, path, "{ auto_cancel_escalations, escalation_targets }")) return;
+        this.knownKeys(value, path, ["auto_cancel_escalations", "escalation_targets"]);
         this.requiredBoolean(value.auto_cancel_escalations, `${path}.auto_cancel_escalations`);
         if (value.escalation_targets === undefined) {
             this.fail(`${path}.escalation_targets`, "is required; use [] for a route that escalates to nobody");
@@ -301,22 +324,26 @@ class Validator {
         }
         this.array(value.escalation_targets, `${path}.escalation_targets`, (t, p) => {
             if (!this.object(t, p, "{ escalation_paths } or { users }")) return;
+            this.knownKeys(t, p, ["escalation_paths", "users"]);
             if (t.escalation_paths === undefined && t.users === undefined) {
                 this.fail(p, "escalates to nobody: set escalation_paths: { array_value: [{ literal: <escalation path id> }] } or users");
             }
-            if (t.escalation_paths !== undefined) this.binding(t.escalation_paths, `${p}.escalation_paths`);
-            if (t.users !== undefined) this.binding(t.users, `${p}.users`);
+            if (t.escalation_paths !== undefined) this.binding(t.escalation_paths, `${p}.escalation_paths`, "escalation path");
+            if (t.users !== undefined) this.binding(t.users, `${p}.users`, "user");
         });
     }
 
     incidentConfig(value: unknown, path: string): void {
         if (!this.object(value, path, "incident creation settings")) return;
+        this.knownKeys(value, path, ["enabled", "auto_decline_enabled", "auto_relate_grouped_alerts", "condition_groups", "grouping_keys", "grouping_window_seconds", "defer_time_seconds"]);
         this.requiredBoolean(value.enabled, `${path}.enabled`);
         this.requiredBoolean(value.auto_decline_enabled, `${path}.auto_decline_enabled`);
         this.optionalBoolean(value.auto_relate_grouped_alerts, `${path}.auto_relate_grouped_alerts`);
         this.optionalArray(value.condition_groups, `${path}.condition_groups`, (g, p) => this.conditionGroup(g, p));
         this.optionalArray(value.grouping_keys, `${path}.grouping_keys`, (k, p) => {
-            if (this.object(k, p, "{ reference }")) this.reference(k.reference, `${p}.reference`, "an alert attribute reference to group by");
+            if (!this.object(k, p, "{ reference }")) return;
+            this.knownKeys(k, p, ["reference"]);
+            this.reference(k.reference, `${p}.reference`, "an alert attribute reference to group by");
         });
         this.nonNegativeInteger(value.grouping_window_seconds, `${path}.grouping_window_seconds`);
         this.nonNegativeInteger(value.defer_time_seconds, `${path}.defer_time_seconds`);
@@ -327,19 +354,29 @@ class Validator {
 
     incidentTemplate(value: unknown, path: string): void {
         if (!this.object(value, path, "{ name, ... }")) return;
+        this.knownKeys(value, path, ["name", "summary", ...TEMPLATE_BINDINGS, "severity", "custom_fields"]);
+        for (const key of TEMPLATE_BINDINGS) {
+            const t = value[key];
+            if (t === undefined || !this.object(t, `${path}.${key}`, "{ binding }")) continue;
+            this.knownKeys(t, `${path}.${key}`, ["binding"]);
+            if (t.binding !== undefined) this.binding(t.binding, `${path}.${key}.binding`);
+        }
         if (value.name === undefined) this.fail(`${path}.name`, "is required; use { autogenerated: true } to let incident.io name incidents");
         for (const key of ["name", "summary"]) {
             const t = value[key];
             if (t === undefined || !this.object(t, `${path}.${key}`, "{ autogenerated } or { binding }")) continue;
+            this.knownKeys(t, `${path}.${key}`, ["autogenerated", "binding"]);
             this.optionalBoolean(t.autogenerated, `${path}.${key}.autogenerated`);
             if (t.binding !== undefined) this.binding(t.binding, `${path}.${key}.binding`);
         }
         if (value.severity !== undefined && this.object(value.severity, `${path}.severity`, "{ merge_strategy, binding? }")) {
+            this.knownKeys(value.severity, `${path}.severity`, ["merge_strategy", "binding"]);
             this.oneOf(value.severity.merge_strategy, `${path}.severity.merge_strategy`, ["first-wins", "max"]);
             if (value.severity.binding !== undefined) this.binding(value.severity.binding, `${path}.severity.binding`);
         }
         this.optionalArray(value.custom_fields, `${path}.custom_fields`, (f, p) => {
             if (!this.object(f, p, "{ custom_field_id, binding, merge_strategy }")) return;
+            this.knownKeys(f, p, ["custom_field_id", "binding", "merge_strategy"]);
             this.id(f.custom_field_id, `${p}.custom_field_id`, "custom field");
             this.binding(f.binding, `${p}.binding`);
             this.oneOf(f.merge_strategy, `${p}.merge_strategy`, ["first-wins", "last-wins", "append"]);
@@ -348,6 +385,7 @@ class Validator {
 
     channelConfig(value: unknown, path: string): void {
         if (!this.object(value, path, "{ condition_groups, slack_targets | ms_teams_targets }")) return;
+        this.knownKeys(value, path, ["condition_groups", "slack_targets", "ms_teams_targets"]);
         if (value.condition_groups === undefined) this.fail(`${path}.condition_groups`, "is required; use [] to post every alert");
         else this.array(value.condition_groups, `${path}.condition_groups`, (g, p) => this.conditionGroup(g, p));
         if (value.slack_targets === undefined && value.ms_teams_targets === undefined) {
@@ -356,6 +394,7 @@ class Validator {
         for (const key of ["slack_targets", "ms_teams_targets"]) {
             const t = value[key];
             if (t === undefined || !this.object(t, `${path}.${key}`, "{ binding, channel_visibility }")) continue;
+            this.knownKeys(t, `${path}.${key}`, ["binding", "channel_visibility"]);
             this.binding(t.binding, `${path}.${key}.binding`);
             this.oneOf(t.channel_visibility, `${path}.${key}.channel_visibility`, CHANNEL_VISIBILITIES);
         }
