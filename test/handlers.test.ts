@@ -166,10 +166,10 @@ describe("AlertRoute handlers", () => {
         assert.equal(emulator.routes().length, 1, "no duplicate");
     });
 
-    test("a POST reset before the server acted: not retried, and the message says a re-run is safe", async () => {
+    test("a POST reset before the server acted: not retried, and the message says to look again before re-running", async () => {
         const { handlers } = await handlersFor(emulator);
         emulator.inject({ kind: "reset-before-processing", method: "POST", path: "/v2/alert_routes" });
-        await assert.rejects(handlers.create(await checked(handlers, minimalRoute())), /no route with that name now, so running `pulumi up` again is safe/);
+        await assert.rejects(handlers.create(await checked(handlers, minimalRoute())), /no route with that name right now, but the request may still be in progress: look again in a minute/);
         assert.equal(emulator.routes().length, 0);
     });
 

@@ -115,7 +115,8 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
                         ? "Look for the route in incident.io (Alerts → Routes). "
                         : candidates.length > 0
                           ? `incident.io now has ${candidates.length} route(s) with that name: ${candidates.join(", ")}. `
-                          : "incident.io has no route with that name now, so running `pulumi up` again is safe. ") +
+                          : "incident.io has no route with that name right now, but the request may still be in progress: " +
+                            "look again in a minute (Alerts → Routes) before running `pulumi up` again. ") +
                     "If it was created, set `adoptId: \"<route id>\"` on this route (or `alert-routing:adopt` in stack config) and run `pulumi up` to take it under management.",
             );
         }
@@ -133,13 +134,22 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
         try {
             return await this.api().updateAlertRoute(id, spec, version);
         } catch (error) {
-            if (!(error instanceof IncidentIoApiError && (error.isVersionRejected || error.maybeApplied))) throw error;
-            const now = await this.api().getAlertRoute(id);
+            if (!(error instanceof IncidentIoApiError)) throw error;
+            if (error.isNotFound) throw deletedOutsidePulumi(spec.name, id);
+            if (!(error.isVersionRejected || error.maybeApplied)) throw error;
+            const now = await this.getExisting(id, spec.name, "update");
             if (now.version === version && sameRoute(spec, fromResponse(now))) return now;
             if (!error.isVersionRejected) throw error;
+            if (now.version === current.version) {
+                throw new Error(
+                    `incident.io rejected version ${version} for alert route "${spec.name}" (${id}) although the route is still at version ${current.version}: ` +
+                        `${error.message}. Nothing was written; run \`pulumi up\` again, and report it to incident.io (request_id ${error.requestId ?? "unknown"}) if it persists.`,
+                );
+            }
+            const changed = changedFields(fromResponse(current), fromResponse(now));
             throw new Error(
                 `alert route "${spec.name}" (${id}) was changed in incident.io while Pulumi was updating it: the API rejected version ${version} ` +
-                    `(it is now at ${now.version}; changed: ${changedFields(fromResponse(current), fromResponse(now)).join(", ") || "nothing visible"}). ` +
+                    `(it is now at ${now.version}${changed.length ? `; changed: ${changed.join(", ")}` : ""}). ` +
                     "Nothing was overwritten. Run `pulumi refresh`, review the changes, then `pulumi up`.",
             );
         }
@@ -150,11 +160,11 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
             return await this.api().getAlertRoute(id);
         } catch (error) {
             if (!(error instanceof IncidentIoApiError && error.isNotFound)) throw error;
-            throw new Error(
-                action === "adopt"
-                    ? `adoptId ${id} for alert route "${name}": incident.io has no alert route with that id. Check the id (\`npm run import-routes\` lists them from a backup) or remove adoptId to create the route.`
-                    : `alert route "${name}" (${id}) no longer exists in incident.io: it was deleted outside Pulumi. Run \`pulumi refresh\` to drop it from the stack, then \`pulumi up\` to create it again.`,
-            );
+            throw action === "adopt"
+                ? new Error(
+                      `adoptId ${id} for alert route "${name}": incident.io has no alert route with that id. Check the id (\`npm run import-routes\` lists them from a backup) or remove adoptId to create the route.`,
+                  )
+                : deletedOutsidePulumi(name, id);
         }
     }
 
@@ -200,6 +210,13 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
             log: this.log,
         }));
     }
+}
+
+function deletedOutsidePulumi(name: string, id: string): Error {
+    return new Error(
+        `alert route "${name}" (${id}) no longer exists in incident.io: it was deleted outside Pulumi. ` +
+            "Run `pulumi refresh` to drop it from the stack, then `pulumi up` to create it again.",
+    );
 }
 
 /** Outputs carry every input (Pulumi passes old outputs to diff/update/read/delete), the version,

@@ -106,7 +106,7 @@ export class IncidentIoClient {
                     method,
                     path,
                     kind: timedOut ? "timeout" : "network",
-                    detail: this.redact(describe(error)),
+                    detail: timedOut ? `no complete answer within ${this.requestTimeoutMs / 1000} s` : this.redact(describe(error)),
                     maybeApplied: method !== "GET" && !failure.neverSent,
                     attempts: attempt,
                 });
@@ -143,6 +143,8 @@ export class IncidentIoClient {
                 requestId: envelope.request_id,
                 errors: (envelope.errors ?? []).map((e) => ({ ...e, message: e.message && this.redact(e.message) })),
                 detail: body === undefined && answer.text ? this.redact(answer.text.slice(0, 200)) : undefined,
+                // A 5xx (often a gateway's) can follow a write the server did apply.
+                maybeApplied: method !== "GET" && answer.status >= 500,
                 attempts: attempt,
             });
         }
