@@ -9,7 +9,7 @@ export type CheckFailure = pulumi.dynamic.CheckFailure;
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** incident.io ids are ULIDs: 26 characters of Crockford base32. */
-const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+export const INCIDENT_IO_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 /** Engine references: dotted paths such as `alert.title` or `alert.attributes.01H...`. */
 const REFERENCE = /^[A-Za-z_][A-Za-z0-9_-]*(\[[^\]]*\])?(\.[A-Za-z0-9_-]+(\[[^\]]*\])?)*$/;
 export const MAX_NAME_LENGTH = 255;
@@ -84,7 +84,7 @@ export function validateRoute(inputs: Record<string, unknown>): CheckFailure[] {
     if (inputs.message_template !== undefined) v.binding(inputs.message_template, "message_template");
     v.optionalArray(inputs.owning_team_ids, "owning_team_ids", (id, p) => v.id(id, p, "team"));
     if (inputs.adoptId !== undefined && !isUnknown(inputs.adoptId)) {
-        if (typeof inputs.adoptId !== "string" || !ULID.test(inputs.adoptId)) {
+        if (typeof inputs.adoptId !== "string" || !INCIDENT_IO_ID.test(inputs.adoptId)) {
             v.fail("adoptId", `"${String(inputs.adoptId)}" is not an alert route id (26 characters like 01FCNDV6P870EA6S7TK1DSYDG0); copy it from the route's URL or \`npm run import-routes\``);
         }
     }
@@ -187,7 +187,7 @@ class Validator {
         if (isUnknown(value)) return;
         if (typeof value !== "string" || value === "") {
             this.fail(path, `is required: the ${what}'s id (26 characters like 01FCNDV6P870EA6S7TK1DSYDG0)`);
-        } else if (!ULID.test(value)) {
+        } else if (!INCIDENT_IO_ID.test(value)) {
             this.fail(path, `"${value}" is not a known ${what} id: incident.io ids are 26 characters like 01FCNDV6P870EA6S7TK1DSYDG0 (copy it from the ${what}'s page)`);
         }
     }

@@ -1,0 +1,12 @@
+// The Pulumi program (package.json `main`): `pulumi up --stack production|staging`.
+// What a stack manages is in stack/; README.md has the config keys and runbooks.
+import { alertRoutingStack } from "./stack/program";
+
+const stack = alertRoutingStack();
+
+export const environment = stack.environment;
+export const routes = stack.routes;
+export const alertEventsUrl = stack.alertEventsUrl;
+export const alertmanagerConfig = stack.alertmanagerConfig;
+export const tokenSecretArn = stack.tokenSecretArn;
+export const tokenSecretVersionId = stack.tokenSecretVersionId;

@@ -1,0 +1,124 @@
+// Reads alert route backups: old backup files (one route per file, as GET /v2/alert_routes/{id}
+// answers: `{alert_route: {...}}` or the bare route) and `pulumi stack export` files. Pure apart
+// from readBackups(); every route comes out in the payload shape, matched to the route table.
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import { canonical, fromResponse, type AlertRouteResponse, type AlertRouteSpec } from "../providers/incident-io";
+import { ROUTES, type Environment } from "../stack/routes";
+
+export const ALERT_ROUTE_TYPE = "pulumi-nodejs:dynamic/incident-io:AlertRoute";
+
+export interface ImportedRoute {
+    /** The key in stack/routes.ts; for a route not in the table, one derived from its name. */
+    key: string;
+    /** The stack that owns it per stack/routes.ts; undefined when the table has no such route. */
+    owner?: Environment;
+    id: string;
+    version?: number;
+    /** The route in payload shape, canonical: what a definition or a restore would send. */
+    spec: AlertRouteSpec;
+    /** Where it came from (file, or file + resource). */
+    source: string;
+}
+
+export interface BackupProblem {
+    source: string;
+    problem: string;
+}
+
+export interface Backups {
+    routes: ImportedRoute[];
+    problems: BackupProblem[];
+    /** The stack a stack export belongs to, from its resources' URNs. */
+    exportedStack?: string;
+}
+
+/** Reads a directory of backup files, or one file (a route backup or a stack export). */
+export function readBackups(target: string): Backups {
+    const files = fs.statSync(target).isDirectory()
+        ? fs
+              .readdirSync(target)
+              .filter((f) => f.endsWith(".json"))
+              .sort()
+              .map((f) => path.join(target, f))
+        : [target];
+    const result: Backups = { routes: [], problems: [] };
+    for (const file of files) {
+        let json: unknown;
+        try {
+            json = JSON.parse(fs.readFileSync(file, "utf8"));
+        } catch (error) {
+            result.problems.push({ source: file, problem: `not JSON: ${(error as Error).message}` });
+            continue;
+        }
+        const parsed = parseBackup(json, file);
+        result.routes.push(...parsed.routes);
+        result.problems.push(...parsed.problems);
+        result.exportedStack ??= parsed.exportedStack;
+    }
+    return checkDuplicates(result);
+}
+
+/** One parsed JSON document: a stack export, `{alert_route}`, or a bare route. */
+export function parseBackup(json: unknown, source: string): Backups {
+    const doc = json as Record<string, any>;
+    if (doc && typeof doc === "object" && doc.deployment) return fromStackExport(doc, source);
+    if (doc && typeof doc === "object" && Array.isArray(doc.alert_routes)) {
+        return { routes: [], problems: [{ source, problem: "a route list holds no route configuration; back up each route with GET /v2/alert_routes/{id}" }] };
+    }
+    const route = (doc?.alert_route ?? doc) as AlertRouteResponse | undefined;
+    if (!route || typeof route !== "object" || typeof route.id !== "string" || typeof route.name !== "string" || !Array.isArray(route.alert_sources)) {
+        return { routes: [], problems: [{ source, problem: "not an alert route: expected {alert_route: {...}}, a route with id, name and alert_sources, or a stack export" }] };
+    }
+    return { routes: [imported(route.id, canonical(fromResponse(route)), source, route.version)], problems: [] };
+}
+
+function fromStackExport(doc: Record<string, any>, source: string): Backups {
+    const resources: Array<Record<string, any>> = doc.deployment.resources ?? [];
+    const result: Backups = { routes: [], problems: [] };
+    for (const resource of resources) {
+        const stack = /^urn:pulumi:([^:]+)::/.exec(resource.urn ?? "")?.[1];
+        if (stack && resource.type === "pulumi:pulumi:Stack") result.exportedStack = stack;
+        if (resource.type !== ALERT_ROUTE_TYPE) continue;
+        result.exportedStack ??= stack;
+        const at = `${source} ${resource.urn}`;
+        const route = resource.outputs?.route;
+        if (!resource.id || !route || typeof route !== "object") {
+            result.problems.push({ source: at, problem: "no id or route in its outputs (never created, or pending): skipped" });
+            continue;
+        }
+        result.routes.push(imported(resource.id, canonical(route as AlertRouteSpec), at, resource.outputs.version));
+    }
+    if (resources.length > 0 && result.routes.length === 0 && result.problems.length === 0) {
+        result.problems.push({ source, problem: "a stack export without alert routes" });
+    }
+    return result;
+}
+
+function imported(id: string, spec: AlertRouteSpec, source: string, version?: number): ImportedRoute {
+    const row = ROUTES.find((r) => r.name === spec.name);
+    return { key: row?.key ?? keyFromName(spec.name), owner: row?.owner, id, version, spec, source };
+}
+
+/** "Production Alerts" → "productionAlerts", the style of stack/routes.ts keys. */
+export function keyFromName(name: string): string {
+    const words = name.normalize("NFKD").replace(/[^A-Za-z0-9]+/g, " ").trim().split(" ").filter(Boolean);
+    const key = words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0].toUpperCase() + w.slice(1).toLowerCase())).join("");
+    return /^[a-z]/.test(key) ? key : `route${key[0]?.toUpperCase() ?? ""}${key.slice(1)}`;
+}
+
+/** The same route twice keeps the newest version; two routes under one key are a problem to resolve. */
+function checkDuplicates(backups: Backups): Backups {
+    const byKey = new Map<string, ImportedRoute>();
+    for (const route of backups.routes) {
+        const seen = byKey.get(route.key);
+        if (!seen) byKey.set(route.key, route);
+        else if (seen.id === route.id) {
+            if ((route.version ?? 0) > (seen.version ?? 0)) byKey.set(route.key, route);
+        } else {
+            backups.problems.push({ source: route.source, problem: `"${route.spec.name}" (${route.id}) has the same key as ${seen.id} from ${seen.source}: keeping the first` });
+        }
+    }
+    return { ...backups, routes: [...byKey.values()] };
+}

@@ -1,0 +1,36 @@
+// The incident.io alert routes one stack owns, as AlertRoute resources.
+import * as pulumi from "@pulumi/pulumi";
+
+import { AlertRoute, type AlertRouteSpec } from "../providers/incident-io";
+import type { RouteDefinition, RouteKey } from "./routes";
+
+/** What a stack output holds per route: enough to restore it, and to adopt it again. */
+export interface RouteBackup {
+    id: pulumi.Output<string>;
+    name: pulumi.Output<string>;
+    version: pulumi.Output<number>;
+    /** The route as incident.io holds it, normalised to the create payload. */
+    route: pulumi.Output<AlertRouteSpec>;
+}
+
+export interface AlertRoutingArgs {
+    routes: RouteDefinition[];
+    /** Live route ids to take under management instead of creating duplicates. */
+    adopt: Partial<Record<RouteKey, string>>;
+    /** Production routes are protected: `pulumi destroy` or deleting a row cannot remove them by accident. */
+    protect: boolean;
+}
+
+export class AlertRouting extends pulumi.ComponentResource {
+    readonly routes: Record<string, RouteBackup>;
+
+    constructor(name: string, args: AlertRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("alert-routing:index:AlertRouting", name, {}, opts);
+        this.routes = {};
+        for (const { key, spec } of args.routes) {
+            const route = new AlertRoute(key, { ...spec, adoptId: args.adopt[key] }, { parent: this, protect: args.protect });
+            this.routes[key] = { id: route.id, name: route.name, version: route.version, route: route.route };
+        }
+        this.registerOutputs({ routes: this.routes });
+    }
+}

@@ -1,0 +1,58 @@
+// One stack = one environment: its alert routes, the Alertmanager token path, and the outputs
+// that back both up. index.ts runs this; the tests run it under Pulumi mocks.
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+
+import { AlertRouting } from "./alertRouting";
+import { AlertmanagerTokenPath } from "./alertmanagerTokenPath";
+import { alertSourceToken, type FetchAlertSourceToken } from "./alertSourceToken";
+import { readStackConfig } from "./config";
+import { routeDefinitions } from "./routes";
+import { alertEventsUrl } from "./tokenPath";
+
+export interface StackDependencies {
+    /** Replaces the incident.io call for the token (tests). */
+    fetchAlertSourceToken?: FetchAlertSourceToken;
+}
+
+export function alertRoutingStack(deps: StackDependencies = {}) {
+    // Reads and checks all config first: a missing key fails here, before any API call.
+    const config = readStackConfig();
+    const { environment, routeIds } = config;
+    const { context, ...kubernetes } = config.kubernetes;
+    const alertmanagerSourceId = routeIds.alertSources.alertmanager!;
+
+    const routing = new AlertRouting("routes", {
+        routes: routeDefinitions(environment, routeIds),
+        adopt: config.adopt,
+        protect: environment === "production",
+    });
+
+    const awsProvider = new aws.Provider("aws", { region: config.aws.region, profile: config.aws.profile });
+    // Without a context, the current context of $KUBECONFIG (or ~/.kube/config).
+    const k8sProvider = new k8s.Provider("kubernetes", { context, enableServerSideApply: true });
+
+    const url = alertEventsUrl(alertmanagerSourceId);
+    const tokenPath = new AlertmanagerTokenPath("alertmanager-token-path", {
+        token: alertSourceToken({
+            configured: config.alertSourceToken,
+            alertSourceId: alertmanagerSourceId,
+            incidentIo: config.incidentIo,
+            fetch: deps.fetchAlertSourceToken,
+        }),
+        alertEventsUrl: url,
+        aws: { provider: awsProvider, adoptSecretArn: config.aws.adoptTokenSecretArn },
+        kubernetes: { provider: k8sProvider, ...kubernetes },
+    });
+
+    return {
+        environment,
+        /** Per route: id, name, version and the full normalised route (`pulumi stack output --json` is a backup). */
+        routes: routing.routes,
+        alertEventsUrl: url,
+        /** What Alertmanager runs: readable here, since the Secret that carries it is hidden in diffs. */
+        alertmanagerConfig: tokenPath.alertmanagerConfig,
+        tokenSecretArn: tokenPath.secretArn,
+        tokenSecretVersionId: tokenPath.secretVersionId,
+    };
+}
