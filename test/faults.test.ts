@@ -125,7 +125,7 @@ const ADOPT_PUT: Record<MatrixFault, Expectation> = {
     ...survives("adopted"), // a lost or slow PUT answer is settled by reading the route back
     "401": fails("untouched", /PUT \/v2\/alert_routes\/\S+ 401/, SCOPES),
     "403": fails("untouched", /PUT \/v2\/alert_routes\/\S+ 403/, SCOPES),
-    "404": fails("untouched", "id", /404/),
+    "404": fails("untouched", "name", "id", /no alert route with that id/, /remove adoptId/),
     "422 validation error": fails("untouched", "id", VALIDATION),
     "409 version rejected": fails("untouched", "name", "id", /rejected version 2/, /although the route is still at version 1/, /Nothing was written/),
     "422 version rejected": fails("untouched", "name", "id", /rejected version 2/, /although the route is still at version 1/, /Nothing was written/),
@@ -147,8 +147,8 @@ const READ: Record<MatrixFault, Expectation> = {
     "403": fails("untouched", /GET \/v2\/alert_routes\/\S+ 403/, SCOPES),
     "404": atOnce("gone"), // gone: Pulumi drops it from the stack; nothing is deleted
     "422 validation error": fails("untouched", "id", VALIDATION),
-    "409 version rejected": fails("untouched", "id", /409/, /version/),
-    "422 version rejected": fails("untouched", "id", /422/, /version/),
+    "409 version rejected": fails("untouched", "id", / 409 /, /version/),
+    "422 version rejected": fails("untouched", "id", / 422 /, /version/),
     "UI edit between read and write": atOnce("read shows UI edit"),
 };
 
@@ -157,7 +157,7 @@ const UPDATE_PUT: Record<MatrixFault, Expectation> = {
     ...survives("updated"),
     "401": fails("untouched", /PUT \/v2\/alert_routes\/\S+ 401/, SCOPES),
     "403": fails("untouched", /PUT \/v2\/alert_routes\/\S+ 403/, SCOPES),
-    "404": fails("untouched", "id", /404/),
+    "404": fails("untouched", "name", "id", /deleted outside Pulumi/, /pulumi refresh/),
     "422 validation error": fails("untouched", "id", VALIDATION),
     "409 version rejected": fails("untouched", "name", "id", /rejected version 2/, /although the route is still at version 1/, /Nothing was written/),
     "422 version rejected": fails("untouched", "name", "id", /rejected version 2/, /although the route is still at version 1/, /Nothing was written/),
@@ -181,8 +181,8 @@ const DELETE: Record<MatrixFault, Expectation> = {
     "403": fails("untouched", /DELETE \/v2\/alert_routes\/\S+ 403/, SCOPES),
     "404": atOnce("untouched"), // already gone counts as done (the emulator's route is a fake 404's)
     "422 validation error": fails("untouched", "id", VALIDATION),
-    "409 version rejected": fails("untouched", "id", /409/, /version/),
-    "422 version rejected": fails("untouched", "id", /422/, /version/),
+    "409 version rejected": fails("untouched", "id", / 409 /, /version/),
+    "422 version rejected": fails("untouched", "id", / 422 /, /version/),
     "UI edit between read and write": atOnce("deleted"), // destroy means destroy
 };
 

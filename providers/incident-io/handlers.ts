@@ -86,7 +86,7 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
                 this.log(`incident.io: overwriting changes made outside Pulumi to "${spec.name}" (${id}): ${changed.join(", ")}`);
             }
         }
-        const updated = await this.put(id, spec, remote);
+        const updated = await this.put(id, spec, remote, "update");
         const outs = toOutputs(news, updated);
         await this.claim(id, outs);
         return { outs };
@@ -124,20 +124,20 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
 
     private async adopt(id: string, spec: AlertRouteSpec): Promise<AlertRouteResponse> {
         const remote = await this.getExisting(id, spec.name, "adopt");
-        return sameRoute(spec, fromResponse(remote)) ? remote : this.put(id, spec, remote);
+        return sameRoute(spec, fromResponse(remote)) ? remote : this.put(id, spec, remote, "adopt");
     }
 
     /** PUT with version + 1. A rejected version, or an answer lost after sending, is settled by
      * reading the route back: if it holds exactly our write at our version, the write landed. */
-    private async put(id: string, spec: AlertRouteSpec, current: AlertRouteResponse): Promise<AlertRouteResponse> {
+    private async put(id: string, spec: AlertRouteSpec, current: AlertRouteResponse, action: "update" | "adopt"): Promise<AlertRouteResponse> {
         const version = current.version + 1;
         try {
             return await this.api().updateAlertRoute(id, spec, version);
         } catch (error) {
             if (!(error instanceof IncidentIoApiError)) throw error;
-            if (error.isNotFound) throw deletedOutsidePulumi(spec.name, id);
+            if (error.isNotFound) throw notFound(spec.name, id, action);
             if (!(error.isVersionRejected || error.maybeApplied)) throw error;
-            const now = await this.getExisting(id, spec.name, "update");
+            const now = await this.getExisting(id, spec.name, action);
             if (now.version === version && sameRoute(spec, fromResponse(now))) return now;
             if (!error.isVersionRejected) throw error;
             if (now.version === current.version) {
@@ -160,11 +160,7 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
             return await this.api().getAlertRoute(id);
         } catch (error) {
             if (!(error instanceof IncidentIoApiError && error.isNotFound)) throw error;
-            throw action === "adopt"
-                ? new Error(
-                      `adoptId ${id} for alert route "${name}": incident.io has no alert route with that id. Check the id (\`npm run import-routes\` lists them from a backup) or remove adoptId to create the route.`,
-                  )
-                : deletedOutsidePulumi(name, id);
+            throw notFound(name, id, action);
         }
     }
 
@@ -212,10 +208,12 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
     }
 }
 
-function deletedOutsidePulumi(name: string, id: string): Error {
+function notFound(name: string, id: string, action: "update" | "adopt"): Error {
     return new Error(
-        `alert route "${name}" (${id}) no longer exists in incident.io: it was deleted outside Pulumi. ` +
-            "Run `pulumi refresh` to drop it from the stack, then `pulumi up` to create it again.",
+        action === "adopt"
+            ? `adoptId ${id} for alert route "${name}": incident.io has no alert route with that id. Check the id (\`npm run import-routes\` lists them from a backup) or remove adoptId to create the route.`
+            : `alert route "${name}" (${id}) no longer exists in incident.io: it was deleted outside Pulumi. ` +
+                  "Run `pulumi refresh` to drop it from the stack, then `pulumi up` to create it again.",
     );
 }
 
