@@ -10,6 +10,12 @@
 //   --rpc-concurrency 32     RPCs the "engine" keeps in flight (0 = unbounded)
 //   --max-concurrency <n>    set incident-io:maxConcurrency (default: the provider's default, 8)
 //   --claim-managed true     set incident-io:claimManaged (default true, the provider's default)
+//   --out <dir>              where results.json and results.md go (default: bench/, next to this file)
+//
+// Environment:
+//   BENCH_API_KEY            the API key the emulator accepts and the host is configured with
+//                            (default: a random bench-key-<hex>); removed from the environment once
+//                            read, so the host and other children never inherit it
 //
 // What it does, for each N:
 //   * a FRESH emulator (127.0.0.1, latency, API limit enforced: 1,200 requests per sliding 60 s per
@@ -60,10 +66,12 @@ interface Options {
     rpcConcurrency: number; // 0 = unbounded
     maxConcurrency?: number;
     claimManaged: boolean;
+    /** Directory that receives results.json and results.md. */
+    outDir: string;
 }
 
 function parseArgs(argv: string[]): Options {
-    const opts: Options = { sizes: [6, 100, 500], latencyMs: 20, rpcConcurrency: 32, claimManaged: true };
+    const opts: Options = { sizes: [6, 100, 500], latencyMs: 20, rpcConcurrency: 32, claimManaged: true, outDir: __dirname };
     for (let i = 0; i < argv.length; i++) {
         const [flag, inline] = argv[i].split("=", 2) as [string, string | undefined];
         const value = () => {
@@ -95,9 +103,12 @@ function parseArgs(argv: string[]): Options {
                 opts.claimManaged = v === "true";
                 break;
             }
+            case "--out":
+                opts.outDir = path.resolve(value());
+                break;
             case "--help":
             case "-h":
-                console.log("usage: npm run bench -- [--sizes 6,100,500] [--latency 20] [--rpc-concurrency 32] [--max-concurrency 8] [--claim-managed true]");
+                console.log("usage: npm run bench -- [--sizes 6,100,500] [--latency 20] [--rpc-concurrency 32] [--max-concurrency 8] [--claim-managed true] [--out <dir>]   (env BENCH_API_KEY: the API key to use)");
                 process.exit(0);
             // eslint-disable-next-line no-fallthrough
             default:
@@ -639,7 +650,8 @@ function markdown(results: SizeResult[], opts: Options, settings: ProviderSettin
 async function main(): Promise<void> {
     const opts = parseArgs(process.argv.slice(2));
     const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
-    const apiKey = `bench-key-${crypto.randomBytes(12).toString("hex")}`;
+    const apiKey = process.env.BENCH_API_KEY || `bench-key-${crypto.randomBytes(12).toString("hex")}`;
+    delete process.env.BENCH_API_KEY; // children (the host) inherit process.env: keep the key out of it
 
     const config: Record<string, string> = {
         [CONFIG_KEYS.apiKey]: apiKey,
@@ -681,10 +693,11 @@ async function main(): Promise<void> {
         results,
         pass,
     };
-    fs.writeFileSync(path.join(__dirname, "results.json"), JSON.stringify(json, null, 2) + "\n");
-    fs.writeFileSync(path.join(__dirname, "results.md"), md);
+    fs.mkdirSync(opts.outDir, { recursive: true });
+    fs.writeFileSync(path.join(opts.outDir, "results.json"), JSON.stringify(json, null, 2) + "\n");
+    fs.writeFileSync(path.join(opts.outDir, "results.md"), md);
     process.stdout.write("\n" + md + "\n");
-    log(`wrote ${path.join(__dirname, "results.json")} and results.md; total ${fmtS(Date.now() - started)} s`);
+    log(`wrote ${path.join(opts.outDir, "results.json")} and results.md; total ${fmtS(Date.now() - started)} s`);
     log(pass ? "ALL TARGETS PASS" : `FAILED: ${results.flatMap((r) => r.targets.filter((t) => !t.pass).map((t) => `N=${r.n} ${t.name}`)).join("; ")}`);
     process.exitCode = pass ? 0 : 1;
 }

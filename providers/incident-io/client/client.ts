@@ -135,13 +135,19 @@ export class IncidentIoClient {
                 }
                 continue;
             }
+            // Every string the API sends back is scrubbed: a proxy or the API may echo the key anywhere.
+            const clean = (text: unknown) => (typeof text === "string" ? this.redact(text) : undefined);
             throw new IncidentIoApiError({
                 method,
                 path,
                 kind: "http",
                 status: answer.status,
-                requestId: envelope.request_id,
-                errors: (envelope.errors ?? []).map((e) => ({ ...e, message: e.message && this.redact(e.message) })),
+                requestId: clean(envelope.request_id),
+                errors: (envelope.errors ?? []).map((e) => ({
+                    code: clean(e.code),
+                    message: clean(e.message),
+                    ...(e.source ? { source: { field: clean(e.source.field) } } : {}),
+                })),
                 detail: body === undefined && answer.text ? this.redact(answer.text.slice(0, 200)) : undefined,
                 // A 5xx (often a gateway's) can follow a write the server did apply.
                 maybeApplied: method !== "GET" && answer.status >= 500,
