@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { IncidentIoApiError, redact } from "../providers/incident-io/client/errors";
+import { processLimiter } from "../providers/incident-io/client/client";
 import { RequestLimiter } from "../providers/incident-io/client/limiter";
 import { backoffMs, DEFAULT_RETRY_POLICY, mayRetry, neverSent, retryAfterMs, type Method } from "../providers/incident-io/client/retry";
 import { readSettings } from "../providers/incident-io/settings";
@@ -79,6 +80,13 @@ test("the limiter never runs more than maxConcurrency requests at once", async (
         ),
     );
     assert.equal(peak, 3);
+});
+
+test("the process shares one limiter while the limits stay the same", () => {
+    const first = processLimiter({ requestsPerMinute: 1200, maxConcurrency: 8 });
+    assert.equal(processLimiter({ requestsPerMinute: 1200, maxConcurrency: 8 }), first);
+    assert.equal(processLimiter(), first, "the defaults are the same limits");
+    assert.notEqual(processLimiter({ requestsPerMinute: 600, maxConcurrency: 8 }), first);
 });
 
 test("the limiter's burst plus a minute of its rate stays under the API limit", () => {

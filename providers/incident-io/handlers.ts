@@ -2,7 +2,7 @@
 // shim in alertRoute.ts) and in tests. Thin: the model layer compares, the client talks HTTP.
 import type * as pulumi from "@pulumi/pulumi";
 import type { AlertRouteInputs, AlertRouteOutputs } from "./alertRoute";
-import { IncidentIoClient, MISSING_KEY_MESSAGE, processLimiter } from "./client/client";
+import { IncidentIoClient, processLimiter } from "./client/client";
 import { IncidentIoApiError } from "./client/errors";
 import { DEFAULT_RETRY_POLICY } from "./client/retry";
 import { canonical, changedFields, fromResponse, pickSpec, sameRoute, toPayload, withDefaults } from "./model";
@@ -194,12 +194,9 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
         const settings = this.settingsOrDefaults();
         return (this.client ??= new IncidentIoClient({
             baseUrl: settings.baseUrl,
-            // Read at call time: from the stack's secret config, else the environment.
-            apiKey: () => {
-                const key = settings.apiKey ?? process.env[API_KEY_ENV];
-                if (!key) throw new Error(MISSING_KEY_MESSAGE);
-                return key;
-            },
+            // Read at call time: from the stack's secret config, else the environment. The client
+            // refuses an empty key with the message that says how to set it.
+            apiKey: () => settings.apiKey ?? process.env[API_KEY_ENV] ?? "",
             limiter: processLimiter({ requestsPerMinute: settings.requestsPerMinute, maxConcurrency: settings.maxConcurrency }),
             retry: { ...DEFAULT_RETRY_POLICY, maxRetries: settings.maxRetries },
             requestTimeoutMs: settings.requestTimeoutMs,

@@ -190,13 +190,7 @@ export class IncidentIoClient {
     }
 
     private redact(text: string): string {
-        let key: string | undefined;
-        try {
-            key = this.apiKey();
-        } catch {
-            key = undefined;
-        }
-        return redact(text, [key]);
+        return redact(text, [this.apiKey()]);
     }
 }
 
@@ -204,12 +198,14 @@ export const MISSING_KEY_MESSAGE =
     "incident.io API key is not set: run `pulumi config set --secret incident-io:apiKey <key>` " +
     "(or export INCIDENT_IO_TOKEN) with a key that has the scopes \"View data\" and \"Create and manage on-call resources\".";
 
-let sharedLimiter: RequestLimiter | undefined;
+let shared: { limiter: RequestLimiter; key: string } | undefined;
 
-/** The limiter every client in this process shares unless given its own. */
-export function processLimiter(opts?: { requestsPerMinute: number; maxConcurrency: number }): RequestLimiter {
-    if (opts || !sharedLimiter) sharedLimiter = new RequestLimiter(opts ?? { requestsPerMinute: 1200, maxConcurrency: 8 });
-    return sharedLimiter;
+/** The limiter every client in this process shares unless given its own; replaced only when the
+ * limits change (a host may configure the provider more than once). */
+export function processLimiter(opts: { requestsPerMinute: number; maxConcurrency: number } = { requestsPerMinute: 1200, maxConcurrency: 8 }): RequestLimiter {
+    const key = `${opts.requestsPerMinute}/${opts.maxConcurrency}`;
+    if (shared?.key !== key) shared = { limiter: new RequestLimiter(opts), key };
+    return shared.limiter;
 }
 
 function expectRoute(body: { alert_route: AlertRouteResponse } | undefined, method: string, id?: string): AlertRouteResponse {
