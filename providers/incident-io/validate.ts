@@ -249,9 +249,7 @@ class Validator {
         if (!this.object(value, path, "{ value } or { array_value }")) return;
         const hasValue = value.value !== undefined;
         const hasArray = value.array_value !== undefined;
-        for (const key of Object.keys(value)) {
-            if (key !== "value" && key !== "array_value") this.fail(`${path}.${key}`, `unknown field "${key}"; a binding has value or array_value`);
-        }
+        this.knownKeys(value, path, ["value", "array_value"]);
         if (hasValue === hasArray) {
             this.fail(path, hasValue ? "set value or array_value, not both" : "is empty: set value: { literal: ... } or array_value: [{ literal: ... }]");
         }
@@ -263,9 +261,7 @@ class Validator {
 
     bindingValue(value: unknown, path: string, ids?: string): void {
         if (!this.object(value, path, "{ literal } or { reference }")) return;
-        for (const key of Object.keys(value)) {
-            if (key !== "literal" && key !== "reference" && key !== "label") this.fail(`${path}.${key}`, `unknown field "${key}"; a value has literal or reference`);
-        }
+        this.knownKeys(value, path, ["literal", "reference", "label"]);
         const { literal, reference } = value;
         if ((literal === undefined) === (reference === undefined)) {
             this.fail(path, literal === undefined ? "is empty: set literal (a fixed value) or reference (e.g. alert.title)" : "set literal or reference, not both");
