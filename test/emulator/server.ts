@@ -63,6 +63,8 @@ export class IncidentIoEmulator {
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private inFlight = 0;
+  /** Requests still being handled (processing or held), including those whose client went away. */
+  private readonly handling = new Set<Promise<void>>();
   private closed = false;
 
   private constructor(
@@ -80,7 +82,7 @@ export class IncidentIoEmulator {
       socket.on("close", () => this.sockets.delete(socket));
     });
     server.on("request", (req, res) => {
-      this.handle(req, res).catch((err: unknown) => {
+      const handling = this.handle(req, res).catch((err: unknown) => {
         // Should not happen (handlers catch their errors), but never leave a client hanging.
         if (!res.headersSent && !res.destroyed) {
           res.writeHead(500, { "content-type": "application/json" });
@@ -88,6 +90,8 @@ export class IncidentIoEmulator {
         }
         console.error("incident.io emulator: unexpected error", err);
       });
+      this.handling.add(handling);
+      void handling.finally(() => this.handling.delete(handling));
     });
   }
 
@@ -166,6 +170,15 @@ export class IncidentIoEmulator {
   resetLog(): void {
     this.requests.length = 0;
     this.peakConcurrency = this.inFlight;
+  }
+
+  /**
+   * Resolves once every request that has arrived so far is fully handled, including requests whose
+   * client gave up (a timed-out POST may still create its route). What "look again in a minute"
+   * amounts to for a test.
+   */
+  async settled(): Promise<void> {
+    await Promise.all([...this.handling]);
   }
 
   // ------------------------------------------------------------ faults
