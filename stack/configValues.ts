@@ -42,7 +42,17 @@ function distance(a: string, b: string): number {
     return row[b.length];
 }
 
-/** The known key closest to `unknown` (case-insensitive edit distance), e.g. extraSecret → extraSecrets. */
+function commonPrefix(a: string, b: string): number {
+    let i = 0;
+    while (i < a.length && i < b.length && a[i].toLowerCase() === b[i].toLowerCase()) i++;
+    return i;
+}
+
+/**
+ * The known key closest to `unknown`, e.g. extraSecret → extraSecrets, prodAlerts → productionAlerts:
+ * case-insensitive edit distance, less the shared prefix (abbreviations keep their start).
+ */
 export function closestKey(unknown: string, known: readonly string[]): string {
-    return [...known].sort((x, y) => distance(unknown, x) - distance(unknown, y))[0];
+    const score = (k: string) => distance(unknown, k) - commonPrefix(unknown, k);
+    return [...known].sort((x, y) => score(x) - score(y))[0];
 }
