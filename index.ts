@@ -10,3 +10,4 @@ export const alertEventsUrl = stack.alertEventsUrl;
 export const alertmanagerConfig = stack.alertmanagerConfig;
 export const tokenSecretArn = stack.tokenSecretArn;
 export const tokenSecretVersionId = stack.tokenSecretVersionId;
+export const alertmanagerBefore = stack.alertmanagerBefore;

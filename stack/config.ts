@@ -3,9 +3,12 @@
 // `pulumi config set` command that fixes it.
 import * as pulumi from "@pulumi/pulumi";
 
+import { parseBaseUrl } from "../providers/incident-io/client/baseUrl";
 import { DEFAULT_BASE_URL } from "../providers/incident-io/client/client";
 import { API_KEY_ENV } from "../providers/incident-io/settings";
 import { INCIDENT_IO_ID } from "../providers/incident-io/validate";
+import { AWS_ACCOUNT_ID, AWS_REGIONS, tokenSecretArnProblem } from "./awsTarget";
+import { closestKey, dns1123LabelProblem, dns1123SubdomainProblem, slackChannelProblem } from "./configValues";
 import type { SecretStoreRef } from "./externalSecret";
 import { ENVIRONMENTS, ID_DESCRIPTIONS, ROUTES, idsRequiredBy, routesOwnedBy, type Environment, type IdGroup, type RouteIds, type RouteKey } from "./routes";
 import { DEFAULT_NAMESPACE } from "./tokenPath";
@@ -20,13 +23,16 @@ export interface StackConfig {
     /** Secret. When unset the stack reads the token from incident.io. */
     alertSourceToken?: pulumi.Output<string>;
     incidentIo: { baseUrl: string; apiKey: pulumi.Output<string> };
-    aws: { region: string; profile?: string; adoptTokenSecretArn?: string };
+    /** `accountId` goes to the AWS provider as allowedAccountIds: any other account is refused before a change. */
+    aws: { region: string; accountId: string; profile?: string; adoptTokenSecretArn?: string };
     kubernetes: {
         context?: string;
         namespace: string;
         secretStoreRef: SecretStoreRef;
         alertmanagerName: string;
         alertmanagerExtraSecrets: string[];
+        /** Replace the live Alertmanager's config Secret and mounts even when they are not ours. */
+        alertmanagerTakeOverConfig: boolean;
     };
 }
 
@@ -55,6 +61,14 @@ export class StackConfigError extends pulumi.RunError {
 const SECRET_STORE_KINDS = ["SecretStore", "ClusterSecretStore"] as const;
 const PLACEHOLDER = /^<.*>$|^(todo|tbd|changeme|xxx+)$/i;
 
+/** Every key of `alert-routing:` and, for objects, the names inside them; anything else is a typo. */
+const TOP_LEVEL_KEYS = [...Object.keys(ID_DESCRIPTIONS), "adopt", "alertSourceToken", "adoptTokenSecretArn", "aws", "secretStore", "alertmanager"];
+const OBJECT_KEYS = {
+    aws: ["accountId"],
+    secretStore: ["name", "kind"],
+    alertmanager: ["name", "namespace", "extraSecrets", "takeOverConfig"],
+} as const;
+
 /** Reads and checks the current stack's config; throws StackConfigError listing every problem. */
 export function readStackConfig(stack: string = pulumi.getStack(), env: NodeJS.ProcessEnv = process.env): StackConfig {
     const reader = new Reader(stack);
@@ -65,20 +79,23 @@ export function readStackConfig(stack: string = pulumi.getStack(), env: NodeJS.P
 
 class Reader {
     readonly problems: ConfigProblem[] = [];
+    /** Keys already reported: a value that is wrong is not reported again as missing. */
+    private readonly reported = new Set<string>();
     private readonly project = new pulumi.Config(PROJECT);
 
     constructor(private readonly stack: string) {}
 
     read(env: NodeJS.ProcessEnv): StackConfig | undefined {
         if (!(ENVIRONMENTS as readonly string[]).includes(this.stack)) {
-            this.problems.push({
-                key: "(stack name)",
-                problem: `"${this.stack}" is not an environment; the stack name says which routes it owns`,
-                fix: `use one of the stacks ${ENVIRONMENTS.map((e) => `"${e}"`).join(", ")}: pulumi stack select ${ENVIRONMENTS[0]}`,
-            });
+            this.problem(
+                "(stack name)",
+                `"${this.stack}" is not an environment; the stack name says which routes it owns`,
+                `use one of the stacks ${ENVIRONMENTS.map((e) => `"${e}"`).join(", ")}: pulumi stack select ${ENVIRONMENTS[0]}`,
+            );
             return undefined;
         }
         const environment = this.stack as Environment;
+        this.unknownTopLevelKeys();
         const routeIds = this.routeIds(environment);
         const adopt = this.adopt(environment);
         const incidentIo = this.incidentIo(env);
@@ -88,10 +105,24 @@ class Reader {
         return { environment, routeIds, adopt, alertSourceToken, incidentIo, aws, kubernetes };
     }
 
+    /** `alert-routing:<key>` keys that nothing reads, e.g. a misspelt `adoptTokenSecretARN`. */
+    private unknownTopLevelKeys(): void {
+        for (const full of Object.keys(pulumi.runtime.allConfig())) {
+            if (!full.startsWith(`${PROJECT}:`)) continue;
+            const key = full.slice(PROJECT.length + 1);
+            if (TOP_LEVEL_KEYS.includes(key)) continue;
+            this.problem(
+                full,
+                `unknown key; did you mean ${PROJECT}:${closestKey(key, TOP_LEVEL_KEYS)}? Nothing reads ${full}`,
+                `pulumi config rm --stack ${this.stack} '${full}'`,
+            );
+        }
+    }
+
     private routeIds(environment: Environment): RouteIds {
         const ids = {} as Record<IdGroup, Record<string, string>>;
         for (const group of Object.keys(ID_DESCRIPTIONS) as IdGroup[]) {
-            ids[group] = this.stringMap(group, Object.keys(ID_DESCRIPTIONS[group]), group === "slackChannels" ? undefined : INCIDENT_IO_ID);
+            ids[group] = this.stringMap(group, Object.keys(ID_DESCRIPTIONS[group]), group === "slackChannels" ? slackChannelProblem : incidentIoIdProblem);
         }
         const required = idsRequiredBy(environment);
         // The token path needs the Alertmanager source even where no route of the stack does.
@@ -108,25 +139,25 @@ class Reader {
 
     private adopt(environment: Environment): Partial<Record<RouteKey, string>> {
         const owned = routesOwnedBy(environment).map((r) => r.key);
-        const adopt = this.stringMap("adopt", ROUTES.map((r) => r.key), INCIDENT_IO_ID);
+        const adopt = this.stringMap("adopt", ROUTES.map((r) => r.key), incidentIoIdProblem);
         const byId = new Map<string, string>();
         for (const [routeKey, id] of Object.entries(adopt)) {
             const row = ROUTES.find((r) => r.key === routeKey);
             if (row && !owned.includes(routeKey)) {
                 // Two stacks must never manage the same route.
-                this.problems.push({
-                    key: `${PROJECT}:adopt.${routeKey}`,
-                    problem: `"${row.name}" is owned by the ${row.owner} stack, not ${environment}`,
-                    fix: `pulumi config rm --stack ${this.stack} --path '${PROJECT}:adopt.${routeKey}'`,
-                });
+                this.problem(
+                    `${PROJECT}:adopt.${routeKey}`,
+                    `"${row.name}" is owned by the ${row.owner} stack, not ${environment}`,
+                    `pulumi config rm --stack ${this.stack} --path '${PROJECT}:adopt.${routeKey}'`,
+                );
             }
             const other = byId.get(id);
             if (other) {
-                this.problems.push({
-                    key: `${PROJECT}:adopt.${routeKey}`,
-                    problem: `adopts ${id}, which adopt.${other} adopts too; one live route can back only one route`,
-                    fix: `set the right id: ${this.setCommand(`${PROJECT}:adopt.${routeKey}`, "<live route id>", { path: true })}`,
-                });
+                this.problem(
+                    `${PROJECT}:adopt.${routeKey}`,
+                    `adopts ${id}, which adopt.${other} adopts too; one live route can back only one route`,
+                    `set the right id: ${this.setCommand(`${PROJECT}:adopt.${routeKey}`, "<live route id>", { path: true })}`,
+                );
             }
             byId.set(id, routeKey);
         }
@@ -145,92 +176,144 @@ class Reader {
                 `${this.setCommand("incident-io:apiKey", "<api key>", { secret: true })}   (or export ${API_KEY_ENV})`,
             );
         }
-        return { baseUrl: config.get("baseUrl") ?? DEFAULT_BASE_URL, apiKey: apiKey ?? pulumi.secret("") };
+        // The stack sends the API key to this origin to read the token: checked as the provider checks it.
+        let baseUrl = DEFAULT_BASE_URL;
+        const configured = config.get("baseUrl");
+        if (configured !== undefined) {
+            try {
+                baseUrl = parseBaseUrl(configured, "incident-io:baseUrl");
+            } catch (error) {
+                this.problem("incident-io:baseUrl", (error as Error).message, this.setCommand("incident-io:baseUrl", DEFAULT_BASE_URL));
+            }
+        }
+        return { baseUrl, apiKey: apiKey ?? pulumi.secret("") };
     }
 
     private aws(): StackConfig["aws"] {
         const config = new pulumi.Config("aws");
-        const region = config.get("region");
-        if (!region) this.missing("aws:region", "the AWS region of the token secret", this.setCommand("aws:region", "us-east-1"));
-        return {
-            region: region ?? "",
-            profile: config.get("profile"),
-            adoptTokenSecretArn: this.project.get("adoptTokenSecretArn"),
-        };
+        const rawRegion = config.get("region");
+        let region = this.text(rawRegion, "aws:region", "us-east-1");
+        if (region !== undefined && !AWS_REGIONS.includes(region)) {
+            this.problem(
+                "aws:region",
+                `"${region}" is not an AWS region; did you mean ${closestKey(region, AWS_REGIONS)}?`,
+                this.setCommand("aws:region", closestKey(region, AWS_REGIONS)),
+            );
+            region = undefined;
+        }
+        if (rawRegion === undefined) this.missing("aws:region", "the AWS region of the token secret", this.setCommand("aws:region", "us-east-1"));
+
+        const target = this.object("aws", OBJECT_KEYS.aws) ?? {};
+        const accountKey = `${PROJECT}:aws.accountId`;
+        let accountId = this.text(target.accountId, accountKey, "<12-digit account id>");
+        if (accountId !== undefined && !AWS_ACCOUNT_ID.test(accountId)) {
+            this.problem(accountKey, `"${accountId}" is not an AWS account id (12 digits)`, this.setCommand(accountKey, "<12-digit account id>", { path: true }));
+            accountId = undefined;
+        }
+        if (accountId === undefined) {
+            this.missing(
+                accountKey,
+                "the AWS account that holds this environment's token secret; any other account is refused (aws sts get-caller-identity --query Account)",
+                this.setCommand(accountKey, "<12-digit account id>", { path: true }),
+            );
+        }
+
+        const arnKey = `${PROJECT}:adoptTokenSecretArn`;
+        const adoptTokenSecretArn = this.text(this.project.get("adoptTokenSecretArn"), arnKey, "<secret arn>");
+        if (adoptTokenSecretArn !== undefined && region !== undefined && accountId !== undefined) {
+            const problem = tokenSecretArnProblem(adoptTokenSecretArn, { accountId, region });
+            if (problem) this.problem(arnKey, problem, this.setCommand(arnKey, "<arn of this account's secret>"));
+        }
+        return { region: region ?? "", accountId: accountId ?? "", profile: config.get("profile"), adoptTokenSecretArn };
     }
 
     private kubernetes(): StackConfig["kubernetes"] {
-        const store = this.stringMap("secretStore", ["name", "kind"]);
+        const store = this.stringMap("secretStore", OBJECT_KEYS.secretStore);
         const kind = store.kind ?? "ClusterSecretStore";
         if (!(SECRET_STORE_KINDS as readonly string[]).includes(kind)) {
-            this.problems.push({
-                key: `${PROJECT}:secretStore.kind`,
-                problem: `must be ${SECRET_STORE_KINDS.join(" or ")}, got "${kind}"`,
-                fix: this.setCommand(`${PROJECT}:secretStore.kind`, "ClusterSecretStore", { path: true }),
-            });
+            this.problem(
+                `${PROJECT}:secretStore.kind`,
+                `must be ${SECRET_STORE_KINDS.join(" or ")}, got "${kind}"`,
+                this.setCommand(`${PROJECT}:secretStore.kind`, "ClusterSecretStore", { path: true }),
+            );
         }
-        if (!store.name) {
+        const storeName = this.dnsName(store.name, `${PROJECT}:secretStore.name`, (v) => dns1123SubdomainProblem(v, "SecretStore"));
+        if (storeName === undefined) {
             const key = `${PROJECT}:secretStore.name`;
             this.missing(key, "the External Secrets store that reads AWS Secrets Manager", this.setCommand(key, "<store name>", { path: true }));
         }
 
-        const alertmanager = this.object("alertmanager") ?? {};
-        const name = this.text(alertmanager.name, `${PROJECT}:alertmanager.name`);
-        const namespace = this.text(alertmanager.namespace, `${PROJECT}:alertmanager.namespace`) ?? DEFAULT_NAMESPACE;
-        if (!name) {
-            const key = `${PROJECT}:alertmanager.name`;
+        const alertmanager = this.object("alertmanager", OBJECT_KEYS.alertmanager) ?? {};
+        const nameKey = `${PROJECT}:alertmanager.name`;
+        const name = this.dnsName(this.text(alertmanager.name, nameKey), nameKey, (v) => dns1123SubdomainProblem(v, "Alertmanager"));
+        const namespaceKey = `${PROJECT}:alertmanager.namespace`;
+        const namespace = this.dnsName(this.text(alertmanager.namespace, namespaceKey), namespaceKey, dns1123LabelProblem) ?? DEFAULT_NAMESPACE;
+        if (name === undefined) {
             this.missing(
-                key,
+                nameKey,
                 "the name of the Alertmanager resource (kubectl get alertmanagers -n monitoring)",
-                this.setCommand(key, "<alertmanager name>", { path: true }),
+                this.setCommand(nameKey, "<alertmanager name>", { path: true }),
             );
         }
-        const extra = alertmanager.extraSecrets ?? [];
-        if (!Array.isArray(extra) || extra.some((s) => typeof s !== "string")) {
-            this.problems.push({
-                key: `${PROJECT}:alertmanager.extraSecrets`,
-                problem: "must be a list of Secret names",
-                fix: this.setCommand(`${PROJECT}:alertmanager.extraSecrets[0]`, "<secret name>", { path: true }),
-            });
+        const extraSecrets = this.extraSecrets(alertmanager.extraSecrets);
+        const takeOverKey = `${PROJECT}:alertmanager.takeOverConfig`;
+        const takeOver = alertmanager.takeOverConfig;
+        // `pulumi config set --path` stores true as a boolean; a hand-edited file may hold the string.
+        if (takeOver !== undefined && takeOver !== true && takeOver !== false && takeOver !== "true" && takeOver !== "false") {
+            this.problem(takeOverKey, `must be true or false, got ${JSON.stringify(takeOver)}`, this.setCommand(takeOverKey, "true", { path: true }));
         }
         return {
             context: new pulumi.Config("kubernetes").get("context"),
             namespace,
-            secretStoreRef: { name: store.name ?? "", kind: kind as SecretStoreRef["kind"] },
+            secretStoreRef: { name: storeName ?? "", kind: kind as SecretStoreRef["kind"] },
             alertmanagerName: name ?? "",
-            alertmanagerExtraSecrets: Array.isArray(extra) ? (extra as string[]) : [],
+            alertmanagerExtraSecrets: extraSecrets,
+            alertmanagerTakeOverConfig: takeOver === true || takeOver === "true",
         };
     }
 
+    private extraSecrets(value: unknown): string[] {
+        const key = `${PROJECT}:alertmanager.extraSecrets`;
+        if (value === undefined || value === null) return [];
+        if (!Array.isArray(value)) {
+            this.problem(key, `must be a list of Secret names, got ${JSON.stringify(value)}`, this.setCommand(`${key}[0]`, "<secret name>", { path: true }));
+            return [];
+        }
+        const names: string[] = [];
+        value.forEach((entry, i) => {
+            const entryKey = `${key}[${i}]`;
+            const name = this.dnsName(this.text(entry, entryKey, "<secret name>"), entryKey, (v) => dns1123SubdomainProblem(v, "Secret"));
+            if (name !== undefined) names.push(name);
+        });
+        return names;
+    }
+
+    /** `value` if it passes `check`, else undefined with the problem reported under `key`. */
+    private dnsName(value: string | undefined, key: string, check: (v: string) => string | undefined): string | undefined {
+        if (value === undefined) return undefined;
+        const problem = check(value);
+        if (!problem) return value;
+        this.problem(key, problem, this.setCommand(key, "<name>", { path: key.includes(".") }));
+        return undefined;
+    }
+
     /** An object of strings whose keys must be among `known` (typos are reported, not ignored). */
-    private stringMap(key: string, known: readonly string[], idPattern?: RegExp): Record<string, string> {
-        const value = this.object(key) ?? {};
+    private stringMap(key: string, known: readonly string[], valueProblem?: (value: string) => string | undefined): Record<string, string> {
+        const value = this.object(key, known) ?? {};
         const out: Record<string, string> = {};
         for (const [name, v] of Object.entries(value)) {
+            if (!known.includes(name)) continue; // reported by object()
             const full = `${PROJECT}:${key}.${name}`;
-            if (!known.includes(name)) {
-                this.problems.push({
-                    key: full,
-                    problem: `unknown name "${name}"; ${key} takes ${known.join(", ")}`,
-                    fix: `pulumi config rm --stack ${this.stack} --path '${full}'`,
-                });
-                continue;
-            }
-            const text = this.text(v, full);
-            if (text !== undefined && idPattern && !idPattern.test(text)) {
-                this.problems.push({
-                    key: full,
-                    problem: `"${text}" is not an incident.io id (26 characters like 01FCNDV6P870EA6S7TK1DSYDG0; copy it from the dashboard)`,
-                    fix: this.setCommand(full, "<id>", { path: true }),
-                });
-            } else if (text !== undefined) {
-                out[name] = text;
-            }
+            const text = this.text(v, full, "<id>");
+            const problem = text === undefined ? undefined : valueProblem?.(text);
+            if (problem) this.problem(full, problem, this.setCommand(full, key === "slackChannels" ? "<channel id>" : "<id>", { path: true }));
+            else if (text !== undefined) out[name] = text;
         }
         return out;
     }
 
-    private object(key: string): Record<string, unknown> | undefined {
+    /** `alert-routing:<key>` as an object; names outside `known` are reported with the closest known name. */
+    private object(key: string, known: readonly string[]): Record<string, unknown> | undefined {
         const full = `${PROJECT}:${key}`;
         let value: unknown;
         try {
@@ -240,35 +323,48 @@ class Reader {
         }
         if (value === undefined) return undefined;
         if (value === null || typeof value !== "object" || Array.isArray(value)) {
-            this.problems.push({
-                key: full,
-                problem: "must be an object of names to values",
-                fix: `set its entries with --path, e.g. ${this.setCommand(`${full}.<name>`, "<value>", { path: true })}`,
-            });
+            this.problem(full, "must be an object of names to values", `set its entries with --path, e.g. ${this.setCommand(`${full}.<name>`, "<value>", { path: true })}`);
+            // Its entries are reported here, not again as missing.
+            for (const name of known) this.reported.add(`${full}.${name}`);
             return undefined;
+        }
+        for (const name of Object.keys(value)) {
+            if (known.includes(name)) continue;
+            this.problem(
+                `${full}.${name}`,
+                `unknown name "${name}"; did you mean ${closestKey(name, known)}? ${key} takes ${known.join(", ")}`,
+                `pulumi config rm --stack ${this.stack} --path '${full}.${name}'`,
+            );
         }
         return value as Record<string, unknown>;
     }
 
-    private text(value: unknown, key: string): string | undefined {
+    private text(value: unknown, key: string, placeholder = "<value>"): string | undefined {
         if (value === undefined || value === null) return undefined;
         if (typeof value !== "string" || value.trim() === "" || value.trim() !== value || PLACEHOLDER.test(value)) {
-            this.problems.push({
-                key,
-                problem: `must be a plain, non-empty value, got ${JSON.stringify(value)}`,
-                fix: this.setCommand(key, "<value>", { path: key.includes(".") }),
-            });
+            this.problem(key, `must be a plain, non-empty value, got ${JSON.stringify(value)}`, this.setCommand(key, placeholder, { path: key.includes(".") }));
             return undefined;
         }
         return value;
     }
 
+    private problem(key: string, problem: string, fix: string): void {
+        this.problems.push({ key, problem, fix });
+        this.reported.add(key);
+    }
+
     private missing(key: string, what: string, fix: string): void {
-        this.problems.push({ key, problem: `not set: ${what}`, fix });
+        if (this.reported.has(key)) return;
+        this.problem(key, `not set: ${what}`, fix);
     }
 
     private setCommand(key: string, value: string, opts: { path?: boolean; secret?: boolean } = {}): string {
         const flags = `${opts.secret ? " --secret" : ""}${opts.path ? " --path" : ""}`;
         return `pulumi config set --stack ${this.stack}${flags} '${key}' ${value}`;
     }
+}
+
+function incidentIoIdProblem(value: string): string | undefined {
+    if (INCIDENT_IO_ID.test(value)) return undefined;
+    return `"${value}" is not an incident.io id (26 characters like 01FCNDV6P870EA6S7TK1DSYDG0; copy it from the dashboard)`;
 }

@@ -17,6 +17,16 @@ export interface SecretStoreRef {
 export const FORCE_SYNC_ANNOTATION = "force-sync";
 
 /**
+ * `pulumi up` waits until ESO reports the Secret synced (condition Ready=True; external-secrets
+ * apis/externalsecrets/v1/externalsecret_types.go: ExternalSecretReady = "Ready", reason SecretSynced),
+ * so a wrong store, region or key fails the update with ESO's reason before Alertmanager mounts the
+ * Secret. The annotation is honoured by pulumi-kubernetes since v4.18.0 (pulumi/pulumi-kubernetes#3134;
+ * precedence fixed in v4.18.4, #3344); this project installs @pulumi/kubernetes 4.34.2.
+ */
+export const WAIT_FOR_ANNOTATION = "pulumi.com/waitFor";
+export const WAIT_FOR_READY = "condition=Ready";
+
+/**
  * `forceSync` must be a non-secret fingerprint of the token (the AWS secret version id): a new
  * token changes it, and so the annotation, and ESO fetches the new value at once instead of
  * within `refreshInterval`. Generic so the stack can pass an Output and tests a string.
@@ -28,7 +38,7 @@ export function externalSecretManifest<F>(args: { namespace: string; secretStore
         metadata: {
             name: KUBERNETES_TOKEN_SECRET,
             namespace: args.namespace,
-            annotations: { [FORCE_SYNC_ANNOTATION]: args.forceSync },
+            annotations: { [FORCE_SYNC_ANNOTATION]: args.forceSync, [WAIT_FOR_ANNOTATION]: WAIT_FOR_READY },
         },
         spec: {
             refreshInterval: EXTERNAL_SECRET_REFRESH_INTERVAL,

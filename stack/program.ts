@@ -22,15 +22,25 @@ export function alertRoutingStack(deps: StackDependencies = {}) {
     const { context, ...kubernetes } = config.kubernetes;
     const alertmanagerSourceId = routeIds.alertSources.alertmanager!;
 
+    // Production: routes and the token path are protected from `pulumi destroy` and removed lines.
+    const protect = environment === "production";
     const routing = new AlertRouting("routes", {
         routes: routeDefinitions(environment, routeIds),
         adopt: config.adopt,
-        protect: environment === "production",
+        protect,
     });
 
-    const awsProvider = new aws.Provider("aws", { region: config.aws.region, profile: config.aws.profile });
-    // Without a context, the current context of $KUBECONFIG (or ~/.kube/config).
-    const k8sProvider = new k8s.Provider("kubernetes", { context, enableServerSideApply: true });
+    // allowedAccountIds: the AWS provider refuses credentials of any other account before any change,
+    // so staging credentials that reach production's account cannot overwrite production's secret.
+    const awsProvider = new aws.Provider("aws", {
+        region: config.aws.region as aws.Region,
+        profile: config.aws.profile,
+        allowedAccountIds: [config.aws.accountId],
+    });
+    // Without a context, the current context of $KUBECONFIG (or ~/.kube/config). enableSecretMutable
+    // (pulumi-kubernetes >= 4.18.0): a changed alertmanager.yaml updates the protected config Secret
+    // in place instead of replacing it, which protect would refuse.
+    const k8sProvider = new k8s.Provider("kubernetes", { context, enableServerSideApply: true, enableSecretMutable: true });
 
     const url = alertEventsUrl(alertmanagerSourceId);
     const tokenPath = new AlertmanagerTokenPath("alertmanager-token-path", {
@@ -41,6 +51,8 @@ export function alertRoutingStack(deps: StackDependencies = {}) {
             fetch: deps.fetchAlertSourceToken,
         }),
         alertEventsUrl: url,
+        stack: environment,
+        protect,
         aws: { provider: awsProvider, adoptSecretArn: config.aws.adoptTokenSecretArn },
         kubernetes: { provider: k8sProvider, ...kubernetes },
     });
@@ -54,5 +66,7 @@ export function alertRoutingStack(deps: StackDependencies = {}) {
         alertmanagerConfig: tokenPath.alertmanagerConfig,
         tokenSecretArn: tokenPath.secretArn,
         tokenSecretVersionId: tokenPath.secretVersionId,
+        /** The live Alertmanager's configSecret and mounted Secrets as they were before this update. */
+        alertmanagerBefore: tokenPath.alertmanagerBefore,
     };
 }

@@ -41,11 +41,13 @@ describe("stack config", () => {
             "alert-routing:alertAttributes.severity",
             "alert-routing:alertAttributes.branch",
             "incident-io:apiKey",
+            "alert-routing:aws.accountId",
             "alert-routing:secretStore.name",
             "alert-routing:alertmanager.name",
         ]);
         const message = error!.message;
-        assert.match(message, /Stack "production" cannot run: 12 configuration problem\(s\)/);
+        assert.match(message, /Stack "production" cannot run: 13 configuration problem\(s\)/);
+        assert.ok(message.includes("pulumi config set --stack production --path 'alert-routing:aws.accountId' <12-digit account id>"), message);
         assert.ok(message.includes("pulumi config set --stack production --path 'alert-routing:alertSources.email' <id>"), message);
         assert.ok(message.includes("pulumi config set --stack production --path 'alert-routing:escalationPaths.engineeringOnCall' <id>"));
         assert.ok(message.includes("pulumi config set --stack production --secret 'incident-io:apiKey' <api key>   (or export INCIDENT_IO_TOKEN)"));
@@ -55,7 +57,13 @@ describe("stack config", () => {
 
     it("staging asks only for what its own routes and token path need", () => {
         const { keys } = problemsOf("staging", committedConfig("staging"));
-        assert.deepEqual(keys, ["alert-routing:slackChannels.alerts", "incident-io:apiKey", "alert-routing:secretStore.name", "alert-routing:alertmanager.name"]);
+        assert.deepEqual(keys, [
+            "alert-routing:slackChannels.alerts",
+            "incident-io:apiKey",
+            "alert-routing:aws.accountId",
+            "alert-routing:secretStore.name",
+            "alert-routing:alertmanager.name",
+        ]);
     });
 
     it("takes the API key from INCIDENT_IO_TOKEN when the secret config is unset", () => {
@@ -77,13 +85,14 @@ describe("stack config", () => {
         assert.equal(config.environment, "production");
         assert.equal(config.routeIds.alertSources.alertmanager, "01KHSNW67SZJ1KGWEMA9C0GPT7");
         assert.deepEqual(config.adopt, { productionAlerts: LIVE });
-        assert.deepEqual(config.aws, { region: "us-east-1", profile: undefined, adoptTokenSecretArn: undefined });
+        assert.deepEqual(config.aws, { region: "us-east-1", accountId: "123456789012", profile: undefined, adoptTokenSecretArn: undefined });
         assert.deepEqual(config.kubernetes, {
             context: "prod-cluster",
             namespace: "monitoring",
             secretStoreRef: { name: "aws-secrets-manager", kind: "ClusterSecretStore" },
             alertmanagerName: "kube-prometheus-stack-alertmanager",
             alertmanagerExtraSecrets: [],
+            alertmanagerTakeOverConfig: false,
         });
         assert.equal(config.incidentIo.baseUrl, "https://api.incident.io");
         for (const secret of [config.incidentIo.apiKey, config.alertSourceToken!]) assert.equal(await pulumi.isSecret(secret), true);
@@ -99,11 +108,11 @@ describe("stack config", () => {
         assert.deepEqual(keys, ["alert-routing:adopt.prodAlerts", "alert-routing:adopt.productionAlerts", "alert-routing:adopt.productionAlerts"]);
         assert.match(error!.message, /"Production Alerts" is owned by the production stack, not staging/);
         assert.match(error!.message, /pulumi config rm --stack staging --path 'alert-routing:adopt\.productionAlerts'/);
-        assert.match(error!.message, /unknown name "prodAlerts"; adopt takes productionAlerts, /);
+        assert.match(error!.message, /unknown name "prodAlerts"; did you mean productionAlerts\? adopt takes productionAlerts, /);
     });
 
-    it("reports typos, placeholders, bad kinds and non-objects instead of ignoring them", () => {
-        const { keys } = problemsOf(
+    it("reports typos, placeholders, bad kinds and non-objects instead of ignoring them, each key once", () => {
+        const { error, keys } = problemsOf(
             "staging",
             withConfig(complete("staging"), {
                 "alert-routing:alertSources": { alertmanger: "01X", checkly: "<id>" },
@@ -113,13 +122,13 @@ describe("stack config", () => {
             }),
         );
         assert.deepEqual(keys, [
-            "alert-routing:alertSources.checkly", // "<id>" is a placeholder
             "alert-routing:alertSources.alertmanger", // a typo, reported by name
+            "alert-routing:alertSources.checkly", // "<id>" is a placeholder, and not again as missing
             "alert-routing:alertAttributes", // not an object
-            "alert-routing:alertSources.checkly", // and so still missing
             "alert-routing:adopt.stagingNotifications", // not an incident.io id
             "alert-routing:secretStore.kind",
         ]);
+        assert.match(error!.message, /unknown name "alertmanger"; did you mean alertmanager\?/);
     });
 
     it("rejects a stack that is not an environment", () => {
@@ -135,7 +144,7 @@ describe("stack config", () => {
         let fetched = false;
         assert.throws(
             () => alertRoutingStack({ fetchAlertSourceToken: async () => ((fetched = true), CANARY.token) }),
-            (error: Error) => error instanceof StackConfigError && error.problems.length === 12,
+            (error: Error) => error instanceof StackConfigError && error.problems.length === 13,
         );
         await new Promise((resolve) => setTimeout(resolve, 50));
         assert.equal(fetched, false);

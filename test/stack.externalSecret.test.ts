@@ -15,9 +15,16 @@ describe("ExternalSecret", () => {
         });
     }
 
+    it("makes pulumi up wait for ESO's Ready condition (pulumi-kubernetes >= 4.18; installed 4.34.2)", () => {
+        const installed = JSON.parse(require("node:fs").readFileSync(require.resolve("@pulumi/kubernetes/package.json"), "utf8")).version as string;
+        const [major, minor] = installed.split(".").map(Number);
+        assert.ok(major > 4 || (major === 4 && minor >= 18), `@pulumi/kubernetes ${installed} predates pulumi.com/waitFor`);
+        assert.equal(valid("SecretStore").metadata.annotations["pulumi.com/waitFor"], "condition=Ready");
+    });
+
     it("copies property alert_source_token of unkey/alertmanager-incident-io to key token of Secret alertmanager-incidentio, hourly", () => {
         const es = valid("ClusterSecretStore");
-        assert.deepEqual(es.metadata, { name: "alertmanager-incidentio", namespace: "monitoring", annotations: { "force-sync": "5b4e2f4c-6f0a" } });
+        assert.deepEqual(es.metadata, { name: "alertmanager-incidentio", namespace: "monitoring", annotations: { "force-sync": "5b4e2f4c-6f0a", "pulumi.com/waitFor": "condition=Ready" } });
         assert.deepEqual(es.spec, {
             refreshInterval: "1h",
             secretStoreRef: { name: "aws-secrets-manager", kind: "ClusterSecretStore" },

@@ -35,14 +35,14 @@ describe("the program loads as Pulumi loads it", { timeout: 400_000 }, () => {
         const report = JSON.parse(result.stdout.trim().split("\n").pop()!);
         assert.ok(report.types.includes("pulumi-nodejs:dynamic/incident-io:AlertRoute"), report.types.join(", "));
         assert.ok(report.types.includes("kubernetes:monitoring.coreos.com/v1:AlertmanagerPatch"));
-        assert.deepEqual(report.outputs.sort(), ["alertEventsUrl", "alertmanagerConfig", "environment", "routes", "tokenSecretArn", "tokenSecretVersionId"]);
+        assert.deepEqual(report.outputs.sort(), ["alertEventsUrl", "alertmanagerBefore", "alertmanagerConfig", "environment", "routes", "tokenSecretArn", "tokenSecretVersionId"]);
         assert.ok(!result.stdout.includes(CANARY.token) && !result.stderr.includes(CANARY.token));
     });
 
     it("production with only the committed config: fails with the list of keys to set, and nothing registered", () => {
         const result = runLikePulumi("production", committedConfig("production"));
         assert.notEqual(result.status, 0);
-        assert.match(result.stderr, /Stack "production" cannot run: 12 configuration problem\(s\)/);
+        assert.match(result.stderr, /Stack "production" cannot run: 13 configuration problem\(s\)/);
         assert.match(result.stderr, /pulumi config set --stack production --path 'alert-routing:alertSources\.email' <id>/);
         assert.equal(result.stdout, "");
     });

@@ -33,6 +33,7 @@ export interface Registered {
     name: string;
     custom: boolean;
     protect: boolean;
+    retainOnDelete: boolean;
     parent: string;
     provider: string;
     dependencies: string[];
@@ -41,19 +42,41 @@ export interface Registered {
     inputs: Record<string, any>;
 }
 
+/** A resource the program read (ReadResource, e.g. the live Alertmanager), with the id it asked for. */
+export interface Read {
+    type: string;
+    name: string;
+    id: string;
+    parent: string;
+    provider: string;
+}
+
+/** The live Alertmanager the mocks answer a read with: by default, one this stack already patched. */
+export const ADOPTED_ALERTMANAGER_SPEC = {
+    replicas: 2,
+    configSecret: "alertmanager-incident-io-config",
+    secrets: ["alertmanager-incidentio"],
+};
+
+/** Per-stack AWS accounts for the tests: the stacks must never share one. */
+export const TEST_ACCOUNT_IDS = { production: "123456789012", staging: "210987654321" } as const;
+
 export interface Recorder {
     resources: Registered[];
+    reads: Read[];
     /** The Stack's outputs as serialized for the engine (secrets still wrapped). */
     stackOutputs?: Record<string, any>;
     invokes: string[];
 }
 
 /** Sets the mocks (project alert-routing, stack = environment) and records every registration. */
-export function installMocks(stack: string, opts: { preview?: boolean } = {}): Recorder {
-    const recorder: Recorder = { resources: [], invokes: [] };
+export function installMocks(stack: string, opts: { preview?: boolean; liveAlertmanagerSpec?: Record<string, unknown> } = {}): Recorder {
+    const recorder: Recorder = { resources: [], reads: [], invokes: [] };
+    const liveSpec = opts.liveAlertmanagerSpec ?? ADOPTED_ALERTMANAGER_SPEC;
     pulumi.runtime.setMocks(
         {
-            newResource: (args) => mockResource(args),
+            // A read (CustomResource with an id) reaches the mocks as newResource with that id (runtime/mocks.js readResource).
+            newResource: (args) => (args.id && args.type === ALERTMANAGER_TYPE ? mockLiveAlertmanager(args, liveSpec) : mockResource(args)),
             call: (args) => {
                 recorder.invokes.push(args.token);
                 throw new Error(`unexpected invoke ${args.token}: the program must not call provider functions`);
@@ -71,6 +94,7 @@ export function installMocks(stack: string, opts: { preview?: boolean } = {}): R
             name: req.getName(),
             custom: req.getCustom(),
             protect: req.getProtect() === true,
+            retainOnDelete: req.getRetainondelete() === true,
             parent: req.getParent(),
             provider: req.getProvider(),
             dependencies: req.getDependenciesList(),
@@ -79,12 +103,28 @@ export function installMocks(stack: string, opts: { preview?: boolean } = {}): R
         });
         return register(req, callback);
     };
+    const read = monitor.readResource.bind(monitor);
+    monitor.readResource = (req: any, callback: any) => {
+        recorder.reads.push({ type: req.getType(), name: req.getName(), id: req.getId(), parent: req.getParent(), provider: req.getProvider() });
+        return read(req, callback);
+    };
     const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
     monitor.registerResourceOutputs = (req: any, callback: any) => {
         if (req.getUrn().includes("::pulumi:pulumi:Stack::")) recorder.stackOutputs = req.getOutputs()?.toJavaScript() ?? {};
         return registerOutputs(req, callback);
     };
     return recorder;
+}
+
+export const ALERTMANAGER_TYPE = "kubernetes:monitoring.coreos.com/v1:Alertmanager";
+
+/** The Alertmanager as the cluster would return it for `namespace/name`. */
+function mockLiveAlertmanager(args: pulumi.runtime.MockResourceArgs, spec: Record<string, unknown>): { id: string; state: Record<string, any> } {
+    const [namespace, name] = args.id!.split("/");
+    return {
+        id: args.id!,
+        state: { apiVersion: "monitoring.coreos.com/v1", kind: "Alertmanager", metadata: { name, namespace, labels: { release: "kube-prometheus-stack" } }, spec },
+    };
 }
 
 /** What a provider would answer: the inputs, plus the outputs the program reads. */
@@ -160,11 +200,13 @@ const USER_SET_CONFIG: Record<Environment, Record<string, unknown>> = {
         "alert-routing:alertAttributes": { severity: fakeId("severity"), branch: fakeId("branch") },
         "alert-routing:secretStore": { name: "aws-secrets-manager" },
         "alert-routing:alertmanager": { name: "kube-prometheus-stack-alertmanager" },
+        "alert-routing:aws": { accountId: TEST_ACCOUNT_IDS.production },
     },
     staging: {
         "alert-routing:slackChannels": { alerts: "C0STAGINGALERTS" },
         "alert-routing:secretStore": { name: "aws-secrets-manager" },
         "alert-routing:alertmanager": { name: "kube-prometheus-stack-alertmanager" },
+        "alert-routing:aws": { accountId: TEST_ACCOUNT_IDS.staging },
     },
 };
 

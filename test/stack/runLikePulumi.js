@@ -28,6 +28,11 @@ pulumi.runtime.setMocks(
             const state = { ...args.inputs };
             if (args.type === "aws:secretsmanager/secretVersion:SecretVersion") state.versionId = "version-1";
             if (args.type === "pulumi-nodejs:dynamic/incident-io:AlertRoute") Object.assign(state, { version: 1, route: {} });
+            // The read of the live Alertmanager: one this stack already patched.
+            if (args.id && args.type === "kubernetes:monitoring.coreos.com/v1:Alertmanager") {
+                Object.assign(state, { spec: { configSecret: "alertmanager-incident-io-config", secrets: ["alertmanager-incidentio"] } });
+                return { id: args.id, state };
+            }
             return { id: `${args.name}-id`, state };
         },
         call: (args) => {

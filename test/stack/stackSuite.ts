@@ -14,6 +14,8 @@ import {
     CANARY,
     MOCK_SECRET_ARN,
     MOCK_SECRET_VERSION_ID,
+    ALERTMANAGER_TYPE,
+    TEST_ACCOUNT_IDS,
     installMocks,
     isSecret,
     plaintextStrings,
@@ -111,9 +113,48 @@ export function describeStack(expected: StackExpectations): void {
             for (const route of routes) assert.match(route.parent, /alert-routing:index:AlertRouting::routes$/);
         });
 
-        it(`${environment === "production" ? "protects" : "does not protect"} its routes`, () => {
-            for (const route of all(T.route)) assert.equal(route.protect, environment === "production", route.name);
-            for (const r of recorder.resources.filter((r) => r.type !== T.route)) assert.equal(r.protect, false, `${r.type} ${r.name}`);
+        it(`${environment === "production" ? "protects" : "does not protect"} its routes and the token path; retains the AWS secret and its versions`, () => {
+            const production = environment === "production";
+            for (const route of all(T.route)) assert.equal(route.protect, production, route.name);
+            // Every custom resource of the token path, except the secret version: a new token is a new
+            // version (a replacement), which protect would refuse; retainOnDelete keeps its value instead.
+            const tokenPath = [T.awsSecret, T.externalSecret, T.k8sSecret, T.alertmanagerPatch];
+            for (const type of tokenPath) assert.equal(one(type).protect, production, type);
+            assert.equal(one(T.awsSecretVersion).protect, false);
+            const protectedTypes = recorder.resources.filter((r) => r.protect).map((r) => r.type);
+            assert.deepEqual([...new Set(protectedTypes)].sort(), production ? [...tokenPath, T.route].sort() : []);
+            for (const type of [T.awsSecret, T.awsSecretVersion]) assert.equal(one(type).retainOnDelete, true, `${type} retainOnDelete`);
+            const retained = recorder.resources.filter((r) => r.retainOnDelete).map((r) => r.type);
+            assert.deepEqual(retained.sort(), [T.awsSecret, T.awsSecretVersion].sort(), "only the AWS secret and its version outlive a destroy");
+        });
+
+        it("sets the secret's recovery window explicitly: 30 days", () => {
+            assert.equal(one(T.awsSecret).inputs.recoveryWindowInDays, 30);
+        });
+
+        it("lets the AWS provider act only in this stack's account", () => {
+            const provider = one(T.awsProvider);
+            assert.deepEqual(JSON.parse(provider.inputs.allowedAccountIds), [TEST_ACCOUNT_IDS[environment]]);
+            assert.equal(provider.inputs.forbiddenAccountIds, undefined);
+        });
+
+        it("updates the protected config Secret in place (enableSecretMutable) instead of replacing it", () => {
+            assert.equal(String(one(T.k8sProvider).inputs.enableSecretMutable), "true");
+        });
+
+        it("reads the live Alertmanager (namespace/name) before patching it, and exports what it ran", () => {
+            assert.deepEqual(
+                recorder.reads.map((r) => ({ type: r.type, id: r.id })),
+                [{ type: ALERTMANAGER_TYPE, id: "monitoring/kube-prometheus-stack-alertmanager" }],
+            );
+            assert.match(recorder.reads[0].provider, /pulumi:providers:kubernetes::kubernetes::/);
+            assert.deepEqual(outputs().alertmanagerBefore, {
+                name: "kube-prometheus-stack-alertmanager",
+                namespace: "monitoring",
+                configSecret: "alertmanager-incident-io-config",
+                effectiveConfigSecret: "alertmanager-incident-io-config",
+                secrets: ["alertmanager-incidentio"],
+            });
         });
 
         it("sends each route as its definition, with the stack's ids, and adopts the configured live ids", () => {
@@ -173,6 +214,7 @@ export function describeStack(expected: StackExpectations): void {
 
         it("re-syncs the ExternalSecret on rotation: force-sync is the (non-secret) AWS secret version id", () => {
             const annotation = one(T.externalSecret).inputs.metadata.annotations["force-sync"];
+            assert.equal(one(T.externalSecret).inputs.metadata.annotations["pulumi.com/waitFor"], "condition=Ready", "the update waits for ESO's sync");
             assert.equal(annotation, MOCK_SECRET_VERSION_ID);
             assert.equal(typeof annotation, "string", "a secret annotation would hide the fingerprint");
         });
@@ -207,7 +249,7 @@ export function describeStack(expected: StackExpectations): void {
                 s === es.target.name ? es.data.map((d: { secretKey: string }) => `/etc/alertmanager/secrets/${s}/${d.secretKey}`) : [],
             );
             assert.deepEqual(mounted, [tokenFile]);
-            // Applied only once the ExternalSecret and the config Secret exist.
+            // Applied only once the ExternalSecret is Ready (waitFor) and the config Secret exists.
             assert.ok(patch.dependencies.some((u) => u.endsWith(`${T.externalSecret}::alertmanager-token`)), patch.dependencies.join("\n"));
             assert.ok(patch.dependencies.some((u) => u.endsWith(`${T.k8sSecret}::alertmanager-config`)), patch.dependencies.join("\n"));
         });
