@@ -87,7 +87,8 @@ describe("AlertRoute handlers", () => {
         const live = emulator.seedRoute({ ...productionAlerts(), name: "Production Alerts (UI)" } as any);
         emulator.editInUi(live.id, () => {}); // version 2, as an edited route would be
         const { handlers } = await handlersFor(emulator);
-        const inputs = await checked(handlers, { ...productionAlerts(), adoptId: live.id });
+        const inputs = await checked(handlers, { ...productionAlerts(), adoptId: live.id, adoptRenaming: true });
+        emulator.resetLog();
         const { id, outs } = await handlers.create(inputs);
         assert.equal(id, live.id);
         assert.equal(emulator.count("POST", "/v2/alert_routes"), 0);
@@ -101,14 +102,19 @@ describe("AlertRoute handlers", () => {
     test("adopting a route that already matches writes nothing", async () => {
         const live = emulator.seedRoute(productionAlerts() as any);
         const { handlers } = await handlersFor(emulator, { "incident-io:claimManaged": "false" });
-        const { outs } = await handlers.create(await checked(handlers, { ...productionAlerts(), adoptId: live.id }));
+        const inputs = await checked(handlers, { ...productionAlerts(), adoptId: live.id });
+        emulator.resetLog();
+        const { outs } = await handlers.create(inputs);
         assert.equal(outs!.version, live.version);
         assert.deepEqual(emulator.requests.map((r) => r.method), ["GET"]);
     });
 
     test("adopting an id that does not exist says so", async () => {
         const { handlers } = await handlersFor(emulator);
-        const inputs = await checked(handlers, { ...minimalRoute(), adoptId: "01JZZZZZZZZZZZZZZZZZZZZZZZ" });
+        const { failures } = await handlers.check({}, { ...minimalRoute(), adoptId: "01JZZZZZZZZZZZZZZZZZZZZZZZ" });
+        assert.equal(failures?.[0]?.property, "adoptId");
+        assert.match(failures![0].reason, /adoptId 01JZZZZZZZZZZZZZZZZZZZZZZZ .*no alert route with that id/);
+        const inputs = { ...(await checked(handlers, minimalRoute())), adoptId: "01JZZZZZZZZZZZZZZZZZZZZZZZ" };
         await assert.rejects(handlers.create(inputs), /adoptId 01JZZZZZZZZZZZZZZZZZZZZZZZ .*no alert route with that id/);
         assert.equal(emulator.routes().length, 0);
     });
