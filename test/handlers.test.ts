@@ -241,6 +241,23 @@ describe("AlertRoute handlers", () => {
         assert.equal(emulator.routes().length, 0, "not silently recreated");
     });
 
+    test("an update with nothing to write reads only; a steady-state update is GET + PUT, the claim not repeated", async () => {
+        const { handlers } = await handlersFor(emulator);
+        const inputs = await checked(handlers, { ...minimalRoute(), pulumiStack: "staging" });
+        const { id, outs } = await handlers.create(inputs);
+        assert.deepEqual(outs!.claimed, { "managed-by": "pulumi", "pulumi/project": "alert-routing", "pulumi/stack": "staging" });
+        emulator.resetLog();
+        const same = (await handlers.update(id, outs!, inputs)).outs!;
+        assert.deepEqual(emulator.requests.map((r) => r.method), ["GET"], "no PUT, no claim");
+        assert.equal(same.version, 1);
+        emulator.resetLog();
+        await handlers.update(id, same, { ...inputs, enabled: false });
+        assert.deepEqual(emulator.requests.map((r) => r.method), ["GET", "PUT"]);
+        // Another stack's claim (or none) makes the diff an update, which claims again.
+        assert.equal((await handlers.diff(id, same, { ...inputs, pulumiStack: "production" })).changes, true);
+        assert.equal((await handlers.diff(id, same, inputs)).changes, false);
+    });
+
     test("claimManaged=false makes no managed-resource call", async () => {
         const { handlers } = await handlersFor(emulator, { "incident-io:claimManaged": "false" });
         await handlers.create(await checked(handlers, minimalRoute()));
