@@ -27,8 +27,10 @@ export class AlertRouting extends pulumi.ComponentResource {
     constructor(name: string, args: AlertRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("alert-routing:index:AlertRouting", name, {}, opts);
         this.routes = {};
-        for (const { key, spec } of args.routes) {
-            const route = new AlertRoute(key, { ...spec, adoptId: args.adopt[key] }, { parent: this, protect: args.protect });
+        for (const { key, spec, adoptRenaming } of args.routes) {
+            // Adoption errors name the config key to fix; adoptRenaming only where a row asks for it.
+            const adoption = args.adopt[key] ? { adoptId: args.adopt[key], adoptIdConfigKey: `alert-routing:adopt.${key}` } : {};
+            const route = new AlertRoute(key, { ...spec, ...adoption, ...(adoptRenaming ? { adoptRenaming } : {}) }, { parent: this, protect: args.protect });
             this.routes[key] = { id: route.id, name: route.name, version: route.version, route: route.route };
         }
         this.registerOutputs({ routes: this.routes });

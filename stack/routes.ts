@@ -53,6 +53,8 @@ export interface RouteRow {
     sources: readonly SourceRef[];
     escalation?: EscalationPath;
     slack: SlackChannel;
+    /** Adopt the live route under `alert-routing:adopt.<key>` even though its name differs (adoption renames it). */
+    adoptRenaming?: boolean;
 }
 
 const severity = (value: string): AlertCondition => ({ attribute: "severity", is: value });
@@ -116,6 +118,7 @@ export interface RouteDefinition {
     key: RouteKey;
     owner: Environment;
     spec: RouteSpec;
+    adoptRenaming?: boolean;
 }
 
 export function routesOwnedBy(environment: Environment): RouteRow[] {
@@ -144,7 +147,12 @@ export function idsRequiredBy(environment: Environment): IdRef[] {
 
 /** The routes one stack owns, as incident.io payloads. Pure: ids in, specs out. */
 export function routeDefinitions(environment: Environment, ids: RouteIds): RouteDefinition[] {
-    return routesOwnedBy(environment).map((row) => ({ key: row.key as RouteKey, owner: row.owner, spec: routeSpec(row, ids) }));
+    return routesOwnedBy(environment).map((row) => ({
+        key: row.key as RouteKey,
+        owner: row.owner,
+        spec: routeSpec(row, ids),
+        ...(row.adoptRenaming ? { adoptRenaming: true } : {}),
+    }));
 }
 
 export function routeSpec(row: RouteRow, ids: RouteIds): RouteSpec {

@@ -87,7 +87,8 @@ describe("AlertRoute handlers", () => {
         const live = emulator.seedRoute({ ...productionAlerts(), name: "Production Alerts (UI)" } as any);
         emulator.editInUi(live.id, () => {}); // version 2, as an edited route would be
         const { handlers } = await handlersFor(emulator);
-        const inputs = await checked(handlers, { ...productionAlerts(), adoptId: live.id });
+        const inputs = await checked(handlers, { ...productionAlerts(), adoptId: live.id, adoptRenaming: true });
+        emulator.resetLog();
         const { id, outs } = await handlers.create(inputs);
         assert.equal(id, live.id);
         assert.equal(emulator.count("POST", "/v2/alert_routes"), 0);
@@ -101,14 +102,19 @@ describe("AlertRoute handlers", () => {
     test("adopting a route that already matches writes nothing", async () => {
         const live = emulator.seedRoute(productionAlerts() as any);
         const { handlers } = await handlersFor(emulator, { "incident-io:claimManaged": "false" });
-        const { outs } = await handlers.create(await checked(handlers, { ...productionAlerts(), adoptId: live.id }));
+        const inputs = await checked(handlers, { ...productionAlerts(), adoptId: live.id });
+        emulator.resetLog();
+        const { outs } = await handlers.create(inputs);
         assert.equal(outs!.version, live.version);
         assert.deepEqual(emulator.requests.map((r) => r.method), ["GET"]);
     });
 
     test("adopting an id that does not exist says so", async () => {
         const { handlers } = await handlersFor(emulator);
-        const inputs = await checked(handlers, { ...minimalRoute(), adoptId: "01JZZZZZZZZZZZZZZZZZZZZZZZ" });
+        const { failures } = await handlers.check({}, { ...minimalRoute(), adoptId: "01JZZZZZZZZZZZZZZZZZZZZZZZ" });
+        assert.equal(failures?.[0]?.property, "adoptId");
+        assert.match(failures![0].reason, /adoptId 01JZZZZZZZZZZZZZZZZZZZZZZZ .*no alert route with that id/);
+        const inputs = { ...(await checked(handlers, minimalRoute())), adoptId: "01JZZZZZZZZZZZZZZZZZZZZZZZ" };
         await assert.rejects(handlers.create(inputs), /adoptId 01JZZZZZZZZZZZZZZZZZZZZZZZ .*no alert route with that id/);
         assert.equal(emulator.routes().length, 0);
     });
@@ -233,6 +239,23 @@ describe("AlertRoute handlers", () => {
         emulator.deleteInUi(id);
         await assert.rejects(handlers.update(id, outs!, inputs), /deleted outside Pulumi. Run `pulumi refresh`/);
         assert.equal(emulator.routes().length, 0, "not silently recreated");
+    });
+
+    test("an update with nothing to write reads only; a steady-state update is GET + PUT, the claim not repeated", async () => {
+        const { handlers } = await handlersFor(emulator);
+        const inputs = await checked(handlers, { ...minimalRoute(), pulumiStack: "staging" });
+        const { id, outs } = await handlers.create(inputs);
+        assert.deepEqual(outs!.claimed, { "managed-by": "pulumi", "pulumi/project": "alert-routing", "pulumi/stack": "staging" });
+        emulator.resetLog();
+        const same = (await handlers.update(id, outs!, inputs)).outs!;
+        assert.deepEqual(emulator.requests.map((r) => r.method), ["GET"], "no PUT, no claim");
+        assert.equal(same.version, 1);
+        emulator.resetLog();
+        await handlers.update(id, same, { ...inputs, enabled: false });
+        assert.deepEqual(emulator.requests.map((r) => r.method), ["GET", "PUT"]);
+        // Another stack's claim (or none) makes the diff an update, which claims again.
+        assert.equal((await handlers.diff(id, same, { ...inputs, pulumiStack: "production" })).changes, true);
+        assert.equal((await handlers.diff(id, same, inputs)).changes, false);
     });
 
     test("claimManaged=false makes no managed-resource call", async () => {

@@ -168,8 +168,10 @@ function maybeInject(rng: () => number, phase: Phase, id: string | undefined): v
     stats.faultsByName.set(name, (stats.faultsByName.get(name) ?? 0) + 1);
 }
 
-async function checked(h: AlertRouteHandlers, news: Record<string, unknown>): Promise<AlertRouteInputs> {
-    const { inputs, failures } = await h.check({}, news);
+/** Check as the engine calls it: olds are the stored inputs once the route is in the stack (the
+ * outputs carry them), so check reads a route to adopt only for a new resource. */
+async function checked(h: AlertRouteHandlers, news: Record<string, unknown>, olds: object = {}): Promise<AlertRouteInputs> {
+    const { inputs, failures } = await h.check(olds as Record<string, unknown>, news);
     assert.deepEqual(failures ?? [], [], JSON.stringify(news));
     return inputs!;
 }
@@ -204,7 +206,7 @@ async function createOne(round: number, i: number, rec: Managed): Promise<void> 
         `create ${spec.name}`,
         async () => {
             maybeInject(rng, "create", rec.id);
-            const inputs = await checked(handlers, { ...spec, ...(rec.adoptId ? { adoptId: rec.adoptId } : {}) });
+            const inputs = await checked(handlers, { ...spec, ...(rec.adoptId ? { adoptId: rec.adoptId } : {}) }, rec.initError ? rec.outs : {});
             if (rec.initError) {
                 // Pulumi holds the route (id + outputs) from the failed call: the next up updates it.
                 const { outs } = await handlers.update(rec.id!, rec.outs!, inputs);
@@ -248,7 +250,7 @@ async function updateOne(round: number, i: number, rec: Managed): Promise<void> 
         `update ${spec.name}`,
         async () => {
             maybeInject(rng, "update", rec.id);
-            const news = await checked(handlers, { ...spec, ...(rec.adoptId ? { adoptId: rec.adoptId } : {}) });
+            const news = await checked(handlers, { ...spec, ...(rec.adoptId ? { adoptId: rec.adoptId } : {}) }, rec.outs);
             const { outs } = await handlers.update(rec.id!, rec.outs!, news);
             if (rec.initError) stats.initErrorsRecovered++;
             Object.assign(rec, { outs, initError: false });

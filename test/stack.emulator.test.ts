@@ -61,7 +61,8 @@ for (const environment of ["staging", "production"] as const satisfies readonly 
             const [first] = definitions;
             // As made in the dashboard: every field set.
             const same = emulator.seedRoute(withDefaults(first.spec) as never);
-            const drifted = emulator.seedRoute({ ...withDefaults(first.spec), name: "Drifted copy", enabled: false } as never);
+            // Same name (adoption refuses another route's), other settings changed in the dashboard.
+            const drifted = emulator.seedRoute({ ...withDefaults(first.spec), enabled: !withDefaults(first.spec).enabled } as never);
             const before = emulator.routes().length;
             for (const live of [same, drifted]) {
                 const urn = urnFor(`${first.key}-${live.id}`, ROUTE_TYPE);
@@ -75,7 +76,8 @@ for (const environment of ["staging", "production"] as const satisfies readonly 
             }
             assert.equal(emulator.routes().length, before, "adoption creates nothing");
             assert.equal(emulator.route(same.id)!.version, 1, "an identical live route is not rewritten");
-            assert.equal(emulator.route(drifted.id)!.name, first.spec.name, "a drifted live route takes the definition");
+            assert.equal(emulator.route(drifted.id)!.enabled, withDefaults(first.spec).enabled, "a drifted live route takes the definition");
+            assert.equal(emulator.route(drifted.id)!.version, 2);
         });
 
         it("reads the Alertmanager source's token when none is configured", async () => {

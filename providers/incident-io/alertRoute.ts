@@ -42,14 +42,30 @@ export interface AlertRouteArgs {
      * cannot `pulumi import`). Read only when the resource is created.
      */
     adoptId?: pulumi.Input<string>;
+    /**
+     * With `adoptId`: take the live route even though its name differs from `name` (adoption
+     * renames it). Default false: a different name fails the create before any write, as the id
+     * most likely belongs to another route (another stack's).
+     */
+    adoptRenaming?: pulumi.Input<boolean>;
+    /** Where `adoptId` comes from (a config key such as `alert-routing:adopt.<key>`), named in adoption errors. */
+    adoptIdConfigKey?: pulumi.Input<string>;
 }
 
-/** What the provider receives after `check`: the full spec (defaults filled) plus `adoptId`. */
-export type AlertRouteInputs = AlertRouteSpec & { adoptId?: string };
+/** What the provider receives after `check`: the full spec (defaults filled), the adoption
+ * settings, and the project and stack the claim names (set by the AlertRoute class). */
+export type AlertRouteInputs = AlertRouteSpec & {
+    adoptId?: string;
+    adoptRenaming?: boolean;
+    adoptIdConfigKey?: string;
+    pulumiProject?: string;
+    pulumiStack?: string;
+};
 
 /** What the provider stores: every input (Pulumi hands old outputs to diff/update/read/delete),
- * the route's version and the route as incident.io holds it, normalised. */
-export type AlertRouteOutputs = AlertRouteInputs & { version: number; route: AlertRouteSpec };
+ * the route's version, the route as incident.io holds it, normalised, and the annotations of the
+ * managed-resource claim once it succeeded (absent: the next `up` claims it). */
+export type AlertRouteOutputs = AlertRouteInputs & { version: number; route: AlertRouteSpec; claimed?: Record<string, string> };
 
 /**
  * An incident.io alert route. Every change is an in-place update (PUT with version + 1);
@@ -64,16 +80,17 @@ export class AlertRoute extends pulumi.dynamic.Resource {
     declare public readonly enabled: pulumi.Output<boolean>;
 
     constructor(name: string, args: AlertRouteArgs, opts?: pulumi.CustomResourceOptions) {
-        super(alertRouteProvider, name, { ...args, version: undefined, route: undefined }, opts, "incident-io", "AlertRoute");
+        // The host cannot learn the stack itself (see ownership.ts), so the program passes it.
+        const owner = { pulumiProject: pulumi.getProject(), pulumiStack: pulumi.getStack() };
+        super(alertRouteProvider, name, { ...args, ...owner, version: undefined, route: undefined, claimed: undefined }, opts, "incident-io", "AlertRoute");
     }
 }
 
 /**
  * The provider Pulumi serializes into every AlertRoute's state (`__provider`). It is a shim: the
- * handlers are loaded at run time inside Pulumi's dynamic-provider host, whose working directory
- * is the project root, so state holds no code, no credentials, and refresh/destroy always run the
- * project's current handlers. Keep it free of captured values: everything it references is
- * serialized with it.
+ * handlers are loaded at run time inside Pulumi's dynamic-provider host, so state holds no code,
+ * no credentials, and refresh/destroy always run the project's current handlers. Keep it free of
+ * captured values: everything it references is serialized with it.
  */
 export const alertRouteProvider: pulumi.dynamic.ResourceProvider = {
     configure: (req) => loadHandlers().configure(req),
@@ -85,19 +102,36 @@ export const alertRouteProvider: pulumi.dynamic.ResourceProvider = {
     delete: (id, props) => loadHandlers().delete(id, props),
 };
 
+// The engine starts the host in its plugin context's directory (pulumi/pulumi
+// pkg/resource/plugin/provider_plugin.go: newPlugin(ctx, ctx.Pwd, ...)): the directory of Pulumi.yaml,
+// or of its `main:`. So walk up to Pulumi.yaml and load the handlers from the program directory
+// (`main:` when set). The host runs plain node, so ts-node compiles our TypeScript unless something
+// already does. Comments inside the body would be serialized: keep them out here.
 function loadHandlers(): Required<pulumi.dynamic.ResourceProvider> {
     const cache = globalThis as { __incidentIoAlertRouteHandlers?: Required<pulumi.dynamic.ResourceProvider> };
     if (!cache.__incidentIoAlertRouteHandlers) {
+        const fs = require("fs");
         const path = require("path");
-        const root = process.cwd();
-        // The host runs plain node: compile our TypeScript on the fly unless something already does.
-        if (!require.extensions[".ts"]) {
-            require(require.resolve("ts-node", { paths: [root] })).register({
-                transpileOnly: true,
-                project: path.join(root, "tsconfig.json"),
-            });
+        let root = process.cwd();
+        for (let dir = root; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+            const yaml = path.join(dir, "Pulumi.yaml");
+            if (!fs.existsSync(yaml)) continue;
+            const main = /^main:[ \t]*["']?([^"'#\r\n]*?)["']?[ \t]*(#.*)?$/m.exec(fs.readFileSync(yaml, "utf8"))?.[1];
+            root = main ? path.resolve(dir, main) : dir;
+            if (main && fs.statSync(root, { throwIfNoEntry: false })?.isFile()) root = path.dirname(root);
+            break;
         }
-        cache.__incidentIoAlertRouteHandlers = require(path.join(root, "providers", "incident-io", "handlers")).alertRouteHandlers;
+        const handlers = path.join(root, "providers", "incident-io", "handlers");
+        try {
+            if (!require.extensions[".ts"]) {
+                require(require.resolve("ts-node", { paths: [root] })).register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
+            }
+            cache.__incidentIoAlertRouteHandlers = require(handlers).alertRouteHandlers;
+        } catch (error) {
+            if ((error as { code?: string }).code !== "MODULE_NOT_FOUND") throw error;
+            throw new Error(`cannot load the AlertRoute handlers from ${handlers} (searched up from ${process.cwd()} for Pulumi.yaml): ` +
+                `${(error as Error).message.split("\n")[0]}. Run \`npm ci\` in ${root}, then the Pulumi command again.`);
+        }
     }
     return cache.__incidentIoAlertRouteHandlers!;
 }

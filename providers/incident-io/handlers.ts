@@ -6,11 +6,17 @@ import { IncidentIoClient, processLimiter } from "./client/client";
 import { IncidentIoApiError } from "./client/errors";
 import { DEFAULT_RETRY_POLICY } from "./client/retry";
 import { canonical, changedFields, fromResponse, pickSpec, sameRoute, toPayload, withDefaults } from "./model";
+import { adoptionMismatch, claimAnnotations, claimMissing } from "./ownership";
 import { API_KEY_ENV, readSettings, type ProviderSettings } from "./settings";
 import type { AlertRouteResponse, AlertRouteSpec } from "./types";
-import { containsUnknown, validateRoute } from "./validate";
+import { containsUnknown, isUnknown, validateRoute } from "./validate";
 
-const MANAGED_ANNOTATIONS = { "managed-by": "pulumi", "pulumi/project": "alert-routing" };
+/** Read's answer: `inputs` are inputs (the SDK types them as outputs). */
+export type AlertRouteReadResult = Omit<pulumi.dynamic.ReadResult<AlertRouteOutputs>, "inputs"> & { inputs?: AlertRouteInputs };
+
+/** Inputs that are not part of the route: how to adopt it and who owns it. */
+const OWNERSHIP_INPUTS = { adoptRenaming: "boolean", adoptIdConfigKey: "string", pulumiProject: "string", pulumiStack: "string" } as const;
+type OwnershipInput = keyof typeof OWNERSHIP_INPUTS;
 
 export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvider> {
     private settings?: ProviderSettings;
@@ -31,14 +37,32 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
         }
     }
 
-    async check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult<AlertRouteInputs>> {
+    async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult<AlertRouteInputs>> {
         // Accept a route pasted from the API or an old backup (labels, subject/operation objects).
-        const { __provider, adoptId, ...rest } = news;
+        const { __provider, adoptId, adoptRenaming, adoptIdConfigKey, pulumiProject, pulumiStack, ...rest } = news;
+        const ownership: Partial<Record<OwnershipInput, unknown>> = { adoptRenaming, adoptIdConfigKey, pulumiProject, pulumiStack };
         const payload = toPayload(rest);
         const failures = validateRoute({ ...payload, ...(adoptId === undefined ? {} : { adoptId }) });
+        for (const [key, type] of Object.entries(OWNERSHIP_INPUTS)) {
+            const value = ownership[key as OwnershipInput];
+            if (value !== undefined && !isUnknown(value) && typeof value !== type) {
+                failures.push({ property: key, reason: `must be a ${type}, got ${JSON.stringify(value)}` });
+            }
+        }
         if (failures.length > 0) return { inputs: news as unknown as AlertRouteInputs, failures };
         const inputs: AlertRouteInputs = withDefaults(pickSpec(payload));
         if (adoptId !== undefined) inputs.adoptId = adoptId as string;
+        for (const [key, value] of Object.entries(ownership)) {
+            if (value !== undefined) (inputs as unknown as Record<string, unknown>)[key] = value;
+        }
+        // A new resource with adoptId: the preview shows adoption as a create, so read that one
+        // route now to refuse a wrong id early and report what adoption will change. The host's
+        // stderr reaches the CLI as an info message (pulumi/pulumi sdk/go/common/resource/plugin/plugin.go, runtrace).
+        const inState = Object.keys(olds ?? {}).some((key) => key !== "__provider");
+        if (!inState && typeof inputs.adoptId === "string" && !containsUnknown(inputs)) {
+            const failure = await this.previewAdoption(inputs);
+            if (failure) return { inputs, failures: [failure] };
+        }
         return { inputs };
     }
 
@@ -47,18 +71,19 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
         // During preview some inputs may not be known yet: say "maybe" rather than "no change".
         if (containsUnknown(desired)) return { changes: true };
         const current = olds.route ?? pickSpec(olds);
-        return { changes: !sameRoute(desired, current), replaces: [], deleteBeforeReplace: false };
+        // A route whose claim failed (or predates the stack annotation) is an update too: it claims.
+        const unclaimed = this.settingsOrDefaults().claimManaged && claimMissing(olds, news);
+        return { changes: unclaimed || !sameRoute(desired, current), replaces: [], deleteBeforeReplace: false };
     }
 
     async create(inputs: AlertRouteInputs): Promise<pulumi.dynamic.CreateResult<AlertRouteOutputs>> {
         const spec = pickSpec(inputs);
-        const remote = inputs.adoptId ? await this.adopt(inputs.adoptId, spec) : await this.post(spec);
+        const remote = inputs.adoptId ? await this.adopt(inputs, spec) : await this.post(spec);
         const outs = toOutputs(inputs, remote);
-        await this.claim(remote.id, outs);
-        return { id: remote.id, outs };
+        return { id: remote.id, outs: await this.claim(remote.id, outs, inputs) };
     }
 
-    async read(id: string, props: AlertRouteOutputs): Promise<pulumi.dynamic.ReadResult<AlertRouteOutputs>> {
+    async read(id: string, props: AlertRouteOutputs): Promise<AlertRouteReadResult> {
         let remote: AlertRouteResponse;
         try {
             remote = await this.api().getAlertRoute(id);
@@ -66,12 +91,20 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
             if (error instanceof IncidentIoApiError && error.isNotFound) return {}; // gone: Pulumi drops it
             throw error;
         }
-        return { id, props: toOutputs(props, remote) };
+        // The engine shows a change by comparing stored inputs with the program's (the host sends no
+        // detailed diff: pulumi/pulumi pkg/backend/display/object_diff.go). Returning inputs with the
+        // drifted fields set to their live values makes the next preview show what `up` writes back;
+        // the engine stores them (pulumi/pulumi#21315, SDK >= 3.216).
+        return { id, props: toOutputs(props, remote, props.claimed), inputs: refreshedInputs(props, remote) };
     }
 
     async update(id: string, olds: AlertRouteOutputs, news: AlertRouteInputs): Promise<pulumi.dynamic.UpdateResult<AlertRouteOutputs>> {
         const spec = pickSpec(news);
         const remote = await this.getExisting(id, spec.name, "update");
+        // No write without a change: a route that already matches (e.g. only its claim failed) keeps its version.
+        if (sameRoute(spec, fromResponse(remote))) {
+            return { outs: await this.claim(id, toOutputs(news, remote, olds.claimed), news) };
+        }
         if (remote.version !== olds.version) {
             const changed = olds.route ? changedFields(olds.route, fromResponse(remote)) : ["(unknown: no stored route)"];
             if (changed.length > 0) {
@@ -87,9 +120,7 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
             }
         }
         const updated = await this.put(id, spec, remote, "update");
-        const outs = toOutputs(news, updated);
-        await this.claim(id, outs);
-        return { outs };
+        return { outs: await this.claim(id, toOutputs(news, updated, olds.claimed), news) };
     }
 
     async delete(id: string, _props: AlertRouteOutputs): Promise<void> {
@@ -122,9 +153,36 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
         }
     }
 
-    private async adopt(id: string, spec: AlertRouteSpec): Promise<AlertRouteResponse> {
+    private async adopt(inputs: AlertRouteInputs, spec: AlertRouteSpec): Promise<AlertRouteResponse> {
+        const id = inputs.adoptId!;
         const remote = await this.getExisting(id, spec.name, "adopt");
+        const mismatch = adoptionMismatch(inputs, remote.name);
+        if (mismatch) throw mismatch;
         return sameRoute(spec, fromResponse(remote)) ? remote : this.put(id, spec, remote, "adopt");
+    }
+
+    /** check's look at the route to adopt: a failure for a wrong id, a log line for what changes.
+     * An unreadable route is left to `create`, which reads it again and fails clearly. */
+    private async previewAdoption(inputs: AlertRouteInputs): Promise<{ property: string; reason: string } | undefined> {
+        let remote: AlertRouteResponse;
+        try {
+            remote = await this.api().getAlertRoute(inputs.adoptId!);
+        } catch (error) {
+            if (error instanceof IncidentIoApiError && error.isNotFound) {
+                return { property: "adoptId", reason: notFound(inputs.name, inputs.adoptId!, "adopt").message };
+            }
+            this.log(`incident.io: could not read the route to adopt (${inputs.adoptId}) for "${inputs.name}" during check: ${(error as Error).message}`);
+            return undefined;
+        }
+        const mismatch = adoptionMismatch(inputs, remote.name);
+        if (mismatch) return { property: "adoptId", reason: mismatch.message };
+        const changed = changedFields(fromResponse(remote), pickSpec(inputs));
+        this.log(
+            changed.length === 0
+                ? `incident.io: adopting "${inputs.name}" (${inputs.adoptId}) writes nothing: the live route matches the definition.`
+                : `incident.io: adopting "${inputs.name}" (${inputs.adoptId}) will write the definition over the live route (version ${remote.version}), changing: ${changed.join(", ")}.`,
+        );
+        return undefined;
     }
 
     /** PUT with version + 1. A rejected version, or an answer lost after sending, is settled by
@@ -164,13 +222,16 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
         }
     }
 
-    private async claim(id: string, outs: AlertRouteOutputs): Promise<void> {
-        if (!this.settingsOrDefaults().claimManaged) return;
+    /** Claims the route unless `outs` already record this claim; returns the outputs recording it. */
+    private async claim(id: string, outs: AlertRouteOutputs, inputs: AlertRouteInputs): Promise<AlertRouteOutputs> {
+        if (!this.settingsOrDefaults().claimManaged || !claimMissing(outs, inputs)) return outs;
+        const annotations = claimAnnotations(inputs);
         try {
-            await this.api().claimManaged("alert_route", id, MANAGED_ANNOTATIONS);
+            await this.api().claimManaged("alert_route", id, annotations);
+            return { ...outs, claimed: annotations };
         } catch (error) {
-            // The route itself was saved: record it (id + outputs) so nothing is lost or duplicated,
-            // and report the failed claim. The next `pulumi up` claims it again.
+            // The route itself was saved: record it (id + outputs, without this claim) so nothing
+            // is lost or duplicated, and report the failed claim. The next `pulumi up` claims it again.
             const message = `alert route "${outs.name}" (${id}) was saved, but claiming it as managed by code failed: ${(error as Error).message}. ` +
                 "Run `pulumi up` again, or `pulumi config set incident-io:claimManaged false` to skip claiming.";
             throw Object.assign(new Error(message), { id, properties: outs, reasons: [message] });
@@ -215,15 +276,38 @@ function notFound(name: string, id: string, action: "update" | "adopt"): Error {
 }
 
 /** Outputs carry every input (Pulumi passes old outputs to diff/update/read/delete), the version,
- * and the route as incident.io holds it. JSON-clean: the host cannot encode `undefined`. */
-function toOutputs(inputs: AlertRouteInputs, remote: AlertRouteResponse): AlertRouteOutputs {
+ * the route as incident.io holds it, and the claim made. JSON-clean: the host cannot encode `undefined`. */
+function toOutputs(inputs: AlertRouteInputs, remote: AlertRouteResponse, claimed?: Record<string, string>): AlertRouteOutputs {
     const outs: AlertRouteOutputs = {
-        ...pickSpec(inputs),
-        ...(inputs.adoptId ? { adoptId: inputs.adoptId } : {}),
+        ...definitionOf(inputs),
         version: remote.version,
         route: canonical(fromResponse(remote)),
+        ...(claimed ? { claimed } : {}),
     };
     return JSON.parse(JSON.stringify(outs));
+}
+
+/** The inputs part of inputs or outputs: the spec, adoptId and the ownership inputs. */
+function definitionOf(value: AlertRouteInputs): AlertRouteInputs {
+    const definition: AlertRouteInputs = pickSpec(value);
+    if (value.adoptId) definition.adoptId = value.adoptId;
+    for (const key of Object.keys(OWNERSHIP_INPUTS) as OwnershipInput[]) {
+        if (value[key] !== undefined && value[key] !== null) (definition as unknown as Record<string, unknown>)[key] = value[key];
+    }
+    return definition;
+}
+
+/** What refresh stores as inputs: the last applied definition (carried in the outputs) with exactly
+ * the fields that differ from the live route replaced by their live, canonical values. Equal to the
+ * stored inputs when nothing drifted, so a refresh without drift shows no change. */
+function refreshedInputs(props: AlertRouteOutputs, remote: AlertRouteResponse): AlertRouteInputs {
+    const definition = definitionOf(props) as unknown as Record<string, unknown>;
+    const live = canonical(fromResponse(remote)) as unknown as Record<string, unknown>;
+    for (const field of changedFields(pickSpec(props), fromResponse(remote))) {
+        if (live[field] === undefined) delete definition[field];
+        else definition[field] = live[field];
+    }
+    return JSON.parse(JSON.stringify(definition));
 }
 
 export const alertRouteHandlers = new AlertRouteHandlers();

@@ -8,7 +8,7 @@ export interface ProviderSettings {
     apiKey?: string;
     /** What `update` does when the route changed outside Pulumi since the last up or refresh. */
     onConflict: "fail" | "overwrite";
-    /** Claim routes as managed by code (POST /v2/managed_resources) after create, adopt and update. */
+    /** Claim routes as managed by code (POST /v2/managed_resources) on create and adoption; the outputs record it. */
     claimManaged: boolean;
     requestTimeoutMs: number;
     maxRetries: number;

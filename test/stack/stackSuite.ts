@@ -163,9 +163,12 @@ export function describeStack(expected: StackExpectations): void {
             assert.equal(routeIds.alertSources.checkly, expected.checklySourceId, "from the committed stack file");
             for (const definition of routeDefinitions(environment, routeIds)) {
                 const registered = all(T.route).find((r) => r.name === definition.key) ?? assert.fail(`no resource for ${definition.key}`);
-                const { __provider, adoptId, ...spec } = registered.inputs;
+                const { __provider, adoptId, adoptIdConfigKey, pulumiProject, pulumiStack, ...spec } = registered.inputs;
                 assert.deepEqual(spec, definition.spec);
                 assert.equal(adoptId, expected.adopt[definition.key]);
+                // Adoption errors name the config key; the claim names the project and stack.
+                assert.equal(adoptIdConfigKey, expected.adopt[definition.key] ? `alert-routing:adopt.${definition.key}` : undefined);
+                assert.deepEqual([pulumiProject, pulumiStack], ["alert-routing", environment]);
                 assert.equal(typeof __provider, "string");
             }
             const sources = all(T.route).flatMap((r) => r.inputs.alert_sources.map((s: { alert_source_id: string }) => s.alert_source_id));
