@@ -124,6 +124,9 @@ describe("settings", () => {
             maxRetries: 5,
             requestsPerMinute: 1200,
             maxConcurrency: 8,
+            maxRetryWaitMs: 60_000,
+            operationTimeoutMs: 300_000,
+            maxResponseBytes: 10 * 1024 * 1024,
         });
     });
 

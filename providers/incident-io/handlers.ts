@@ -261,6 +261,9 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
             limiter: processLimiter({ requestsPerMinute: settings.requestsPerMinute, maxConcurrency: settings.maxConcurrency }),
             retry: { ...DEFAULT_RETRY_POLICY, maxRetries: settings.maxRetries },
             requestTimeoutMs: settings.requestTimeoutMs,
+            maxRetryWaitMs: settings.maxRetryWaitMs,
+            operationTimeoutMs: settings.operationTimeoutMs,
+            maxResponseBytes: settings.maxResponseBytes,
             log: this.log,
         }));
     }

@@ -1,6 +1,9 @@
 // The provider's configuration, from the stack config that Pulumi hands to `configure` (keys keep
 // their namespace) with environment fallbacks. Pure: tested with plain tables.
-import { DEFAULT_BASE_URL } from "./client/client";
+import { API_KEY_CONFIG, API_KEY_ENV, cleanApiKey } from "./client/apiKey";
+import { DEFAULT_BASE_URL, parseBaseUrl } from "./client/baseUrl";
+
+export { API_KEY_ENV } from "./client/apiKey";
 
 export interface ProviderSettings {
     baseUrl: string;
@@ -14,6 +17,12 @@ export interface ProviderSettings {
     maxRetries: number;
     requestsPerMinute: number;
     maxConcurrency: number;
+    /** The longest wait a 429 may ask for before the operation fails instead. */
+    maxRetryWaitMs: number;
+    /** One API request's whole life: attempts, waits and time queued in the limiter. */
+    operationTimeoutMs: number;
+    /** Answers longer than this are an error, read no further. */
+    maxResponseBytes: number;
 }
 
 export const CONFIG_KEYS = {
@@ -25,9 +34,13 @@ export const CONFIG_KEYS = {
     maxRetries: "incident-io:maxRetries",
     requestsPerMinute: "incident-io:requestsPerMinute",
     maxConcurrency: "incident-io:maxConcurrency",
+    maxRetryWaitSeconds: "incident-io:maxRetryWaitSeconds",
+    operationTimeoutSeconds: "incident-io:operationTimeoutSeconds",
+    maxResponseMegabytes: "incident-io:maxResponseMegabytes",
 } as const;
 
-export const API_KEY_ENV = "INCIDENT_IO_TOKEN";
+/** A day: far inside what a Node timer can hold (24.8 days), far beyond any sensible wait. */
+const MAX_SECONDS = 86_400;
 
 /** Reads settings; throws one error naming every bad key and how to fix it. */
 export function readSettings(get: (key: string) => string | undefined, env: NodeJS.ProcessEnv = process.env): ProviderSettings {
@@ -36,19 +49,36 @@ export function readSettings(get: (key: string) => string | undefined, env: Node
         const v = get(key);
         return v === undefined || v === "" ? undefined : String(v);
     };
-    const number = (key: string, fallback: number, min: number) => {
+    const number = (key: string, fallback: number, min: number, max = Infinity) => {
         const raw = text(key);
         if (raw === undefined) return fallback;
-        const n = Number(raw);
-        if (!Number.isFinite(n) || n < min) {
-            problems.push(`${key} must be a number ≥ ${min}, got "${raw}": pulumi config set ${key} ${fallback}`);
+        const n = Number(raw.trim());
+        if (raw.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
+            const range = max === Infinity ? `≥ ${min}` : `from ${min} to ${max}`;
+            problems.push(`${key} must be a number ${range}, got "${raw}": pulumi config set ${key} ${fallback}`);
             return fallback;
         }
         return n;
     };
 
-    const baseUrl = text(CONFIG_KEYS.baseUrl) ?? DEFAULT_BASE_URL;
-    if (!/^https?:\/\/[^\s/]+/.test(baseUrl)) problems.push(`${CONFIG_KEYS.baseUrl} must be a URL such as ${DEFAULT_BASE_URL}, got "${baseUrl}"`);
+    let baseUrl = DEFAULT_BASE_URL;
+    try {
+        baseUrl = parseBaseUrl(text(CONFIG_KEYS.baseUrl) ?? DEFAULT_BASE_URL, CONFIG_KEYS.baseUrl);
+    } catch (error) {
+        problems.push((error as Error).message);
+    }
+
+    // Cleaned where it is read: trimmed, and refused (without repeating it) if a control character is left.
+    const apiKey = (() => {
+        const fromConfig = text(CONFIG_KEYS.apiKey);
+        const [raw, source] = fromConfig !== undefined ? [fromConfig, API_KEY_CONFIG] : [env[API_KEY_ENV] || undefined, API_KEY_ENV];
+        try {
+            return cleanApiKey(raw, source);
+        } catch (error) {
+            problems.push((error as Error).message);
+            return undefined;
+        }
+    })();
 
     const onConflict = text(CONFIG_KEYS.onConflict) ?? "fail";
     if (onConflict !== "fail" && onConflict !== "overwrite") {
@@ -60,13 +90,16 @@ export function readSettings(get: (key: string) => string | undefined, env: Node
 
     const settings: ProviderSettings = {
         baseUrl,
-        apiKey: text(CONFIG_KEYS.apiKey) ?? (env[API_KEY_ENV] || undefined),
+        apiKey,
         onConflict: onConflict === "overwrite" ? "overwrite" : "fail",
         claimManaged: claim !== "false",
-        requestTimeoutMs: number(CONFIG_KEYS.requestTimeoutSeconds, 30, 0.1) * 1000,
+        requestTimeoutMs: number(CONFIG_KEYS.requestTimeoutSeconds, 30, 0.1, MAX_SECONDS) * 1000,
         maxRetries: Math.floor(number(CONFIG_KEYS.maxRetries, 5, 0)),
         requestsPerMinute: number(CONFIG_KEYS.requestsPerMinute, 1200, 1),
         maxConcurrency: Math.floor(number(CONFIG_KEYS.maxConcurrency, 8, 1)),
+        maxRetryWaitMs: number(CONFIG_KEYS.maxRetryWaitSeconds, 60, 0, MAX_SECONDS) * 1000,
+        operationTimeoutMs: number(CONFIG_KEYS.operationTimeoutSeconds, 300, 0.1, MAX_SECONDS) * 1000,
+        maxResponseBytes: Math.floor(number(CONFIG_KEYS.maxResponseMegabytes, 10, 0.001, 1024) * 1024 * 1024),
     };
     if (problems.length > 0) throw new Error(`invalid incident.io provider configuration:\n  - ${problems.join("\n  - ")}`);
     return settings;

@@ -1,34 +1,56 @@
-// The incident.io API origin: checked before any request, since the API key travels with every call.
-// Issue 9 owns this file; this copy keeps the stack's check (issue 10) compiling with the same contract.
+// `incident-io:baseUrl`, parsed with the WHATWG URL parser rather than pattern-matched: the key
+// travels to whatever this names, so only an origin over https (http only to this machine, for
+// tests and the emulator) is accepted. Shared by the provider's settings and the stack's config.
 
-/** Host names that never leave the machine: the only ones plain http may reach. */
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+export const DEFAULT_BASE_URL = "https://api.incident.io";
+
+/** Hosts of incident.io that are not its API (the dashboard answers API paths with HTML). */
+const NOT_THE_API = /(^|\.)incident\.io$/;
+const API_HOST = "api.incident.io";
 
 /**
- * Returns the normalised origin (`https://api.incident.io`, no trailing slash) or throws an Error that
- * names `key` and the fix: https only (http only to a loopback address), no credentials, path, query
- * or fragment.
+ * The API's origin (`https://host[:port]`, no trailing slash) from a configured base URL. Throws
+ * an Error naming `key` and the fix; the message never repeats credentials written into the URL.
  */
 export function parseBaseUrl(raw: string, key = "incident-io:baseUrl"): string {
-    const fix = `pulumi config set ${key} https://api.incident.io`;
-    const refuse = (why: string): never => {
-        throw new Error(`${key} ${why}; nothing was sent. Set the API origin: ${fix}`);
+    const fix = `pulumi config set ${key} ${DEFAULT_BASE_URL} (or \`pulumi config rm ${key}\` for the default)`;
+    const fail = (why: string, shown?: string): never => {
+        throw new Error(`${key} ${why}${shown === undefined ? "" : `, got "${shown}"`}: ${fix}`);
     };
-    if (typeof raw !== "string" || raw.trim() === "") refuse("is empty");
-    if (raw !== raw.trim()) refuse(`has surrounding whitespace: ${JSON.stringify(raw)}`);
+    if (typeof raw !== "string") fail(`must be a URL such as ${DEFAULT_BASE_URL}`);
+    const value = raw.trim();
+    if (value === "") fail(`must be a URL such as ${DEFAULT_BASE_URL}, got an empty value`);
+    // The URL parser would silently drop tabs and newlines inside the value.
+    if (/[\s\u0000-\u001f\u007f-\u009f]/.test(value)) fail("must not contain spaces or control characters");
+
     let url: URL;
     try {
-        url = new URL(raw);
+        url = new URL(value);
     } catch {
-        return refuse(`is not a URL: ${JSON.stringify(raw)}`);
+        return fail(`must be a URL such as ${DEFAULT_BASE_URL}`, withoutCredentials(value));
     }
-    if (url.protocol !== "https:" && url.protocol !== "http:") refuse(`must use https, got ${url.protocol.replace(/:$/, "")}`);
-    if (url.protocol === "http:" && !LOOPBACK_HOSTS.has(url.hostname) && !/^127\.\d+\.\d+\.\d+$/.test(url.hostname)) {
-        refuse(`must use https (plain http only to a loopback address such as 127.0.0.1), got ${url.origin}`);
+    const shown = withoutCredentials(value);
+    if (url.username || url.password) fail("must not contain credentials (the API key is set with `pulumi config set --secret incident-io:apiKey`)", shown);
+    if (url.protocol === "http:") {
+        if (!isLoopback(url.hostname)) fail("must use https: over http the API key would travel in clear text (http is accepted only for a loopback address such as http://127.0.0.1:8080)", shown);
+    } else if (url.protocol !== "https:") {
+        fail("must be an https URL", shown);
     }
-    if (url.username || url.password) refuse("must not contain credentials");
-    if (url.pathname !== "/" && url.pathname !== "") refuse(`must be an origin without a path, got path ${url.pathname}`);
-    if (url.search || raw.includes("?")) refuse("must not contain a query");
-    if (url.hash || raw.includes("#")) refuse("must not contain a fragment");
+    if (url.pathname !== "/" && url.pathname !== "") fail(`must be the API's origin without a path (the provider adds /v2/...): use ${url.origin}`, shown);
+    if (url.search !== "" || value.includes("?")) fail(`must not have a query: use ${url.origin}`, shown);
+    if (url.hash !== "" || value.includes("#")) fail(`must not have a fragment: use ${url.origin}`, shown);
+    const host = url.hostname.toLowerCase();
+    if (NOT_THE_API.test(host) && host !== API_HOST) fail(`names ${host}, which is not incident.io's API (that is ${DEFAULT_BASE_URL})`, shown);
     return url.origin;
+}
+
+/** localhost, 127.0.0.0/8 and ::1: addresses that never leave this machine. */
+export function isLoopback(hostname: string): boolean {
+    const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");
+    return host === "localhost" || /^127(\.\d{1,3}){3}$/.test(host) || host === "::1";
+}
+
+/** The value as typed, with any `user:password@` replaced, so an error never repeats a secret. */
+function withoutCredentials(value: string): string {
+    return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1[credentials]@");
 }

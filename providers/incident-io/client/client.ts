@@ -1,11 +1,26 @@
-import { Agent, request } from "undici";
+import { EnvHttpProxyAgent, request } from "undici";
 import type { AlertRouteResponse, AlertRouteSpec, AlertSourceResponse } from "../types";
+import { cleanApiKey, MISSING_KEY_MESSAGE, secretForms } from "./apiKey";
+import { DEFAULT_BASE_URL, parseBaseUrl } from "./baseUrl";
 import { IncidentIoApiError, redact, type ApiErrorDetail } from "./errors";
-import { RequestLimiter, sleep } from "./limiter";
-import { backoffMs, DEFAULT_RETRY_POLICY, isRetryableStatus, mayRetry, neverSent, retryAfterMs, type Method, type RetryPolicy } from "./retry";
+import { LimiterDeadlineError, RequestLimiter, sleep } from "./limiter";
+import {
+    backoffMs,
+    DEFAULT_RETRY_POLICY,
+    isArgumentError,
+    isRetryableStatus,
+    mayRetry,
+    neverSent,
+    rateLimitWaitMs,
+    type Method,
+    type RetryPolicy,
+} from "./retry";
+
+export { DEFAULT_BASE_URL } from "./baseUrl";
+export { MISSING_KEY_MESSAGE } from "./apiKey";
 
 export interface IncidentIoClientOptions {
-    /** default https://api.incident.io */
+    /** default https://api.incident.io; parsed by `parseBaseUrl` */
     baseUrl?: string;
     /** The bearer API key, or a function read at call time (so callers never need to hold it). */
     apiKey: string | (() => string);
@@ -16,11 +31,30 @@ export interface IncidentIoClientOptions {
     connectTimeoutMs?: number;
     /** Per attempt, from sending to the last byte of the answer. default 30 s */
     requestTimeoutMs?: number;
+    /** The longest server-requested wait (429 Retry-After) the client sits out. default 60 s */
+    maxRetryWaitMs?: number;
+    /** One request's whole life: its attempts, waits and time queued in the limiter. default 5 min */
+    operationTimeoutMs?: number;
+    /** Answers longer than this are an error, and are not read further. default 10 MB */
+    maxResponseBytes?: number;
+    /** Pages a listing follows before it stops with an error. default 200 (10,000 routes) */
+    maxPages?: number;
     /** Where retries are reported; default stderr. Lines never contain the key. */
     log?: (line: string) => void;
 }
 
-export const DEFAULT_BASE_URL = "https://api.incident.io";
+export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
+export const DEFAULT_OPERATION_TIMEOUT_MS = 300_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_MAX_PAGES = 200;
+const PAGE_SIZE = 50; // the API's maximum for GET /v2/alert_routes (openapi: page_size maximum 50)
+
+interface Answer {
+    status: number;
+    retryAfter?: string;
+    location?: string;
+    text: string;
+}
 
 /** A thin client for the parts of incident.io's API this project manages. */
 export class IncidentIoClient {
@@ -29,51 +63,74 @@ export class IncidentIoClient {
     private readonly limiter: RequestLimiter;
     private readonly retry: RetryPolicy;
     private readonly requestTimeoutMs: number;
-    private readonly agent: Agent;
+    private readonly maxRetryWaitMs: number;
+    private readonly operationTimeoutMs: number;
+    private readonly maxResponseBytes: number;
+    private readonly maxPages: number;
+    private readonly agent: EnvHttpProxyAgent;
     private readonly log: (line: string) => void;
 
     constructor(opts: IncidentIoClientOptions) {
-        this.baseUrl = (opts.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+        this.baseUrl = parseBaseUrl(opts.baseUrl ?? DEFAULT_BASE_URL);
         const key = opts.apiKey;
         this.apiKey = typeof key === "function" ? key : () => key;
         this.limiter = opts.limiter ?? processLimiter();
         this.retry = opts.retry ?? DEFAULT_RETRY_POLICY;
         this.requestTimeoutMs = opts.requestTimeoutMs ?? 30_000;
-        this.agent = new Agent({ connect: { timeout: opts.connectTimeoutMs ?? 10_000 }, keepAliveTimeout: 10_000 });
+        this.maxRetryWaitMs = opts.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
+        this.operationTimeoutMs = opts.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
+        this.maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+        this.maxPages = opts.maxPages ?? DEFAULT_MAX_PAGES;
+        // Proxies like every other CLI: HTTPS_PROXY / HTTP_PROXY / NO_PROXY (and lowercase), read by
+        // undici's EnvHttpProxyAgent, which gives the direct and the proxied agents the same options.
+        this.agent = new EnvHttpProxyAgent({ connect: { timeout: opts.connectTimeoutMs ?? 10_000 }, keepAliveTimeout: 10_000 });
         this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
     }
 
     async getAlertRoute(id: string): Promise<AlertRouteResponse> {
         const body = await this.send<{ alert_route: AlertRouteResponse }>("GET", `/v2/alert_routes/${encodeURIComponent(id)}`);
-        return expectRoute(body, "GET", id);
+        return this.expectRoute(body, "GET", { id });
     }
 
     async createAlertRoute(spec: AlertRouteSpec): Promise<AlertRouteResponse> {
         const body = await this.send<{ alert_route: AlertRouteResponse }>("POST", "/v2/alert_routes", spec);
-        return expectRoute(body, "POST");
+        return this.expectRoute(body, "POST", {});
     }
 
-    /** `version` must be the route's current version + 1. */
+    /** `version` must be the route's current version + 1. The answer must be that route at that
+     * version; any other is reported as possibly applied, so the caller reads the route back. */
     async updateAlertRoute(id: string, spec: AlertRouteSpec, version: number): Promise<AlertRouteResponse> {
         const body = await this.send<{ alert_route: AlertRouteResponse }>("PUT", `/v2/alert_routes/${encodeURIComponent(id)}`, { ...spec, version });
-        return expectRoute(body, "PUT", id);
+        return this.expectRoute(body, "PUT", { id, version });
     }
 
     async deleteAlertRoute(id: string): Promise<void> {
         await this.send("DELETE", `/v2/alert_routes/${encodeURIComponent(id)}`);
     }
 
-    /** Every route, slim (`id, name, enabled`), following the pagination. */
+    /** Every route, slim (`id, name, enabled`), following the pagination. Stops with an error when
+     * a cursor comes back a second time or after `maxPages` pages, rather than looping. */
     async listAlertRoutes(): Promise<Array<{ id: string; name: string; enabled: boolean }>> {
         const routes: Array<{ id: string; name: string; enabled: boolean }> = [];
+        const seen = new Set<string>();
         let after: string | undefined;
-        do {
-            const query = `page_size=50${after ? `&after=${encodeURIComponent(after)}` : ""}`;
-            const page = await this.send<{ alert_routes: typeof routes; pagination_meta?: { after?: string } }>("GET", `/v2/alert_routes?${query}`);
-            routes.push(...(page?.alert_routes ?? []));
-            after = page?.alert_routes?.length ? page.pagination_meta?.after : undefined;
-        } while (after);
-        return routes;
+        for (let page = 1; ; page++) {
+            const query = `page_size=${PAGE_SIZE}${after ? `&after=${encodeURIComponent(after)}` : ""}`;
+            const body = await this.send<{ alert_routes: typeof routes; pagination_meta?: { after?: string } }>("GET", `/v2/alert_routes?${query}`);
+            routes.push(...(body?.alert_routes ?? []));
+            after = body?.alert_routes?.length ? body.pagination_meta?.after : undefined;
+            if (!after) return routes;
+            const stop = (detail: string) =>
+                new IncidentIoApiError({
+                    method: "GET",
+                    path: "/v2/alert_routes",
+                    kind: "malformed",
+                    detail: `${detail}; listing stopped after ${page} pages (${routes.length} routes read)`,
+                });
+            if (seen.has(after)) throw stop(`the pagination cursor ${this.redact(JSON.stringify(after))} came back a second time`);
+            if (page >= this.maxPages) throw stop(`more than ${this.maxPages} pages of ${PAGE_SIZE}`);
+            seen.add(after);
+        }
     }
 
     /** Marks a resource as managed by code, so the dashboard shows it read-only. */
@@ -87,27 +144,88 @@ export class IncidentIoClient {
         return body.alert_source;
     }
 
-    /** One logical request: limited, timed out, retried as `mayRetry` allows. */
+    /** One logical request: limited, timed out, retried as `mayRetry` allows, all within the
+     * operation's deadline. */
     private async send<T>(method: Method, path: string, payload?: unknown): Promise<T | undefined> {
+        // Refused here, before the limiter: a missing or unusable key never becomes a "network error".
+        const key = this.requireKey();
         const policy = this.retry;
+        const url = `${this.baseUrl}${path}`;
+        const deadline = Date.now() + this.operationTimeoutMs;
+        // An earlier attempt of this write got no usable answer and may have been applied.
+        let earlierMaybeApplied = false;
+        let lastFailure = "";
+        const outOfTime = (attempts: number, detail?: string) =>
+            new IncidentIoApiError({
+                method,
+                path,
+                kind: "deadline",
+                detail:
+                    `${detail ?? `no answer within incident-io:operationTimeoutSeconds (${this.operationTimeoutMs / 1000} s), retries and time queued included`}` +
+                    `${lastFailure ? ` (last: ${lastFailure})` : ""}. Run the command again; if the API is slow, raise the bound: ` +
+                    `pulumi config set incident-io:operationTimeoutSeconds ${Math.ceil((this.operationTimeoutMs * 2) / 1000)}`,
+                maybeApplied: earlierMaybeApplied,
+                attempts,
+            });
+
         for (let attempt = 1; ; attempt++) {
             const canRetry = attempt <= policy.maxRetries;
-            let answer: { status: number; retryAfter?: string; text: string };
+            if (Date.now() >= deadline) throw outOfTime(attempt - 1);
+            let answer: Answer;
+            let timeoutMs = this.requestTimeoutMs;
             try {
-                answer = await this.limiter.run(() => this.attempt(method, path, payload));
+                answer = await this.limiter.run(() => {
+                    timeoutMs = Math.max(1, Math.min(this.requestTimeoutMs, deadline - Date.now()));
+                    return this.attempt(method, url, payload, key, timeoutMs);
+                }, deadline);
             } catch (error) {
+                if (error instanceof LimiterDeadlineError) {
+                    throw outOfTime(attempt - 1, `no turn to send before incident-io:operationTimeoutSeconds (${this.operationTimeoutMs / 1000} s) passed: ${error.waitingFor}`);
+                }
+                if (error instanceof ResponseTooLargeError) {
+                    throw new IncidentIoApiError({
+                        method,
+                        path,
+                        kind: "too-large",
+                        status: error.status,
+                        detail:
+                            `${error.describe()}, more than ${formatBytes(this.maxResponseBytes)}; the rest was not read. ` +
+                            "Check that incident-io:baseUrl is https://api.incident.io, or raise the cap: " +
+                            `pulumi config set incident-io:maxResponseMegabytes ${Math.ceil((this.maxResponseBytes * 4) / 1024 / 1024)}`,
+                        // The server answered: whatever it did with a write, it did.
+                        maybeApplied: method !== "GET",
+                        attempts: attempt,
+                    });
+                }
+                if (isArgumentError(error)) {
+                    // undici refused to build the request: nothing was sent, and a retry would be refused alike.
+                    throw new IncidentIoApiError({
+                        method,
+                        path,
+                        kind: "not-sent",
+                        detail:
+                            `${this.redact(describe(error))}. Nothing was sent. ` +
+                            "Check that incident-io:apiKey (or INCIDENT_IO_TOKEN) holds only the key as incident.io shows it: " +
+                            "`pulumi config set --secret incident-io:apiKey <key>`",
+                        maybeApplied: earlierMaybeApplied,
+                        attempts: attempt,
+                    });
+                }
                 const timedOut = isTimeout(error);
                 const failure = { neverSent: neverSent(error) };
+                const thisMaybeApplied = method !== "GET" && !failure.neverSent;
+                lastFailure = timedOut ? "timed out" : errorCode(error);
                 if (canRetry && mayRetry(method, failure)) {
-                    await this.backoff(method, path, timedOut ? "timed out" : errorCode(error), attempt);
+                    earlierMaybeApplied ||= thisMaybeApplied;
+                    await this.backoff(method, path, lastFailure, attempt, deadline, outOfTime);
                     continue;
                 }
                 throw new IncidentIoApiError({
                     method,
                     path,
                     kind: timedOut ? "timeout" : "network",
-                    detail: timedOut ? `no complete answer within ${this.requestTimeoutMs / 1000} s` : this.redact(describe(error)),
-                    maybeApplied: method !== "GET" && !failure.neverSent,
+                    detail: timedOut ? `no complete answer within ${timeoutMs / 1000} s` : this.redact(describe(error)),
+                    maybeApplied: earlierMaybeApplied || thisMaybeApplied,
                     attempts: attempt,
                 });
             }
@@ -116,32 +234,60 @@ export class IncidentIoClient {
             if (answer.status >= 200 && answer.status < 300) {
                 if (answer.status === 204 || answer.text.trim() === "") return undefined;
                 if (body !== undefined) return body as T;
+                lastFailure = "malformed body";
                 if (canRetry && mayRetry(method, {})) {
-                    await this.backoff(method, path, "malformed body", attempt);
+                    earlierMaybeApplied ||= method !== "GET";
+                    await this.backoff(method, path, lastFailure, attempt, deadline, outOfTime);
                     continue;
                 }
                 throw new IncidentIoApiError({ method, path, kind: "malformed", status: answer.status, maybeApplied: method !== "GET", attempts: attempt });
             }
 
-            const envelope = (body ?? {}) as { request_id?: string; errors?: ApiErrorDetail[] };
+            // Every string the API sends back is scrubbed: a proxy or the API may echo the key anywhere.
+            const clean = (text: unknown) => (typeof text === "string" ? this.redact(text) : undefined);
+            const envelope = (body ?? {}) as { type?: unknown; request_id?: string; errors?: ApiErrorDetail[] };
             if (canRetry && isRetryableStatus(answer.status) && mayRetry(method, { status: answer.status })) {
+                lastFailure = String(answer.status);
                 if (answer.status === 429) {
+                    const wait = rateLimitWaitMs(answer.retryAfter, body, backoffMs(policy, attempt - 1));
+                    const seconds = Math.ceil(wait / 1000);
+                    if (wait > this.maxRetryWaitMs) {
+                        // Sitting it out would park every operation of the process (the pause is shared).
+                        throw new IncidentIoApiError({
+                            method,
+                            path,
+                            kind: "http",
+                            status: 429,
+                            requestId: clean(envelope.request_id),
+                            detail:
+                                `the API asked to wait ${seconds} s before retrying, more than incident-io:maxRetryWaitSeconds (${this.maxRetryWaitMs / 1000} s), ` +
+                                "so it was not retried. Run the command again after that time, or let the provider wait that long: " +
+                                `pulumi config set incident-io:maxRetryWaitSeconds ${seconds}`,
+                            maybeApplied: earlierMaybeApplied,
+                            attempts: attempt,
+                        });
+                    }
+                    if (Date.now() + wait > deadline) {
+                        throw outOfTime(attempt, `the API asked to wait ${seconds} s, past incident-io:operationTimeoutSeconds (${this.operationTimeoutMs / 1000} s)`);
+                    }
                     // Everyone in the process waits: the limit is per key, not per request.
-                    const wait = retryAfterMs(answer.retryAfter, body) ?? backoffMs(policy, attempt - 1);
-                    this.limiter.pauseUntil(Date.now() + wait + Math.floor(Math.random() * 250));
+                    const jitter = Math.max(0, Math.min(Math.floor(Math.random() * 250), this.maxRetryWaitMs - wait));
+                    this.limiter.pauseUntil(Date.now() + wait + jitter);
                     this.log(`incident.io: ${method} ${path} 429 rate limited, retry ${attempt}/${policy.maxRetries} in ${wait}ms`);
                 } else {
-                    await this.backoff(method, path, String(answer.status), attempt);
+                    earlierMaybeApplied ||= method !== "GET" && answer.status >= 500;
+                    await this.backoff(method, path, lastFailure, attempt, deadline, outOfTime);
                 }
                 continue;
             }
-            // Every string the API sends back is scrubbed: a proxy or the API may echo the key anywhere.
-            const clean = (text: unknown) => (typeof text === "string" ? this.redact(text) : undefined);
             throw new IncidentIoApiError({
                 method,
                 path,
+                url,
                 kind: "http",
                 status: answer.status,
+                errorType: clean(envelope.type),
+                location: clean(answer.location),
                 requestId: clean(envelope.request_id),
                 errors: (envelope.errors ?? []).map((e) => ({
                     code: clean(e.code),
@@ -150,53 +296,86 @@ export class IncidentIoClient {
                 })),
                 detail: body === undefined && answer.text ? this.redact(answer.text.slice(0, 200)) : undefined,
                 // A 5xx (often a gateway's) can follow a write the server did apply.
-                maybeApplied: method !== "GET" && answer.status >= 500,
+                maybeApplied: earlierMaybeApplied || (method !== "GET" && answer.status >= 500),
                 attempts: attempt,
             });
         }
     }
 
-    private async attempt(method: Method, path: string, payload: unknown): Promise<{ status: number; retryAfter?: string; text: string }> {
-        const signal = AbortSignal.timeout(this.requestTimeoutMs);
-        const res = await request(`${this.baseUrl}${path}`, {
+    private async attempt(method: Method, url: string, payload: unknown, key: string, timeoutMs: number): Promise<Answer> {
+        const signal = AbortSignal.timeout(timeoutMs);
+        const res = await request(url, {
             method,
             dispatcher: this.agent,
             signal,
-            headersTimeout: this.requestTimeoutMs,
-            bodyTimeout: this.requestTimeoutMs,
+            headersTimeout: timeoutMs,
+            bodyTimeout: timeoutMs,
             headers: {
-                authorization: `Bearer ${this.requireKey()}`,
+                authorization: `Bearer ${key}`,
                 accept: "application/json",
                 "user-agent": "alert-routing-pulumi",
                 ...(payload === undefined ? {} : { "content-type": "application/json" }),
             },
             body: payload === undefined ? undefined : JSON.stringify(payload),
         });
-        const text = await res.body.text();
-        const retryAfter = res.headers["retry-after"];
-        return { status: res.statusCode, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, text };
+        const text = await readCapped(res, this.maxResponseBytes);
+        return { status: res.statusCode, retryAfter: header(res.headers["retry-after"]), location: header(res.headers.location), text };
     }
 
-    private async backoff(method: Method, path: string, reason: string, attempt: number): Promise<void> {
+    private async backoff(
+        method: Method,
+        path: string,
+        reason: string,
+        attempt: number,
+        deadline: number,
+        outOfTime: (attempts: number, detail?: string) => Error,
+    ): Promise<void> {
         const wait = backoffMs(this.retry, attempt - 1);
+        if (Date.now() + wait >= deadline) throw outOfTime(attempt);
         this.log(`incident.io: ${method} ${path} ${reason}, retry ${attempt}/${this.retry.maxRetries} in ${wait}ms`);
         await sleep(wait);
     }
 
+    /** The key, trimmed; refuses a missing key or one with a control character, naming the fix. */
     private requireKey(): string {
-        const key = this.apiKey();
+        const key = cleanApiKey(this.apiKey(), "the incident.io API key (incident-io:apiKey or INCIDENT_IO_TOKEN)");
         if (!key) throw new Error(MISSING_KEY_MESSAGE);
         return key;
     }
 
+    /** Every form of the key an answer could echo: as configured, trimmed, URL-encoded, JSON-escaped. */
     private redact(text: string): string {
-        return redact(text, [this.apiKey()]);
+        let raw: string | undefined;
+        try {
+            raw = this.apiKey();
+        } catch {
+            raw = undefined;
+        }
+        return redact(text, secretForms(raw));
+    }
+
+    /** A route answer is trusted only when it is the route asked for, at the version sent. */
+    private expectRoute(body: { alert_route: AlertRouteResponse } | undefined, method: Method, asked: { id?: string; version?: number }): AlertRouteResponse {
+        const route = body?.alert_route;
+        const path = `/v2/alert_routes${asked.id ? `/${asked.id}` : ""}`;
+        if (!route || typeof route.id !== "string" || route.id === "" || typeof route.version !== "number") {
+            throw new IncidentIoApiError({ method, path, kind: "malformed", detail: "the answer has no alert_route with an id and a version", maybeApplied: method !== "GET" });
+        }
+        const wrongId = asked.id !== undefined && route.id !== asked.id;
+        const wrongVersion = asked.version !== undefined && route.version !== asked.version;
+        if (wrongId || wrongVersion) {
+            const sent = `${asked.id}${asked.version !== undefined ? ` at version ${asked.version}` : ""}`;
+            throw new IncidentIoApiError({
+                method,
+                path,
+                kind: "malformed",
+                detail: `the answer is route ${this.redact(JSON.stringify(route.id))} at version ${route.version}, not ${sent} as asked; it was not trusted`,
+                maybeApplied: method !== "GET",
+            });
+        }
+        return route;
     }
 }
-
-export const MISSING_KEY_MESSAGE =
-    "incident.io API key is not set: run `pulumi config set --secret incident-io:apiKey <key>` " +
-    "(or export INCIDENT_IO_TOKEN) with a key that has the scopes \"View data\" and \"Create and manage on-call resources\".";
 
 let shared: { limiter: RequestLimiter; key: string } | undefined;
 
@@ -206,20 +385,6 @@ export function processLimiter(opts: { requestsPerMinute: number; maxConcurrency
     const key = `${opts.requestsPerMinute}/${opts.maxConcurrency}`;
     if (shared?.key !== key) shared = { limiter: new RequestLimiter(opts), key };
     return shared.limiter;
-}
-
-function expectRoute(body: { alert_route: AlertRouteResponse } | undefined, method: string, id?: string): AlertRouteResponse {
-    const route = body?.alert_route;
-    if (!route || typeof route.id !== "string" || typeof route.version !== "number") {
-        throw new IncidentIoApiError({
-            method,
-            path: `/v2/alert_routes${id ? `/${id}` : ""}`,
-            kind: "malformed",
-            detail: "the answer has no alert_route with an id and a version",
-            maybeApplied: method !== "GET",
-        });
-    }
-    return route;
 }
 
 function parseJson(text: string): unknown {
@@ -249,4 +414,56 @@ function describe(error: unknown): string {
         if (e.message) parts.push(e.code ? `${e.message} (${e.code})` : e.message);
     }
     return parts.join(": ") || String(error);
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+    return Array.isArray(value) ? value[0] : value;
+}
+
+/** An answer longer than the cap: raised while reading, after which the body is dropped unread. */
+class ResponseTooLargeError extends Error {
+    constructor(
+        readonly status: number,
+        readonly bytes: { declared?: number; read: number },
+    ) {
+        super("answer over the size cap");
+    }
+
+    describe(): string {
+        return this.bytes.declared !== undefined
+            ? `the answer (${this.status}) declares ${formatBytes(this.bytes.declared)}`
+            : `the answer (${this.status}) ran past ${formatBytes(this.bytes.read)}`;
+    }
+}
+
+interface StreamedAnswer {
+    statusCode: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: AsyncIterable<Buffer> & { destroy(): unknown };
+}
+
+/** The body as text, never holding more than `cap` bytes: a declared length over the cap is refused
+ * before reading, and a longer stream is cut as soon as it passes the cap. */
+async function readCapped(res: StreamedAnswer, cap: number): Promise<string> {
+    const declared = Number(header(res.headers["content-length"]));
+    if (Number.isFinite(declared) && declared > cap) {
+        res.body.destroy();
+        throw new ResponseTooLargeError(res.statusCode, { declared, read: 0 });
+    }
+    const chunks: Buffer[] = [];
+    let read = 0;
+    for await (const chunk of res.body) {
+        read += chunk.length;
+        if (read > cap) {
+            res.body.destroy();
+            throw new ResponseTooLargeError(res.statusCode, { read });
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString("utf8");
+}
+
+function formatBytes(bytes: number): string {
+    const mb = 1024 * 1024;
+    return bytes >= mb ? `${+(bytes / mb).toFixed(1)} MB` : bytes >= 1024 ? `${+(bytes / 1024).toFixed(1)} KB` : `${bytes} bytes`;
 }

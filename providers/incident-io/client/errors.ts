@@ -12,7 +12,10 @@ export type FailureKind =
     | "http" //            the API answered with an error status
     | "network" //         the connection failed or was reset
     | "timeout" //         no complete answer in time
-    | "malformed"; //      a 2xx whose body is not the JSON we expect
+    | "malformed" //       a 2xx whose body is not the JSON we expect, or not the route asked for
+    | "not-sent" //        refused before sending (e.g. a header undici will not build): nothing reached the API
+    | "too-large" //       an answer over the size cap; the rest was not read
+    | "deadline"; //       the operation's deadline passed (retries and time queued included)
 
 const SCOPES_HINT =
     'check the API key: it needs the scopes "View data" and "Create and manage on-call resources" ' +
@@ -25,6 +28,10 @@ export class IncidentIoApiError extends Error {
     readonly requestId?: string;
     readonly errors: ApiErrorDetail[];
     readonly kind: FailureKind;
+    /** The full URL asked for. */
+    readonly url?: string;
+    /** The `type` of the API's error envelope, when the answer carried one (e.g. "not_found"). */
+    readonly errorType?: string;
     /** The request may have been applied by the server even though we got no usable answer. */
     readonly maybeApplied: boolean;
 
@@ -38,8 +45,13 @@ export class IncidentIoApiError extends Error {
         detail?: string;
         maybeApplied?: boolean;
         attempts?: number;
+        url?: string;
+        errorType?: string;
+        /** Where a redirect pointed (already redacted). */
+        location?: string;
     }) {
         const errors = args.errors ?? [];
+        const foreign = args.kind === "http" && isForeignAnswer(args.status, args.errorType);
         const what =
             args.kind === "http"
                 ? `${args.status}${args.requestId ? ` (request_id ${args.requestId})` : ""}`
@@ -47,12 +59,20 @@ export class IncidentIoApiError extends Error {
                   ? "timed out"
                   : args.kind === "malformed"
                     ? "answered with a malformed body"
-                    : "network error";
+                    : args.kind === "not-sent"
+                      ? "was not sent"
+                      : args.kind === "too-large"
+                        ? "answered with a body over the size cap"
+                        : args.kind === "deadline"
+                          ? "ran out of time"
+                          : "network error";
         const details = errors.map((e) => `${e.source?.field ? `${e.source.field}: ` : ""}${e.message ?? e.code ?? ""}`);
         if (args.detail) details.push(args.detail);
-        const hint = args.status === 401 || args.status === 403 ? ` — ${SCOPES_HINT}` : "";
+        const hint = args.status === 401 || args.status === 403 ? ` — ${SCOPES_HINT}` : foreign ? ` — ${foreignHint(args.status!, args.location)}` : "";
         const attempts = args.attempts && args.attempts > 1 ? ` after ${args.attempts} attempts` : "";
-        super(`incident.io ${args.method} ${args.path} ${what}${attempts}${details.length ? `: ${details.join("; ")}` : ""}${hint}`);
+        // An answer that did not come from the API names the whole URL: the base URL is the suspect.
+        const target = foreign && args.url ? args.url : args.path;
+        super(`incident.io ${args.method} ${target} ${what}${attempts}${details.length ? `: ${details.join("; ")}` : ""}${hint}`);
         this.name = "IncidentIoApiError";
         this.method = args.method;
         this.path = args.path;
@@ -61,10 +81,15 @@ export class IncidentIoApiError extends Error {
         this.requestId = args.requestId;
         this.errors = errors;
         this.maybeApplied = args.maybeApplied ?? false;
+        this.url = args.url;
+        this.errorType = args.errorType;
     }
 
+    /** The API itself says the resource does not exist: a 404 carrying its JSON error envelope
+     * with `type: "not_found"`. A 404 from anything else (a wrong base URL, a proxy, a gateway's
+     * HTML page) is not proof that a route is gone, and neither is a 410 or a redirect. */
     get isNotFound(): boolean {
-        return this.status === 404;
+        return this.status === 404 && this.errorType === "not_found";
     }
 
     /** The API rejected the `version` we sent. It documents no status for this, so any of
@@ -77,10 +102,29 @@ export class IncidentIoApiError extends Error {
     }
 }
 
-/** Removes every occurrence of the given secrets from a text (defence in depth for messages and logs). */
+/** A 404 without the API's not_found envelope, a 410 or a redirect: the request did not reach the
+ * API's routes as asked (a wrong base URL, a proxy, a gateway). */
+export function isForeignAnswer(status: number | undefined, errorType: string | undefined): boolean {
+    if (status === undefined) return false;
+    return (status === 404 && errorType !== "not_found") || status === 410 || (status >= 300 && status < 400);
+}
+
+function foreignHint(status: number, location: string | undefined): string {
+    const what =
+        status >= 300 && status < 400
+            ? `a redirect${location ? ` to ${location}` : ""}, which the provider does not follow (the API key would go with it)`
+            : status === 410
+              ? "410 Gone, which incident.io's API does not answer for a route"
+              : "a 404 without incident.io's not_found error, so nothing is taken as deleted";
+    return `this is ${what}. The answer was not used. Check that incident-io:baseUrl is https://api.incident.io (\`pulumi config get incident-io:baseUrl\`) and any proxy between here and the API.`;
+}
+
+/** Removes every occurrence of the given secrets from a text (defence in depth for messages and logs).
+ * Longer secrets first, so a padded form of a key is replaced whole before its trimmed form. */
 export function redact(text: string, secrets: Array<string | undefined>): string {
     let out = text;
-    for (const s of secrets) {
+    const ordered = secrets.filter((s): s is string => typeof s === "string").sort((a, b) => b.length - a.length);
+    for (const s of ordered) {
         if (s && s.length >= 4) out = out.split(s).join("[redacted]");
     }
     return out;

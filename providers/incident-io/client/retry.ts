@@ -25,6 +25,14 @@ export function retryAfterMs(header: string | undefined, body: unknown, now: num
     return typeof bodyDate === "string" ? parseRetryAfter(bodyDate, now) : undefined;
 }
 
+/** HTTP dates have one-second precision, so a 429 is never retried sooner than this. */
+export const RATE_LIMIT_FLOOR_MS = 1_000;
+
+/** How long to wait after a 429: what the API asks (or the backoff when it says nothing), at least 1 s. */
+export function rateLimitWaitMs(header: string | undefined, body: unknown, fallbackMs: number, now: number = Date.now()): number {
+    return Math.max(RATE_LIMIT_FLOOR_MS, retryAfterMs(header, body, now) ?? fallbackMs);
+}
+
 function parseRetryAfter(value: string | undefined, now: number): number | undefined {
     if (!value) return undefined;
     const trimmed = value.trim();
@@ -53,7 +61,17 @@ export function mayRetry(method: Method, failure: { status?: number; neverSent?:
 /** Network error codes raised before any byte of the request left this machine. */
 const NEVER_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT", "EHOSTUNREACH", "ENETUNREACH"]);
 
+/** undici refused to build the request (e.g. a header with a character HTTP does not allow). It is
+ * raised before anything is written to a socket, and repeating it gives the same answer. */
+export function isArgumentError(error: unknown): boolean {
+    for (let e: any = error; e; e = e.cause) {
+        if (e.code === "UND_ERR_INVALID_ARG") return true;
+    }
+    return false;
+}
+
 export function neverSent(error: unknown): boolean {
+    if (isArgumentError(error)) return true;
     for (let e: any = error; e; e = e.cause) {
         if (typeof e.code === "string" && NEVER_SENT_CODES.has(e.code)) return true;
     }
