@@ -51,7 +51,7 @@ function badValues(stack: Environment): BadValue[] {
         { what: "a plain-http API origin", config: { "incident-io:baseUrl": "http://api.incident.io" }, key: "incident-io:baseUrl", problem: /must use https/ },
         { what: "an API origin with a path", config: { "incident-io:baseUrl": "https://api.incident.io/v2" }, key: "incident-io:baseUrl", problem: /without a path/ },
         { what: "an API origin with credentials", config: { "incident-io:baseUrl": "https://user:pw@api.incident.io" }, key: "incident-io:baseUrl", problem: /must not contain credentials/ },
-        { what: "an API origin with a query", config: { "incident-io:baseUrl": "https://api.incident.io?debug=1" }, key: "incident-io:baseUrl", problem: /must not contain a query/ },
+        { what: "an API origin with a query", config: { "incident-io:baseUrl": "https://api.incident.io?debug=1" }, key: "incident-io:baseUrl", problem: /must not have a query/ },
         { what: "a truncated alert source id", config: { "alert-routing:alertSources": { alertmanager: "01KHSNW67" } }, key: "alert-routing:alertSources.alertmanager", problem: /"01KHSNW67" is not an incident.io id/ },
         { what: "a misspelt escalation path", config: { "alert-routing:escalationPaths": { engineeringOncall: fakeId("oncall") } }, key: "alert-routing:escalationPaths.engineeringOncall", problem: /did you mean engineeringOnCall\?/ },
         { what: "a misspelt top-level key", config: { "alert-routing:adoptTokenSecretARN": arn("us-east-1", account, "unkey/alertmanager-incident-io") }, key: "alert-routing:adoptTokenSecretARN", problem: /unknown key; did you mean alert-routing:adoptTokenSecretArn\?/ },
