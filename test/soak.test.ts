@@ -226,10 +226,11 @@ async function createOne(round: number, i: number, rec: Managed): Promise<void> 
                 rec.adoptId = ids[0];
                 stats.adoptions++;
             }
-            if (ids === undefined && /may still be in progress: look again/.test(e.message)) {
-                // The error's guidance: look again (a minute later: once every request already sent has
-                // been handled, under load a timed-out POST can still be on its way) and adopt the route
-                // if it is there.
+            if (ids === undefined && /may still be in progress: look again|Look for the route in incident\.io/.test(e.message)) {
+                // The error's guidance when it could not name the route (none found yet, or the listing
+                // itself failed): look for it in incident.io a minute later (here: once every request
+                // already sent has been handled; under load a timed-out POST can still be on its way) and
+                // adopt the route if it is there.
                 await emulator.settled();
                 const found = emulator.routes().filter((r) => r.name === spec.name);
                 if (found.length > 1) throw new Error(`duplicate routes for "${spec.name}"`);
