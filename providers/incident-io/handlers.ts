@@ -221,7 +221,8 @@ function toOutputs(inputs: AlertRouteInputs, remote: AlertRouteResponse): AlertR
         ...pickSpec(inputs),
         ...(inputs.adoptId ? { adoptId: inputs.adoptId } : {}),
         version: remote.version,
-        route: canonical(fromResponse(remote)),
+        // Canonical, and in our operation names where incident.io answered with its alias of them.
+        route: fromResponse(remote, pickSpec(inputs)),
     };
     return JSON.parse(JSON.stringify(outs));
 }
