@@ -416,6 +416,30 @@ const cases: BadCase[] = [
         notReported: ["expressions[0].label"], // the label is there
     },
 
+    // the real API's names and shapes (issue 7): accepted as answers, but not every mix
+    {
+        what: "branches expression not starting from the whole scope",
+        base: production,
+        mutate: (s) => {
+            s.expressions[0] = {
+                label: "Priority",
+                reference: "priority",
+                root_reference: "alert",
+                operations: [{ operation_type: "branches", branches: { branches: [], returns: { type: "string", array: false } } }],
+            };
+        },
+        property: "expressions[0].root_reference",
+        reason: /branches operation starts from the whole scope: set root_reference: "\."/,
+    },
+    {
+        what: "escalation target with users that are not an echo of its escalation_paths",
+        base: production,
+        mutate: (s) => (s.escalation_config.escalation_targets[0].users = { array_value: [{ literal: USER }] }),
+        property: TARGET0,
+        reason: /sets both escalation_paths and users.*split it into two targets/,
+    },
+    { what: "unknown operation near an alias", base: production, mutate: (s) => (s.alert_sources[0].condition_groups[0].conditions[0].operation = "contains_one"), property: `${COND}.operation`, reason: /unknown operation "contains_one".*contains_one_of/ },
+
     // adoption
     { what: "adoptId malformed", base: production, mutate: (s) => (s.adoptId = "route-123"), property: "adoptId", reason: /"route-123" is not an alert route id .*copy it from the route's URL/ },
 ];
@@ -514,6 +538,23 @@ describe("bad-input suite: check rejects invalid routes before any API request",
             assert.deepEqual(result.failures ?? [], [], `${what} should pass:\n${show(result.failures ?? [])}`);
             assert.ok(result.inputs, `${what}: inputs returned`);
         }
+    });
+
+    test("what the real API answers with is accepted: its operation names, the users echo, root_reference \".\"", async () => {
+        const s = production();
+        s.alert_sources[0].condition_groups[0].conditions[0].operation = "contains_one_of";
+        s.condition_groups = [{ conditions: [{ subject: "alert.attributes.01JCATA1OG0000000000000000", operation: "name_contains", param_bindings: [{ value: { literal: "db" } }] }] }];
+        const target = s.escalation_config.escalation_targets[0];
+        target.users = structuredClone(target.escalation_paths);
+        s.expressions.push({
+            label: "Priority",
+            reference: "priority",
+            root_reference: ".",
+            operations: [{ operation_type: "branches", branches: { branches: [{ condition_groups: [], result: { value: { literal: "P1" } } }], returns: { type: "string", array: false } } }],
+        });
+        const result = await handlers.check({}, s);
+        assert.deepEqual(result.failures ?? [], [], show(result.failures ?? []));
+        assert.deepEqual(result.inputs!.escalation_config.escalation_targets[0], { escalation_paths: target.escalation_paths }, "the echo is dropped");
     });
 
     for (const c of cases) {

@@ -293,6 +293,18 @@ describe("AlertRoute handlers", () => {
         const { id } = await handlers.create(await checked(handlers, productionAlerts() as unknown as Record<string, unknown>));
         const answer = emulator.route(id)!;
         const { id: _id, version: _v, created_at: _c, updated_at: _u, ...pasted } = answer as any;
+        // The answer holds aliases (contains_one_of), the users echo and labels: all accepted. Fields the
+        // provider has never heard of are named, not passed silently (inputs stay strict).
+        const strict = await handlers.check({}, pasted);
+        assert.deepEqual(strict.failures!.map((f) => f.property).sort(), [
+            "alert_sources[0].source_health",
+            "alert_sources[1].source_health",
+            "escalation_config.escalation_priority",
+            "routing_insights",
+        ]);
+        delete pasted.routing_insights;
+        delete pasted.escalation_config.escalation_priority;
+        for (const source of pasted.alert_sources) delete source.source_health;
         const inputs = await checked(handlers, pasted);
         assert.deepEqual(canonical(inputs), canonical(fromResponse(answer as any)));
     });

@@ -49,7 +49,9 @@ describe("import-routes", () => {
             for (const responseOnly of ['"label"', '"created_at"', '"updated_at"', '"id"', '"version"']) assert.ok(!text.includes(responseOnly), `${r.key} has ${responseOnly}`);
         }
         const alerts = routes.find((r) => r.key === "productionAlerts")!;
-        assert.deepEqual(alerts.spec.alert_sources[0].condition_groups[0].conditions[0], {
+        // alert_sources is set-like: canonical order is by alert_source_id, not the backup's order.
+        const alertmanager = alerts.spec.alert_sources.find((s) => s.alert_source_id === "01KHSNW67SZJ1KGWEMA9C0GPT7")!;
+        assert.deepEqual(alertmanager.condition_groups[0].conditions[0], {
             subject: "alert.attributes.01J0SEVER1TY00000000000000",
             operation: "one_of",
             param_bindings: [{ array_value: [{ literal: "critical" }] }],
@@ -79,7 +81,7 @@ describe("import-routes", () => {
             assert.equal(stderr, "");
             assert.match(stdout, /4 route\(s\) in .*backups:/);
             assert.match(stdout, /legacyDatadogOld .*"Legacy: Datadog \(old\)"  NOT in stack\/routes\.ts/);
-            assert.match(stdout, /refers to: alert source 01KHSNW67SZJ1KGWEMA9C0GPT7, alert source 01HZ7GE7CASMF15RWV1QFCMKTQ, .*escalation path 01J0.*slack channel C04ALERTS01, alert attribute 01J0SEVER1TY00000000000000/);
+            assert.match(stdout, /refers to: alert source 01HZ7GE7CASMF15RWV1QFCMKTQ, .*alert source 01KHSNW67SZJ1KGWEMA9C0GPT7, .*escalation path 01J0.*slack channel C04ALERTS01, alert attribute 01J0SEVER1TY00000000000000/);
             assert.ok(stdout.includes("pulumi config set --stack production --path 'alert-routing:adopt.productionAlerts' 01J0R0VTEPR0DA1ERTS0000000"));
             assert.ok(stdout.includes("pulumi config set --stack staging --path 'alert-routing:adopt.stagingNotifications' 01J0R0VTESTAG1NG0000000000"));
             assert.ok(!stdout.includes("adopt.legacyDatadogOld"), "an unowned route is never adopted");

@@ -5,7 +5,7 @@ import type { AlertRouteInputs, AlertRouteOutputs } from "./alertRoute";
 import { IncidentIoClient, processLimiter } from "./client/client";
 import { IncidentIoApiError } from "./client/errors";
 import { DEFAULT_RETRY_POLICY } from "./client/retry";
-import { canonical, changedFields, fromResponse, pickSpec, sameRoute, toPayload, withDefaults } from "./model";
+import { changedFields, fromResponse, pickSpec, sameRoute, toPayload, withDefaults } from "./model";
 import { adoptionMismatch, claimAnnotations, claimMissing } from "./ownership";
 import { API_KEY_ENV, readSettings, type ProviderSettings } from "./settings";
 import type { AlertRouteResponse, AlertRouteSpec } from "./types";
@@ -284,7 +284,8 @@ function toOutputs(inputs: AlertRouteInputs, remote: AlertRouteResponse, claimed
     const outs: AlertRouteOutputs = {
         ...definitionOf(inputs),
         version: remote.version,
-        route: canonical(fromResponse(remote)),
+        // Canonical, and in our operation names where incident.io answered with its alias of them.
+        route: fromResponse(remote, pickSpec(inputs)),
         ...(claimed ? { claimed } : {}),
     };
     return JSON.parse(JSON.stringify(outs));
@@ -305,7 +306,8 @@ function definitionOf(value: AlertRouteInputs): AlertRouteInputs {
  * stored inputs when nothing drifted, so a refresh without drift shows no change. */
 function refreshedInputs(props: AlertRouteOutputs, remote: AlertRouteResponse): AlertRouteInputs {
     const definition = definitionOf(props) as unknown as Record<string, unknown>;
-    const live = canonical(fromResponse(remote)) as unknown as Record<string, unknown>;
+    // Canonical, in our operation names where incident.io holds its alias of them: an alias is not drift.
+    const live = fromResponse(remote, pickSpec(props)) as unknown as Record<string, unknown>;
     for (const field of changedFields(pickSpec(props), fromResponse(remote))) {
         if (live[field] === undefined) delete definition[field];
         else definition[field] = live[field];

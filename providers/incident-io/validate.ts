@@ -43,6 +43,10 @@ export const OPERATIONS: Record<string, Arity> = {
     is_after: "one",
     is_within: "one",
     matches_regex: "one",
+    // The names the API answers with for `one_of` on text attributes and `contains` on catalog
+    // subjects (OPERATION_ALIASES in model.ts): a route pasted from an answer uses them.
+    contains_one_of: "many",
+    name_contains: "one",
 };
 
 const EXPRESSION_OPTION_KEYS = ["branches", "cast", "concatenate", "filter", "navigate", "parse"];
@@ -279,7 +283,13 @@ class Validator {
         this.knownKeys(value, path, ["label", "reference", "root_reference", "operations", "else_branch"]);
         this.nonEmptyString(value.label, `${path}.label`, "name the expression");
         this.nonEmptyString(value.reference, `${path}.reference`, "give it a reference, unique in the route");
-        this.reference(value.root_reference, `${path}.root_reference`, "where the expression starts, e.g. alert");
+        // "." is the whole scope; `branches` requires it. Evidence: terraform-provider-incident
+        // internal/provider/incident_alert_route_validate.go ("Invalid root_reference for branches operation").
+        const usesBranches = Array.isArray(value.operations) && value.operations.some((op) => (op as { operation_type?: unknown } | null)?.operation_type === "branches");
+        if (value.root_reference !== ".") this.reference(value.root_reference, `${path}.root_reference`, "where the expression starts, e.g. alert (or \".\" for the whole scope)");
+        if (usesBranches && typeof value.root_reference === "string" && !isUnknown(value.root_reference) && value.root_reference !== ".") {
+            this.fail(`${path}.root_reference`, `is "${value.root_reference}", but an expression with a branches operation starts from the whole scope: set root_reference: "." and give its conditions full references such as alert.attributes.<id>`);
+        }
         if (value.operations === undefined) this.fail(`${path}.operations`, "is required: the steps of the expression");
         else {
             this.array(value.operations, `${path}.operations`, (op, p) => {
@@ -323,6 +333,11 @@ class Validator {
             this.knownKeys(t, p, ["escalation_paths", "users"]);
             if (t.escalation_paths === undefined && t.users === undefined) {
                 this.fail(p, "escalates to nobody: set escalation_paths: { array_value: [{ literal: <escalation path id> }] } or users");
+            }
+            // A target is one or the other; incident.io's answer repeats escalation_paths under users,
+            // and `toPayload` drops that echo before this runs (model.ts dropEscalationEcho).
+            if (t.escalation_paths !== undefined && t.users !== undefined) {
+                this.fail(p, "sets both escalation_paths and users: a target escalates to one or the other; split it into two targets");
             }
             if (t.escalation_paths !== undefined) this.binding(t.escalation_paths, `${p}.escalation_paths`, "escalation path");
             if (t.users !== undefined) this.binding(t.users, `${p}.users`, "user");

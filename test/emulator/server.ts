@@ -57,7 +57,7 @@ export class IncidentIoEmulator {
 
   private readonly apiKey: string;
   private readonly validate: boolean;
-  private readonly state = new EmulatorState();
+  private readonly state: EmulatorState;
   private readonly faults = new FaultQueue();
   private readonly limiter = new SlidingWindowLimiter();
   private readonly sockets = new Set<Socket>();
@@ -73,6 +73,9 @@ export class IncidentIoEmulator {
   ) {
     this.apiKey = opts.apiKey ?? "test-api-key";
     this.validate = opts.validate ?? true;
+    this.state = new EmulatorState(
+      opts.echoAsSent ? undefined : { catalogAttributeIds: new Set(opts.catalogAttributeIds ?? []) },
+    );
     this.latencyMs = opts.latencyMs ?? 0;
     this.rateLimitPerMinute = opts.rateLimitPerMinute;
     const { port } = server.address() as AddressInfo;

@@ -1,6 +1,7 @@
 // The emulator's in-memory world: alert routes, alert sources, managed resources.
 // All operations are synchronous, so each request applies atomically.
 import { newUlid } from "./ids";
+import { normaliseStoredRoute, serverOrder, type NormaliseOptions } from "./normalise";
 import { routeFromPayload, sortExpressions } from "./shapes";
 import type { AlertRouteV2, AlertSourceV2, CreatePayload, ManagedResourcePayload, ManagedResourceV2 } from "./types";
 
@@ -18,6 +19,13 @@ export class EmulatorState {
   private readonly sources = new Map<string, AlertSourceSeed>();
   private readonly managed = new Map<string, ManagedResourceV2>();
 
+  /** `normalise` undefined: store routes as sent (EmulatorOptions.echoAsSent). */
+  constructor(private readonly normalise?: NormaliseOptions) {}
+
+  private stored(route: AlertRouteV2): AlertRouteV2 {
+    return this.normalise ? normaliseStoredRoute(route, this.normalise) : route;
+  }
+
   // ------------------------------------------------------------ alert routes
 
   listRoutes(): AlertRouteV2[] {
@@ -32,7 +40,7 @@ export class EmulatorState {
   createRoute(payload: CreatePayload, id: string = newUlid()): AlertRouteV2 {
     if (this.routes.has(id)) throw new Error(`alert route ${id} already exists`);
     const now = new Date().toISOString();
-    const route = routeFromPayload(payload, { id, version: 1, created_at: now, updated_at: now });
+    const route = this.stored(routeFromPayload(payload, { id, version: 1, created_at: now, updated_at: now }));
     this.routes.set(id, route);
     return clone(route);
   }
@@ -40,12 +48,14 @@ export class EmulatorState {
   /** Replaces a route with a payload (PUT semantics); the caller has checked the version. */
   replaceRoute(id: string, payload: CreatePayload, version: number): AlertRouteV2 {
     const existing = this.requireRoute(id);
-    const route = routeFromPayload(payload, {
-      id,
-      version,
-      created_at: existing.created_at,
-      updated_at: new Date().toISOString(),
-    });
+    const route = this.stored(
+      routeFromPayload(payload, {
+        id,
+        version,
+        created_at: existing.created_at,
+        updated_at: new Date().toISOString(),
+      }),
+    );
     this.routes.set(id, route);
     return clone(route);
   }
@@ -59,7 +69,8 @@ export class EmulatorState {
     draft.version = existing.version + 1;
     draft.created_at = existing.created_at;
     draft.updated_at = new Date().toISOString();
-    draft.expressions = sortExpressions(draft.expressions ?? []);
+    if (this.normalise) serverOrder(draft);
+    else draft.expressions = sortExpressions(draft.expressions ?? []);
     this.routes.set(id, draft);
     return clone(draft);
   }

@@ -306,6 +306,15 @@ export interface EmulatorOptions {
   rateLimitPerMinute?: number;
   /** Validate request bodies against the spec (closed schemas). Default true. */
   validate?: boolean;
+  /**
+   * Answer with the route as sent (labels and `returns` added, expressions by label) instead of as
+   * the real API does (normalise.ts: operation aliases, the `users` echo, server defaults, its own
+   * order for set-like lists, fields the client has never heard of). Default false: realistic.
+   */
+  echoAsSent?: boolean;
+  /** Alert attribute ids of catalog type (`contains` on them reads back as `name_contains`);
+   * every other attribute is text (`one_of` on it reads back as `contains_one_of`). */
+  catalogAttributeIds?: string[];
 }
 
 export type FaultKind =

@@ -297,7 +297,9 @@ export function describeStack(expected: StackExpectations): void {
                 assert.equal(typeof backup.id, "string");
                 if (expected.adopt[key]) assert.equal(backup.id, expected.adopt[key]);
                 assert.equal(backup.route.name, resource.inputs.name);
-                assert.deepEqual(backup.route.alert_sources, resource.inputs.alert_sources);
+                // alert_sources is set-like: the backup holds it in canonical order (by source id).
+                const bySource = (sources: any[]) => [...sources].sort((a, b) => a.alert_source_id.localeCompare(b.alert_source_id));
+                assert.deepEqual(backup.route.alert_sources, bySource(resource.inputs.alert_sources));
                 assert.ok(backup.route.escalation_config && backup.route.incident_config && backup.route.incident_template, "the full route");
             }
             assert.equal(secretText(out), "", "outputs must be readable without --show-secrets");
