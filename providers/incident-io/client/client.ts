@@ -63,17 +63,49 @@ export class IncidentIoClient {
         await this.send("DELETE", `/v2/alert_routes/${encodeURIComponent(id)}`);
     }
 
-    /** Every route, slim (`id, name, enabled`), following the pagination. */
-    async listAlertRoutes(): Promise<Array<{ id: string; name: string; enabled: boolean }>> {
-        const routes: Array<{ id: string; name: string; enabled: boolean }> = [];
+    /** Every route, slim (`id, name, enabled`), following the pagination (at most 50 a page, per the spec). */
+    async listAlertRoutes(onPage?: (listed: number) => void): Promise<Array<{ id: string; name: string; enabled: boolean }>> {
+        return this.listAll("/v2/alert_routes", "alert_routes", 50, onPage);
+    }
+
+    /** Every alert source. The endpoint takes no pagination parameters. Holds tokens: keep only what you need. */
+    async listAlertSources(): Promise<AlertSourceResponse[]> {
+        return this.listAll("/v2/alert_sources", "alert_sources");
+    }
+
+    /** Every alert attribute. The endpoint takes no pagination parameters. */
+    async listAlertAttributes(): Promise<Array<{ id: string; name: string; type: string }>> {
+        return this.listAll("/v2/alert_attributes", "alert_attributes");
+    }
+
+    /** Every escalation path (at most 25 a page, per the spec). */
+    async listEscalationPaths(): Promise<Array<{ id: string; name: string }>> {
+        return this.listAll("/v2/escalation_paths", "escalation_paths", 25);
+    }
+
+    /**
+     * A whole list: with `pageSize`, follows `pagination_meta.after` (the last id of the page) until
+     * a page comes without it. Every page is checked: a list without its array, an item without an
+     * id or name, or a cursor that does not move is an error, never a silently short list.
+     */
+    private async listAll<T extends { id: string; name: string }>(path: string, field: string, pageSize?: number, onPage?: (listed: number) => void): Promise<T[]> {
+        const items: T[] = [];
         let after: string | undefined;
-        do {
-            const query = `page_size=50${after ? `&after=${encodeURIComponent(after)}` : ""}`;
-            const page = await this.send<{ alert_routes: typeof routes; pagination_meta?: { after?: string } }>("GET", `/v2/alert_routes?${query}`);
-            routes.push(...(page?.alert_routes ?? []));
-            after = page?.alert_routes?.length ? page.pagination_meta?.after : undefined;
-        } while (after);
-        return routes;
+        for (;;) {
+            const query = pageSize ? `?page_size=${pageSize}${after ? `&after=${encodeURIComponent(after)}` : ""}` : "";
+            const page = await this.send<Record<string, unknown>>("GET", `${path}${query}`);
+            const list = page?.[field];
+            const bad = !Array.isArray(list) ? `no ${field} array` : list.find((item) => typeof item?.id !== "string" || typeof item?.name !== "string") ? `an entry of ${field} without an id or a name` : undefined;
+            if (bad) throw new IncidentIoApiError({ method: "GET", path, kind: "malformed", detail: `the answer has ${bad}` });
+            items.push(...(list as T[]));
+            onPage?.(items.length);
+            const next = pageSize && (list as T[]).length > 0 ? (page?.pagination_meta as { after?: unknown } | undefined)?.after : undefined;
+            if (next === undefined || next === null || next === "") return items;
+            if (typeof next !== "string" || next === after) {
+                throw new IncidentIoApiError({ method: "GET", path, kind: "malformed", detail: `pagination_meta.after ${JSON.stringify(next)} does not move past the previous page` });
+            }
+            after = next;
+        }
     }
 
     /** Marks a resource as managed by code, so the dashboard shows it read-only. */
