@@ -16,7 +16,7 @@ import { describeFinding, idsAcrossRoutes, rowNamed, type IdFinding } from "./ro
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
-const USAGE = "usage: npm run import-routes -- <backup dir | route backup .json | stack export .json> [--out <dir>]";
+const USAGE = "usage: npm run import-routes -- <backup dir | route backup .json | stack export .json> [--out <dir>] [--project-dir <dir holding Pulumi.<stack>.yaml>]";
 
 /** `pulumi config set` commands adopting each owned route in its stack. */
 export function adoptionCommands(routes: ImportedRoute[]): string[] {
@@ -158,7 +158,9 @@ export function main(argv: string[], out: { log: (s: string) => void; error: (s:
     const args = [...argv];
     const outAt = args.indexOf("--out");
     const outDir = outAt >= 0 ? args.splice(outAt, 2)[1] : undefined;
-    if (args.length !== 1 || (outAt >= 0 && !outDir) || args[0].startsWith("-")) {
+    const projectAt = args.indexOf("--project-dir");
+    const projectDir = projectAt >= 0 ? args.splice(projectAt, 2)[1] : undefined;
+    if (args.length !== 1 || (outAt >= 0 && !outDir) || (projectAt >= 0 && !projectDir) || args[0].startsWith("-")) {
         out.error(`${USAGE}\n`);
         return 2;
     }
@@ -174,7 +176,7 @@ export function main(argv: string[], out: { log: (s: string) => void; error: (s:
         out.error(`${source}: ${emptyReason(from(source))}\n`);
         return 1;
     }
-    out.log(report(backups, source));
+    out.log(report(backups, source, (stack) => stackFileIds(stack, projectDir ? from(projectDir) : PROJECT_DIR)));
     if (outDir) out.log(`\nwrote:\n${writeDefinitions(backups, from(outDir), source).map((f) => `  ${f}\n`).join("")}`);
     for (const p of backups.problems) out.error(`${p.source}: ${p.problem}\n`);
     return backups.routes.length === 0 || backups.problems.length > 0 ? 1 : 0;
