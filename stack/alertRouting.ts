@@ -21,14 +21,19 @@ export interface AlertRoutingArgs {
     protect: boolean;
 }
 
+/** A route's resource options: the stack's protection, unless the route is being retired (routes.ts, `retire`). */
+export function routeOptions(stackProtects: boolean, retire: RouteDefinition["retire"]): { protect: boolean; retainOnDelete: boolean } {
+    return { protect: stackProtects && retire === undefined, retainOnDelete: retire === "keep" };
+}
+
 export class AlertRouting extends pulumi.ComponentResource {
     readonly routes: Record<string, RouteBackup>;
 
     constructor(name: string, args: AlertRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("alert-routing:index:AlertRouting", name, {}, opts);
         this.routes = {};
-        for (const { key, spec } of args.routes) {
-            const route = new AlertRoute(key, { ...spec, adoptId: args.adopt[key] }, { parent: this, protect: args.protect });
+        for (const { key, spec, retire } of args.routes) {
+            const route = new AlertRoute(key, { ...spec, adoptId: args.adopt[key] }, { parent: this, ...routeOptions(args.protect, retire) });
             this.routes[key] = { id: route.id, name: route.name, version: route.version, route: route.route };
         }
         this.registerOutputs({ routes: this.routes });

@@ -53,6 +53,12 @@ export interface RouteRow {
     sources: readonly SourceRef[];
     escalation?: EscalationPath;
     slack: SlackChannel;
+    /**
+     * Retiring a route, step one (README, "Retire a route"): "delete" unprotects it, so the pull
+     * request that then removes the row deletes it in incident.io; "keep" also sets retainOnDelete,
+     * so removing the row only stops managing it. Set in code first, so no CI run re-protects it.
+     */
+    retire?: "delete" | "keep";
 }
 
 const severity = (value: string): AlertCondition => ({ attribute: "severity", is: value });
@@ -116,6 +122,7 @@ export interface RouteDefinition {
     key: RouteKey;
     owner: Environment;
     spec: RouteSpec;
+    retire?: RouteRow["retire"];
 }
 
 export function routesOwnedBy(environment: Environment): RouteRow[] {
@@ -144,7 +151,12 @@ export function idsRequiredBy(environment: Environment): IdRef[] {
 
 /** The routes one stack owns, as incident.io payloads. Pure: ids in, specs out. */
 export function routeDefinitions(environment: Environment, ids: RouteIds): RouteDefinition[] {
-    return routesOwnedBy(environment).map((row) => ({ key: row.key as RouteKey, owner: row.owner, spec: routeSpec(row, ids) }));
+    return routesOwnedBy(environment).map((row) => ({
+        key: row.key as RouteKey,
+        owner: row.owner,
+        spec: routeSpec(row, ids),
+        ...(row.retire ? { retire: row.retire } : {}),
+    }));
 }
 
 export function routeSpec(row: RouteRow, ids: RouteIds): RouteSpec {
