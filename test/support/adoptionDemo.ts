@@ -1,7 +1,7 @@
 // A first adoption, end to end, against the emulator: starts it seeded with the company's
 // workspace (six live routes, both environments' sources, 120 other routes) and waits.
 //
-//   node --require ts-node/register test/support/adoptionDemo.ts [port]   # prints the base URL
+//   TS_NODE_TRANSPILE_ONLY=true node --require ts-node/register test/support/adoptionDemo.ts   # prints the base URL
 //   export INCIDENT_IO_TOKEN=demo-api-key
 //   npm run discover-config -- --stack production --base-url <url> --write
 //   npm run backup-routes -- --base-url <url>
