@@ -274,7 +274,8 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
 
 if (require.main === module) {
     main(process.argv.slice(2)).then(
-        (code) => (process.exitCode = code),
+        // Exit now: the client's keep-alive sockets would hold the process open for 10 s more.
+        (code) => process.exit(code),
         (error) => {
             process.stderr.write(`discover-config failed: ${(error as Error).message}\n`);
             process.exitCode = 1;
