@@ -12,10 +12,11 @@ import type { AlertRouteSpec } from "../providers/incident-io";
 import { changedFields, withDefaults } from "../providers/incident-io/model";
 import { ENVIRONMENTS, ID_DESCRIPTIONS, ROUTES, idsUsedBy, routeSpec, type Environment, type IdGroup, type RouteIds } from "../stack/routes";
 import { readBackups, type Backups, type ImportedRoute } from "./backups";
+import { describeFinding, idsAcrossRoutes, rowNamed, type IdFinding } from "./routeIds";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
-const USAGE = "usage: npm run import-routes -- <backup dir | route backup .json | stack export .json> [--out <dir>]";
+const USAGE = "usage: npm run import-routes -- <backup dir | route backup .json | stack export .json> [--out <dir>] [--project-dir <dir holding Pulumi.<stack>.yaml>]";
 
 /** `pulumi config set` commands adopting each owned route in its stack. */
 export function adoptionCommands(routes: ImportedRoute[]): string[] {
@@ -77,14 +78,37 @@ export function comparison(route: ImportedRoute, ids: RouteIds): string {
     return changed.length === 0 ? "same as stack/routes.ts" : `differs from stack/routes.ts in ${changed.join(", ")}: adopting it will change the live route`;
 }
 
+/**
+ * For every owned route, each id it refers to with the config key it belongs to, read off the
+ * route's structure against its row, the stack file's ids, and the stack's other routes.
+ */
+export function keyedIds(routes: ImportedRoute[], idsOf: (stack: Environment) => RouteIds): Map<ImportedRoute, IdFinding[]> {
+    const out = new Map<ImportedRoute, IdFinding[]>();
+    for (const stack of ENVIRONMENTS) {
+        const owned = routes.filter((r) => r.owner === stack);
+        const { findings } = idsAcrossRoutes(
+            owned.map((r) => ({ spec: r.spec, row: rowNamed(r.spec.name) })),
+            { known: idsOf(stack) },
+        );
+        owned.forEach((r, i) => out.set(r, findings[i]));
+    }
+    return out;
+}
+
 export function report(backups: Backups, source: string, idsOf: (stack: Environment) => RouteIds = (stack) => stackFileIds(stack)): string {
     const lines: string[] = [];
+    const keyed = keyedIds(backups.routes, idsOf);
     const exported = backups.exportedStack ? ` (stack export of "${backups.exportedStack}")` : "";
     lines.push(`${backups.routes.length} route(s) in ${source}${exported}:`);
     for (const r of backups.routes) {
         const owner = r.owner ? `owned by ${r.owner}` : "NOT in stack/routes.ts: add a row, or leave it unmanaged";
         lines.push(`  ${r.key}  ${r.id}${r.version !== undefined ? `  v${r.version}` : ""}  "${r.spec.name}"  ${owner}`);
-        lines.push(`      refers to: ${referencedIds(r.spec).join(", ")}`);
+        const findings = keyed.get(r);
+        if (findings) {
+            lines.push("      refers to:", ...findings.map((f) => `        ${describeFinding(f)}`));
+        } else {
+            lines.push(`      refers to: ${referencedIds(r.spec).join(", ")}`);
+        }
         if (r.owner) lines.push(`      ${comparison(r, idsOf(r.owner))}`);
         if (backups.exportedStack && r.owner && r.owner !== backups.exportedStack) {
             lines.push(`      warning: exported from stack ${backups.exportedStack}, but stack/routes.ts gives it to ${r.owner}`);
@@ -121,11 +145,22 @@ export function writeDefinitions(backups: Backups, outDir: string, source: strin
     return written;
 }
 
+/** Why a folder (or file) gave no route, and what to run. */
+export function emptyReason(target: string): string {
+    if (!fs.statSync(target).isDirectory()) return "holds no alert route";
+    const entries = fs.readdirSync(target);
+    const others = entries.filter((f) => !f.endsWith(".json"));
+    const what = entries.length === 0 ? "the folder is empty" : `the folder holds no .json file (${others.length} other file(s): ${others.slice(0, 5).join(", ")})`;
+    return `found no route: ${what}. Back the live routes up into it first: npm run backup-routes -- --out ${target}`;
+}
+
 export function main(argv: string[], out: { log: (s: string) => void; error: (s: string) => void } = { log: (s) => process.stdout.write(s), error: (s) => process.stderr.write(s) }): number {
     const args = [...argv];
     const outAt = args.indexOf("--out");
     const outDir = outAt >= 0 ? args.splice(outAt, 2)[1] : undefined;
-    if (args.length !== 1 || (outAt >= 0 && !outDir) || args[0].startsWith("-")) {
+    const projectAt = args.indexOf("--project-dir");
+    const projectDir = projectAt >= 0 ? args.splice(projectAt, 2)[1] : undefined;
+    if (args.length !== 1 || (outAt >= 0 && !outDir) || (projectAt >= 0 && !projectDir) || args[0].startsWith("-")) {
         out.error(`${USAGE}\n`);
         return 2;
     }
@@ -137,7 +172,11 @@ export function main(argv: string[], out: { log: (s: string) => void; error: (s:
         return 2;
     }
     const backups = readBackups(from(source));
-    out.log(report(backups, source));
+    if (backups.routes.length === 0 && backups.problems.length === 0) {
+        out.error(`${source}: ${emptyReason(from(source))}\n`);
+        return 1;
+    }
+    out.log(report(backups, source, (stack) => stackFileIds(stack, projectDir ? from(projectDir) : PROJECT_DIR)));
     if (outDir) out.log(`\nwrote:\n${writeDefinitions(backups, from(outDir), source).map((f) => `  ${f}\n`).join("")}`);
     for (const p of backups.problems) out.error(`${p.source}: ${p.problem}\n`);
     return backups.routes.length === 0 || backups.problems.length > 0 ? 1 : 0;

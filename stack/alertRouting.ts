@@ -21,16 +21,21 @@ export interface AlertRoutingArgs {
     protect: boolean;
 }
 
+/** A route's resource options: the stack's protection, unless the route is being retired (routes.ts, `retire`). */
+export function routeOptions(stackProtects: boolean, retire: RouteDefinition["retire"]): { protect: boolean; retainOnDelete: boolean } {
+    return { protect: stackProtects && retire === undefined, retainOnDelete: retire === "keep" };
+}
+
 export class AlertRouting extends pulumi.ComponentResource {
     readonly routes: Record<string, RouteBackup>;
 
     constructor(name: string, args: AlertRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("alert-routing:index:AlertRouting", name, {}, opts);
         this.routes = {};
-        for (const { key, spec, adoptRenaming } of args.routes) {
+        for (const { key, spec, adoptRenaming, retire } of args.routes) {
             // Adoption errors name the config key to fix; adoptRenaming only where a row asks for it.
             const adoption = args.adopt[key] ? { adoptId: args.adopt[key], adoptIdConfigKey: `alert-routing:adopt.${key}` } : {};
-            const route = new AlertRoute(key, { ...spec, ...adoption, ...(adoptRenaming ? { adoptRenaming } : {}) }, { parent: this, protect: args.protect });
+            const route = new AlertRoute(key, { ...spec, ...adoption, ...(adoptRenaming ? { adoptRenaming } : {}) }, { parent: this, ...routeOptions(args.protect, retire) });
             this.routes[key] = { id: route.id, name: route.name, version: route.version, route: route.route };
         }
         this.registerOutputs({ routes: this.routes });

@@ -55,6 +55,12 @@ export interface RouteRow {
     slack: SlackChannel;
     /** Adopt the live route under `alert-routing:adopt.<key>` even though its name differs (adoption renames it). */
     adoptRenaming?: boolean;
+    /**
+     * Retiring a route, step one (README, "Retire a route"): "delete" unprotects it, so the pull
+     * request that then removes the row deletes it in incident.io; "keep" also sets retainOnDelete,
+     * so removing the row only stops managing it. Set in code first, so no CI run re-protects it.
+     */
+    retire?: "delete" | "keep";
 }
 
 const severity = (value: string): AlertCondition => ({ attribute: "severity", is: value });
@@ -119,6 +125,7 @@ export interface RouteDefinition {
     owner: Environment;
     spec: RouteSpec;
     adoptRenaming?: boolean;
+    retire?: RouteRow["retire"];
 }
 
 export function routesOwnedBy(environment: Environment): RouteRow[] {
@@ -152,6 +159,7 @@ export function routeDefinitions(environment: Environment, ids: RouteIds): Route
         owner: row.owner,
         spec: routeSpec(row, ids),
         ...(row.adoptRenaming ? { adoptRenaming: true } : {}),
+        ...(row.retire ? { retire: row.retire } : {}),
     }));
 }
 

@@ -351,7 +351,7 @@ describe("reproduction: a pagination cursor that does not advance", () => {
         for (let i = 1; i <= 10; i++) {
             emulator.inject({ method: "GET", path: /^\/v2\/alert_routes$/, kind: "status", status: 200, body: { alert_routes: [{ id: `P${i}`, name: "p", enabled: true }], pagination_meta: { after: `P${i}` } } });
         }
-        await assert.rejects(client.listAlertRoutes(), /more than 5 pages of 50; listing stopped after 5 pages \(5 routes read\)/);
+        await assert.rejects(client.listAlertRoutes(), /more than 5 pages of 50; listing stopped after 5 pages \(5 entries read\)/);
         assert.equal(emulator.count("GET", "/v2/alert_routes"), 5);
         assert.equal(page, 0, "every page came from the injected answers");
     });

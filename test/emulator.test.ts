@@ -8,7 +8,7 @@ import addFormats from "ajv-formats";
 import { IncidentIoEmulator, type CreatePayload, type UpdatePayload } from "./emulator";
 
 const API_KEY = "test-api-key";
-const SPEC_PATH = path.join(__dirname, "..", "..", "shared", "incident-io", "openapi.json");
+const SPEC_PATH = path.join(__dirname, "reference", "incident-io", "openapi.facts.json");
 
 // ------------------------------------------------------------------ spec checks (independent of the emulator's ajv)
 
@@ -144,7 +144,7 @@ describe("incident.io emulator", () => {
     await emu.close();
   });
 
-  test("the spec is read from shared/incident-io", () => {
+  test("the spec is read from test/reference/incident-io, inside the repository", () => {
     assert.ok(fs.existsSync(SPEC_PATH));
   });
 

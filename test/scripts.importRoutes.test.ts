@@ -11,7 +11,7 @@ import * as YAML from "yaml";
 import { fromResponse, canonical } from "../providers/incident-io";
 import { validateRoute } from "../providers/incident-io/validate";
 import { keyFromName, readBackups } from "../scripts/backups";
-import { comparison, main, stackFileIds } from "../scripts/import-routes";
+import { comparison, keyedIds, main, stackFileIds } from "../scripts/import-routes";
 import type { RouteIds } from "../stack/routes";
 import { PROJECT_ROOT } from "./stack/harness";
 
@@ -81,7 +81,19 @@ describe("import-routes", () => {
             assert.equal(stderr, "");
             assert.match(stdout, /4 route\(s\) in .*backups:/);
             assert.match(stdout, /legacyDatadogOld .*"Legacy: Datadog \(old\)"  NOT in stack\/routes\.ts/);
-            assert.match(stdout, /refers to: alert source 01HZ7GE7CASMF15RWV1QFCMKTQ, .*alert source 01KHSNW67SZJ1KGWEMA9C0GPT7, .*escalation path 01J0.*slack channel C04ALERTS01, alert attribute 01J0SEVER1TY00000000000000/);
+            assert.match(stdout, /refers to: alert source 01J0DATAD0G000000000000000, slack channel C04ALERTS01\n/, "an unowned route: ids without keys");
+            // Each id of an owned route with its config key; the checkly id is the stack file's, so
+            // only email and Grafana Cloud (two unconditioned sources) stay undecided.
+            for (const line of [
+                "alert source 01KHSNW67SZJ1KGWEMA9C0GPT7 = alert-routing:alertSources.alertmanager",
+                "alert source 01HZ7GE7CASMF15RWV1QFCMKTQ = alert-routing:alertSources.checkly",
+                "alert source 01J0EMA1SEV000000000000000 = one of alert-routing:alertSources.email, alert-routing:alertSources.grafanaCloud (the route alone cannot tell",
+                "alert source 01J0GRAFANA000000000000000 = one of alert-routing:alertSources.email, alert-routing:alertSources.grafanaCloud (the route alone cannot tell",
+                "alert attribute 01J0SEVER1TY00000000000000 = alert-routing:alertAttributes.severity",
+                "escalation path 01J00NCA110000000000000000 = alert-routing:escalationPaths.engineeringOnCall",
+                "slack channel C04ALERTS01 = alert-routing:slackChannels.alerts",
+                "alert source 01KH7FNXWPMH6KPCQTYJJY947G = alert-routing:alertSources.alertmanager",
+            ]) assert.ok(stdout.includes(`        ${line}`), line);
             assert.ok(stdout.includes("pulumi config set --stack production --path 'alert-routing:adopt.productionAlerts' 01J0R0VTEPR0DA1ERTS0000000"));
             assert.ok(stdout.includes("pulumi config set --stack staging --path 'alert-routing:adopt.stagingNotifications' 01J0R0VTESTAG1NG0000000000"));
             assert.ok(!stdout.includes("adopt.legacyDatadogOld"), "an unowned route is never adopted");
@@ -150,6 +162,42 @@ describe("import-routes", () => {
 
     it("reads the ids a stack file sets", () => {
         assert.deepEqual(stackFileIds("staging").alertSources, { alertmanager: "01KH7FNXWPMH6KPCQTYJJY947G", checkly: "01KKZJERF1HQFJRE3XWFZ0NV19" });
+    });
+
+    it("says why an empty folder gave nothing, and what to run", () => {
+        const empty = fs.mkdtempSync(path.join(os.tmpdir(), "import-routes-empty-"));
+        try {
+            const { code, stdout, stderr } = run([empty]);
+            assert.equal(code, 1);
+            assert.equal(stdout, "");
+            assert.match(stderr, /found no route: the folder is empty\. Back the live routes up into it first: npm run backup-routes -- --out /);
+            fs.writeFileSync(path.join(empty, "notes.txt"), "x");
+            assert.match(run([empty]).stderr, /the folder holds no \.json file \(1 other file\(s\): notes\.txt\)/);
+        } finally {
+            fs.rmSync(empty, { recursive: true, force: true });
+        }
+    });
+
+    it("keys every id with the stack file's ids and the other routes of the stack; never guesses", () => {
+        const routes = readBackups(BACKUPS).routes;
+        const none = { alertSources: {}, escalationPaths: {}, slackChannels: {}, alertAttributes: {} } as RouteIds;
+        const keyed = keyedIds(routes, () => none);
+        const alerts = keyed.get(routes.find((r) => r.key === "productionAlerts")!)!;
+        // Without the stack file, checkly joins the undecided unconditioned sources.
+        assert.deepEqual(
+            alerts.filter((f) => f.kind === "alert source").map((f) => [f.id, f.keys.map((k) => k.name).sort()]),
+            [
+                ["01KHSNW67SZJ1KGWEMA9C0GPT7", ["alertmanager"]],
+                ["01HZ7GE7CASMF15RWV1QFCMKTQ", ["checkly", "email", "grafanaCloud"]],
+                ["01J0EMA1SEV000000000000000", ["checkly", "email", "grafanaCloud"]],
+                ["01J0GRAFANA000000000000000", ["checkly", "email", "grafanaCloud"]],
+            ],
+        );
+        // Knowing two of them settles the third.
+        const two = { ...none, alertSources: { checkly: "01HZ7GE7CASMF15RWV1QFCMKTQ", email: "01J0EMA1SEV000000000000000" } } as RouteIds;
+        const settled = keyedIds(routes, () => two).get(routes.find((r) => r.key === "productionAlerts")!)!;
+        assert.deepEqual(settled.find((f) => f.id === "01J0GRAFANA000000000000000")!.keys, [{ group: "alertSources", name: "grafanaCloud" }]);
+        assert.equal(keyedIds(routes, () => none).has(routes.find((r) => r.key === "legacyDatadogOld")!), false);
     });
 
     it("explains its usage", () => {

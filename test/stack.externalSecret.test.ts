@@ -1,4 +1,4 @@
-// The ExternalSecret (pure) against External Secrets Operator's v1 CRD in ../shared.
+// The ExternalSecret (pure) against External Secrets Operator's v1 CRD schema in test/reference.
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
 

@@ -5,7 +5,9 @@ import { describe, it } from "node:test";
 import { withDefaults } from "../providers/incident-io/model";
 import { validateRoute } from "../providers/incident-io/validate";
 import { ENVIRONMENTS, ROUTES, idsRequiredBy, routeDefinitions, routeSpec, type RouteIds } from "../stack/routes";
+import { routeOptions } from "../stack/alertRouting";
 import { fakeId } from "./stack/harness";
+import { LIVE_IDS } from "./support/workspace";
 
 const ID = {
     AM: fakeId("alertmanager"),
@@ -140,5 +142,20 @@ describe("route table", () => {
     it("names the missing id if a route is built without it", () => {
         const row = ROUTES.find((r) => r.key === "databaseAlerts")!;
         assert.throws(() => routeSpec(row, { ...IDS, alertAttributes: {} }), /route "databaseAlerts" needs alert-routing:alertAttributes\.branch/);
+    });
+});
+
+describe("retiring a route (code first)", () => {
+    it("unprotects a route marked retire, and keeps it live on removal when retire is keep", () => {
+        assert.deepEqual(routeOptions(true, undefined), { protect: true, retainOnDelete: false });
+        assert.deepEqual(routeOptions(true, "delete"), { protect: false, retainOnDelete: false });
+        assert.deepEqual(routeOptions(true, "keep"), { protect: false, retainOnDelete: true });
+        assert.deepEqual(routeOptions(false, undefined), { protect: false, retainOnDelete: false });
+    });
+
+    it("today every production route is protected (none is being retired)", () => {
+        for (const def of routeDefinitions("production", LIVE_IDS.production)) {
+            assert.deepEqual(routeOptions(true, def.retire), { protect: true, retainOnDelete: false }, def.key);
+        }
     });
 });

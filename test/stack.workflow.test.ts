@@ -39,6 +39,27 @@ describe("CI workflow", () => {
         }
     });
 
+    it("needs one checkout per job and no second repository", () => {
+        for (const job of Object.keys(workflow.jobs)) {
+            const checkouts = steps(job).filter((s) => s.uses?.startsWith("actions/checkout@"));
+            assert.equal(checkouts.length, 1, job);
+            assert.equal(checkouts[0].with?.repository, undefined, job);
+            assert.ok(!steps(job).some((s) => (s as { "working-directory"?: string })["working-directory"]), `${job} runs in the checkout itself`);
+        }
+        assert.ok(!JSON.stringify(workflow).includes("SHARED_REPOSITORY"));
+    });
+
+    it("waits for an approval in the production environment before production's up, and only there", () => {
+        assert.equal(workflow.jobs["up-production"].environment, "production");
+        for (const job of ["test", "preview", "up-staging"]) assert.equal(workflow.jobs[job].environment, undefined, job);
+    });
+
+    it("uses the actions' current majors", () => {
+        const majors = new Map<string, string>();
+        for (const job of Object.keys(workflow.jobs)) for (const s of steps(job)) if (s.uses) majors.set(s.uses.split("@")[0], s.uses.split("@")[1]);
+        assert.deepEqual(Object.fromEntries(majors), { "actions/checkout": "v7", "actions/setup-node": "v7", "pulumi/actions": "v7" });
+    });
+
     it("takes every credential from repository secrets", () => {
         for (const job of ["preview", "up-staging", "up-production"]) {
             const env = { ...pulumiStep(job).env, ...steps(job).find((s) => s.run?.includes("kubeconfig"))?.env };

@@ -1,5 +1,6 @@
 // The incident.io endpoints the emulator implements, as plain functions from a
 // parsed request to a Reply. Transport concerns (auth, faults, latency) live in server.ts.
+import { listAlertAttributes, listAlertSources, listEscalationPaths, type Catalogue } from "./catalogue";
 import { errorReply, json, notFound, validationFailed, type Reply } from "./replies";
 import { slimRoute } from "./shapes";
 import type { EmulatorState } from "./state";
@@ -15,6 +16,7 @@ export interface ApiRequest {
 
 export interface ApiContext {
   state: EmulatorState;
+  catalogue: Catalogue;
   validate: boolean;
 }
 
@@ -34,7 +36,10 @@ const ROUTES: Route[] = [
   { method: "GET", pattern: new RegExp(`^/v2/alert_routes/${ID}$`), handler: showAlertRoute },
   { method: "PUT", pattern: new RegExp(`^/v2/alert_routes/${ID}$`), handler: updateAlertRoute },
   { method: "DELETE", pattern: new RegExp(`^/v2/alert_routes/${ID}$`), handler: deleteAlertRoute },
+  { method: "GET", pattern: /^\/v2\/alert_sources\/?$/, handler: (ctx) => listAlertSources(ctx.state) },
   { method: "GET", pattern: new RegExp(`^/v2/alert_sources/${ID}$`), handler: showAlertSource },
+  { method: "GET", pattern: /^\/v2\/alert_attributes\/?$/, handler: (ctx) => listAlertAttributes(ctx.catalogue) },
+  { method: "GET", pattern: /^\/v2\/escalation_paths\/?$/, handler: (ctx, req) => listEscalationPaths(ctx.catalogue, req.query) },
   { method: "POST", pattern: /^\/v2\/managed_resources\/?$/, handler: createManagedResource },
 ];
 

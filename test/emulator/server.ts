@@ -11,6 +11,7 @@
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { alertRouteIdOf, dispatch, type ApiRequest } from "./api";
+import { Catalogue, type AlertAttributeSeed, type EscalationPathSeed } from "./catalogue";
 import { FaultQueue } from "./faults";
 import { SlidingWindowLimiter } from "./rate-limit";
 import { defaultErrorFor, errorReply, rateLimited, type Reply } from "./replies";
@@ -58,6 +59,7 @@ export class IncidentIoEmulator {
   private readonly apiKey: string;
   private readonly validate: boolean;
   private readonly state: EmulatorState;
+  private readonly catalogue = new Catalogue();
   private readonly faults = new FaultQueue();
   private readonly limiter = new SlidingWindowLimiter();
   private readonly sockets = new Set<Socket>();
@@ -150,6 +152,14 @@ export class IncidentIoEmulator {
 
   addAlertSource(src: AlertSourceSeed): void {
     this.state.addAlertSource(src);
+  }
+
+  addAlertAttribute(attribute: AlertAttributeSeed): void {
+    this.catalogue.addAlertAttribute(attribute);
+  }
+
+  addEscalationPath(path: EscalationPathSeed): void {
+    this.catalogue.addEscalationPath(path);
   }
 
   managedResources(): Array<{ resource_type: string; resource_id: string; annotations: Record<string, string> }> {
@@ -294,7 +304,7 @@ export class IncidentIoEmulator {
       await this.onBetween({ method: ex.api.method, path: ex.api.path, query: ex.api.query, body: ex.api.body });
     }
     try {
-      return dispatch({ state: this.state, validate: this.validate }, ex.api);
+      return dispatch({ state: this.state, catalogue: this.catalogue, validate: this.validate }, ex.api);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       return errorReply(500, "internal_error", "internal_error", `emulator could not handle the request: ${message}`);

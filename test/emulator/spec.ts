@@ -1,9 +1,10 @@
-// Loads incident.io's OpenAPI document (vendored under shared/incident-io) once per process.
+// Loads incident.io's OpenAPI facts (test/reference/incident-io, regenerated from the published spec
+// by test/reference/regenerate.ts) once per process.
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-/** shared/incident-io/openapi.json, relative to this repository. */
-export const OPENAPI_PATH = path.join(__dirname, "..", "..", "..", "shared", "incident-io", "openapi.json");
+/** The schemas and endpoint parameters the emulator uses, without prose; kept in this repository. */
+export const OPENAPI_PATH = path.join(__dirname, "..", "reference", "incident-io", "openapi.facts.json");
 
 export type JsonSchema = Record<string, unknown>;
 

@@ -91,6 +91,11 @@ export class EmulatorState {
     this.sources.set(seed.id, { ...seed });
   }
 
+  /** Every source, ordered by id, as GET /v2/alert_sources lists them. */
+  listAlertSources(): AlertSourceV2[] {
+    return [...this.sources.keys()].sort().map((id) => this.getAlertSource(id)!);
+  }
+
   getAlertSource(id: string): AlertSourceV2 | undefined {
     const seed = this.sources.get(id);
     if (!seed) return undefined;

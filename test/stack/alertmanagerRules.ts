@@ -1,31 +1,28 @@
-// The rules of Alertmanager's configuration reference (../shared/schemas/alertmanager-configuration.md)
-// that our config touches: the `<incidentio_config>` block and receiver references. The documented
-// field list is read from the reference itself, so a config using an undocumented key fails.
+// The rules of Alertmanager's configuration reference that our config touches: the
+// `<incidentio_config>` block and receiver references. They are kept, reduced to facts, in
+// test/reference/alertmanager (regenerated from the published docs/configuration.md by
+// test/reference/regenerate.ts), so a config using an undocumented key fails.
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { SHARED_DIR } from "./harness";
+const RULES_FILE = path.join(__dirname, "..", "reference", "alertmanager", "incidentio-config.rules.json");
 
-const REFERENCE = path.join(SHARED_DIR, "schemas", "alertmanager-configuration.md");
-
-export function reference(): string {
-    if (!fs.existsSync(REFERENCE)) throw new Error(`missing ${REFERENCE}: the tests read the reference from ../shared (see shared/README.md)`);
-    return fs.readFileSync(REFERENCE, "utf8");
+export interface AlertmanagerRules {
+    /** incidentio_config fields and their documented types (`<string>`, `<filepath>`, ...). */
+    incidentio_config: { fields: Record<string, string>; mutually_exclusive: string[][] };
+    /** receiver fields; `incidentio_configs` is a list of this block. */
+    receiver: { fields: string[]; incidentio_configs: string };
 }
 
-/** The text of one `### \`<name>\`` section. */
-export function section(name: string): string {
-    const text = reference();
-    const start = text.indexOf(`### \`<${name}>\``);
-    if (start < 0) throw new Error(`the reference has no <${name}> section`);
-    const end = text.indexOf("\n### ", start + 1);
-    return text.slice(start, end < 0 ? undefined : end);
+let cached: AlertmanagerRules | undefined;
+
+export function rules(): AlertmanagerRules {
+    return (cached ??= JSON.parse(fs.readFileSync(RULES_FILE, "utf8")) as AlertmanagerRules);
 }
 
-/** Keys documented in a section's yaml block: `key: <type>` or `[ key: <type> ... ]`. */
-export function documentedKeys(name: string): string[] {
-    const block = /```yaml\n([\s\S]*?)```/.exec(section(name))?.[1] ?? "";
-    return [...block.matchAll(/^\s*\[?\s*([a-z0-9_]+):/gm)].map((m) => m[1]);
+/** Keys documented for one block. */
+export function documentedKeys(name: "incidentio_config" | "receiver"): string[] {
+    return name === "receiver" ? rules().receiver.fields : Object.keys(rules().incidentio_config.fields);
 }
 
 const DURATION = /^((([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?|0)$/;
@@ -36,7 +33,7 @@ export function incidentioConfigProblems(config: Record<string, any>): string[] 
     const keys = documentedKeys("incidentio_config");
     for (const key of Object.keys(config)) if (!keys.includes(key)) problems.push(`${key} is not a documented incidentio_config field (${keys.join(", ")})`);
     const has = (k: string) => config[k] !== undefined && config[k] !== "";
-    // "URL and URL_file are mutually exclusive." — and one is needed: there is no default URL.
+    // "URL and URL_file are mutually exclusive" (a rule of the reference) — and one is needed: there is no default URL.
     if (has("url") === has("url_file")) problems.push("exactly one of url and url_file must be set");
     if (has("url") && !/^https?:\/\/[^\s/]+\/\S*$/.test(String(config.url))) problems.push(`url ${config.url} is not an http(s) URL`);
     // "alert_source_token and alert_source_token_file are mutually exclusive."

@@ -12,7 +12,6 @@ import { canonical, pickSpec, withDefaults } from "../../providers/incident-io/m
 import { ID_DESCRIPTIONS, type Environment, type RouteIds } from "../../stack/routes";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
-export const SHARED_DIR = path.resolve(PROJECT_ROOT, "..", "shared");
 
 /** How the SDK marks a secret on the wire (runtime/rpc.ts). */
 export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";

@@ -108,28 +108,53 @@ export class IncidentIoClient {
         await this.send("DELETE", `/v2/alert_routes/${encodeURIComponent(id)}`);
     }
 
-    /** Every route, slim (`id, name, enabled`), following the pagination. Stops with an error when
-     * a cursor comes back a second time or after `maxPages` pages, rather than looping. */
-    async listAlertRoutes(): Promise<Array<{ id: string; name: string; enabled: boolean }>> {
-        const routes: Array<{ id: string; name: string; enabled: boolean }> = [];
+    /** Every route, slim (`id, name, enabled`), following the pagination (at most 50 a page, per the spec). */
+    async listAlertRoutes(onPage?: (listed: number) => void): Promise<Array<{ id: string; name: string; enabled: boolean }>> {
+        return this.listAll("/v2/alert_routes", "alert_routes", PAGE_SIZE, onPage);
+    }
+
+    /** Every alert source. The endpoint takes no pagination parameters. Holds tokens: keep only what you need. */
+    async listAlertSources(): Promise<AlertSourceResponse[]> {
+        return this.listAll("/v2/alert_sources", "alert_sources");
+    }
+
+    /** Every alert attribute. The endpoint takes no pagination parameters. */
+    async listAlertAttributes(): Promise<Array<{ id: string; name: string; type: string }>> {
+        return this.listAll("/v2/alert_attributes", "alert_attributes");
+    }
+
+    /** Every escalation path (at most 25 a page, per the spec). */
+    async listEscalationPaths(): Promise<Array<{ id: string; name: string }>> {
+        return this.listAll("/v2/escalation_paths", "escalation_paths", 25);
+    }
+
+    /**
+     * A whole list: with `pageSize`, follows `pagination_meta.after` until a page comes without it.
+     * Every page is checked: a list without its array or an item without an id or name is an error,
+     * never a silently short list; a cursor that comes back a second time, or more than `maxPages`
+     * pages, stops the listing rather than looping.
+     */
+    private async listAll<T extends { id: string; name: string }>(path: string, field: string, pageSize?: number, onPage?: (listed: number) => void): Promise<T[]> {
+        const items: T[] = [];
         const seen = new Set<string>();
         let after: string | undefined;
         for (let page = 1; ; page++) {
-            const query = `page_size=${PAGE_SIZE}${after ? `&after=${encodeURIComponent(after)}` : ""}`;
-            const body = await this.send<{ alert_routes: typeof routes; pagination_meta?: { after?: string } }>("GET", `/v2/alert_routes?${query}`);
-            routes.push(...(body?.alert_routes ?? []));
-            after = body?.alert_routes?.length ? body.pagination_meta?.after : undefined;
-            if (!after) return routes;
-            const stop = (detail: string) =>
-                new IncidentIoApiError({
-                    method: "GET",
-                    path: "/v2/alert_routes",
-                    kind: "malformed",
-                    detail: `${detail}; listing stopped after ${page} pages (${routes.length} routes read)`,
-                });
-            if (seen.has(after)) throw stop(`the pagination cursor ${this.redact(JSON.stringify(after))} came back a second time`);
-            if (page >= this.maxPages) throw stop(`more than ${this.maxPages} pages of ${PAGE_SIZE}`);
-            seen.add(after);
+            const query = pageSize ? `?page_size=${pageSize}${after ? `&after=${encodeURIComponent(after)}` : ""}` : "";
+            const body = await this.send<Record<string, unknown>>("GET", `${path}${query}`);
+            const stop = (detail: string) => new IncidentIoApiError({ method: "GET", path, kind: "malformed", detail });
+            const list = body?.[field];
+            if (!Array.isArray(list)) throw stop(`the answer has no ${field} array`);
+            if (list.some((item) => typeof item?.id !== "string" || typeof item?.name !== "string")) throw stop(`the answer has an entry of ${field} without an id or a name`);
+            items.push(...(list as T[]));
+            onPage?.(items.length);
+            const next = pageSize && list.length > 0 ? (body?.pagination_meta as { after?: unknown } | undefined)?.after : undefined;
+            if (next === undefined || next === null || next === "") return items;
+            const stopped = `listing stopped after ${page} pages (${items.length} entries read)`;
+            if (typeof next !== "string") throw stop(`the pagination cursor ${this.redact(JSON.stringify(next))} is not a string; ${stopped}`);
+            if (seen.has(next)) throw stop(`the pagination cursor ${this.redact(JSON.stringify(next))} came back a second time; ${stopped}`);
+            if (page >= this.maxPages) throw stop(`more than ${this.maxPages} pages of ${pageSize}; ${stopped}`);
+            seen.add(next);
+            after = next;
         }
     }
 

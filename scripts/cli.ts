@@ -1,0 +1,77 @@
+// What the operator scripts that talk to incident.io share: arguments, the key, the client.
+import { DEFAULT_BASE_URL, IncidentIoClient } from "../providers/incident-io";
+import { API_KEY_ENV } from "../providers/incident-io/settings";
+import type { RetryPolicy } from "../providers/incident-io/client/retry";
+
+export interface ScriptIo {
+    log: (text: string) => void;
+    error: (text: string) => void;
+    /** stderr is a terminal: show progress. */
+    isTTY: boolean;
+    env: NodeJS.ProcessEnv;
+    /** Where relative paths start (npm runs scripts in the project root; INIT_CWD is where it was started). */
+    cwd: string;
+}
+
+export const processIo = (): ScriptIo => ({
+    log: (s) => process.stdout.write(s),
+    error: (s) => process.stderr.write(s),
+    isTTY: !!process.stderr.isTTY,
+    env: process.env,
+    cwd: process.env.INIT_CWD ?? process.cwd(),
+});
+
+/** For tests: a faster retry policy. Everything else is the provider's client as is. */
+export interface ClientOverrides {
+    retry?: RetryPolicy;
+}
+
+export class UsageError extends Error {}
+
+/** `--name value` flags and bare switches; anything else is a usage error. */
+export function parseFlags(argv: string[], valued: string[], switches: string[] = []): Record<string, string | true> {
+    const flags: Record<string, string | true> = {};
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        const [name, inline] = arg.startsWith("--") ? arg.slice(2).split(/=(.*)/s, 2) : [undefined, undefined];
+        if (name !== undefined && switches.includes(name) && inline === undefined) flags[name] = true;
+        else if (name !== undefined && valued.includes(name)) {
+            const value = inline ?? argv[++i];
+            if (value === undefined || value === "" || (inline === undefined && value.startsWith("--"))) throw new UsageError(`--${name} needs a value`);
+            flags[name] = value;
+        } else throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+    }
+    return flags;
+}
+
+/** The client, or the reason it cannot be made (before any request). */
+export function clientFor(flags: Record<string, string | true>, io: ScriptIo, overrides: ClientOverrides = {}): IncidentIoClient {
+    const baseUrl = typeof flags["base-url"] === "string" ? flags["base-url"] : DEFAULT_BASE_URL;
+    if (!/^https?:\/\/[^\s/]+/.test(baseUrl)) throw new UsageError(`--base-url must be a URL such as ${DEFAULT_BASE_URL}, got ${JSON.stringify(baseUrl)}`);
+    if (!io.env[API_KEY_ENV]) {
+        throw new UsageError(
+            `${API_KEY_ENV} is not set: nothing was read. Export an incident.io API key with the scope "View data" first: ` +
+                `export ${API_KEY_ENV}=<key>  (incident.io → Settings → API keys)`,
+        );
+    }
+    return new IncidentIoClient({
+        baseUrl,
+        apiKey: () => io.env[API_KEY_ENV] ?? "",
+        retry: overrides.retry,
+        log: (line) => io.error(`${line}\n`),
+    });
+}
+
+/** JSON with object keys sorted at every level, indented, newline-terminated: the same data gives the same bytes. */
+export function stableJson(value: unknown): string {
+    const sort = (v: unknown): unknown =>
+        Array.isArray(v) ? v.map(sort) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])])) : v;
+    return `${JSON.stringify(sort(value), null, 2)}\n`;
+}
+
+/** A plain-text table, columns padded to their widest cell. */
+export function table(header: string[], rows: string[][]): string {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+    const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
+    return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n") + "\n";
+}

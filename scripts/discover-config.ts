@@ -1,0 +1,284 @@
+// npm run discover-config -- --stack <production|staging> [--base-url <url>] [--write]
+//
+// Finds, in incident.io, every id a stack's routes need and the live routes it should adopt, and
+// prints the `pulumi config set` commands. Reads (GET only): alert sources (id, name, source_type),
+// alert attributes, escalation paths, alert routes and the details of those the stack owns by name.
+// Ids come first from the live routes themselves (their structure against stack/routes.ts, see
+// routeIds.ts), then from the workspace's lists by the rules in routeIds.ts (MATCHERS). It never
+// guesses: a key with two candidates, or none, is named with its candidates and the exit code is 1.
+// With --write the keys it found go into Pulumi.<stack>.yaml (comments kept); the API key never does.
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import * as YAML from "yaml";
+
+import type { AlertRouteSpec } from "../providers/incident-io";
+import { canonical, fromResponse } from "../providers/incident-io";
+import { ENVIRONMENTS, ID_DESCRIPTIONS, idsRequiredBy, routesOwnedBy, type Environment, type IdRef, type RouteIds, type RouteRow } from "../stack/routes";
+import { clientFor, parseFlags, processIo, UsageError, type ClientOverrides, type ScriptIo } from "./cli";
+import { stackFileIds } from "./import-routes";
+import { configKey, fits, idsAcrossRoutes, matcherOf, type Described } from "./routeIds";
+
+const PROJECT_DIR = path.resolve(__dirname, "..");
+const USAGE =
+    "usage: npm run discover-config -- --stack <production|staging> [--base-url <url>] [--write] [--project-dir <dir holding Pulumi.<stack>.yaml>]   (key from INCIDENT_IO_TOKEN)";
+
+/** One object of the workspace a key may name. */
+export interface Candidate {
+    id: string;
+    name: string;
+    source_type?: string;
+}
+
+export interface Found {
+    key: string;
+    value: string;
+    /** Why this value: which route, or which rule. */
+    evidence: string;
+}
+
+export interface Problem {
+    key: string;
+    problem: string;
+    candidates: string[];
+}
+
+export interface Workspace {
+    sources: Candidate[];
+    attributes: Candidate[];
+    escalationPaths: Candidate[];
+    /** The live routes named like a route the stack owns, with their details. */
+    routes: Array<{ id: string; name: string; spec: AlertRouteSpec; version?: number }>;
+}
+
+export interface Discovery {
+    found: Found[];
+    problems: Problem[];
+    notes: string[];
+}
+
+const describeCandidate = (c: Candidate) => `${c.id} "${c.name}"${c.source_type ? ` (${c.source_type})` : ""}`;
+
+const STACK_WORD: Record<Environment, RegExp> = { production: /\bprod/i, staging: /\bstag/i };
+
+/** Keeps those passing `test`, unless none would. */
+function prefer<T>(items: T[], test: (item: T) => boolean): T[] {
+    const kept = items.filter(test);
+    return kept.length > 0 ? kept : items;
+}
+
+/** Pure: what a stack's config should hold, from what the workspace holds. */
+export function discover(stack: Environment, ws: Workspace, known: RouteIds): Discovery {
+    const found: Found[] = [];
+    const problems: Problem[] = [];
+    const notes: string[] = [];
+
+    // Routes to adopt: one live route per owned name.
+    const adopted: Array<{ row: RouteRow; route: Workspace["routes"][number] }> = [];
+    for (const row of routesOwnedBy(stack)) {
+        const live = ws.routes.filter((r) => r.name === row.name);
+        const key = `alert-routing:adopt.${row.key}`;
+        if (live.length === 1) {
+            adopted.push({ row, route: live[0] });
+            found.push({ key, value: live[0].id, evidence: `the live route "${row.name}"` });
+        } else if (live.length === 0) {
+            notes.push(`no live route is named "${row.name}": the first \`pulumi up --stack ${stack}\` creates it (nothing to adopt)`);
+        } else {
+            problems.push({
+                key,
+                problem: `${live.length} live routes are named "${row.name}"; a stack adopts one. Set the one to keep by hand, and delete or rename the others in incident.io`,
+                candidates: live.map((r) => `${r.id} "${r.name}"${r.version !== undefined ? ` v${r.version}` : ""}`),
+            });
+        }
+    }
+
+    const described = new Map<string, Described>();
+    for (const c of [...ws.sources, ...ws.attributes]) described.set(c.id, { name: c.name, source_type: c.source_type });
+    const { findings, keys } = idsAcrossRoutes(
+        adopted.map((a) => ({ spec: a.route.spec, row: a.row })),
+        { described, known },
+    );
+    const routesUsing = (refKey: string, id: string) =>
+        adopted.filter((_, i) => findings[i].some((f) => f.id === id && f.keys.length === 1 && configKey(f.keys[0]) === refKey)).map((a) => `"${a.row.name}"`);
+
+    const pool = (ref: IdRef): Candidate[] =>
+        ref.group === "alertSources" ? ws.sources : ref.group === "alertAttributes" ? ws.attributes : ref.group === "escalationPaths" ? ws.escalationPaths : [];
+    const byId = new Map([...ws.sources, ...ws.attributes, ...ws.escalationPaths].map((c) => [c.id, c]));
+    const show = (id: string) => (byId.has(id) ? describeCandidate(byId.get(id)!) : id);
+
+    for (const ref of idsRequiredBy(stack)) {
+        const key = configKey(ref);
+        const fileValue = (known[ref.group] as Record<string, string | undefined>)[ref.name];
+        const what = (ID_DESCRIPTIONS[ref.group] as Record<string, string>)[ref.name];
+        const fromRoutes = keys.get(key);
+        let value: string | undefined;
+        let evidence = "";
+
+        if (fromRoutes && fromRoutes.ids.length > 1) {
+            problems.push({
+                key,
+                problem: `the live routes use different ids for ${what}`,
+                candidates: fromRoutes.ids.map((id) => `${show(id)} in ${routesUsing(key, id).join(", ")}`),
+            });
+            continue;
+        }
+        if (fromRoutes && fromRoutes.ids.length === 1) {
+            value = fromRoutes.ids[0];
+            evidence = `used as ${what} by the live route${routesUsing(key, value).length > 1 ? "s" : ""} ${routesUsing(key, value).join(", ")}`;
+        } else if (matcherOf(ref).fromRoutesOnly) {
+            problems.push({
+                key,
+                problem: `no live route of ${stack} shows ${what}, and incident.io cannot list it. Find it by hand (Slack: the channel's details, "Channel ID") and set it`,
+                candidates: [],
+            });
+            continue;
+        } else {
+            const m = matcherOf(ref);
+            let candidates = pool(ref).filter((c) => fits(ref, { name: c.name, source_type: c.source_type }));
+            const steps: string[] = [m.sourceTypes ? `of type ${m.sourceTypes.join("/")}` : `named like ${m.name}`];
+            const narrowBy = (label: string, test: (c: Candidate) => boolean) => {
+                const before = candidates.length;
+                candidates = prefer(candidates, test);
+                if (candidates.length < before) steps.push(label);
+            };
+            if (candidates.length > 1 && fileValue) narrowBy(`set in Pulumi.${stack}.yaml`, (c) => c.id === fileValue);
+            if (candidates.length > 1 && fromRoutes?.candidates.length) narrowBy("in a live route of the stack", (c) => fromRoutes.candidates.includes(c.id));
+            if (candidates.length > 1 && m.preferName) narrowBy(`named like ${m.preferName}`, (c) => m.preferName!.test(c.name));
+            if (candidates.length > 1) {
+                const others = ENVIRONMENTS.filter((e) => e !== stack);
+                narrowBy(`named for ${stack}`, (c) => STACK_WORD[stack].test(c.name) && !others.some((o) => STACK_WORD[o].test(c.name)));
+            }
+            if (candidates.length !== 1) {
+                problems.push({
+                    key,
+                    problem:
+                        candidates.length === 0
+                            ? `nothing in incident.io fits ${what} (${steps[0]})`
+                            : `${candidates.length} fit ${what} (${steps.join(", ")}); pick one in the dashboard and set it`,
+                    candidates: candidates.map(describeCandidate),
+                });
+                continue;
+            }
+            value = candidates[0].id;
+            evidence = `the only ${ref.group === "alertSources" ? "alert source" : ref.group === "alertAttributes" ? "alert attribute" : "escalation path"} ${steps.join(", ")}: "${candidates[0].name}"`;
+        }
+        if (fileValue && fileValue !== value) {
+            problems.push({
+                key,
+                problem: `Pulumi.${stack}.yaml sets ${fileValue}, but incident.io says otherwise (${evidence}). Check which is right; adopting with the wrong id rewrites the live route`,
+                candidates: [`${show(fileValue)} (Pulumi.${stack}.yaml)`, `${show(value)} (incident.io)`],
+            });
+            continue;
+        }
+        found.push({ key, value, evidence: fileValue === value ? `${evidence}; already in Pulumi.${stack}.yaml` : evidence });
+    }
+    // Ids first (config order), then the routes to adopt.
+    found.sort((a, b) => Number(a.key.startsWith("alert-routing:adopt.")) - Number(b.key.startsWith("alert-routing:adopt.")));
+    return { found, problems, notes };
+}
+
+export function commands(stack: Environment, found: Found[]): string[] {
+    return found.map((f) => `pulumi config set --stack ${stack} --path '${f.key}' ${f.value}   # ${f.evidence}`);
+}
+
+/** Sets `alert-routing:<group>.<name>` keys in a stack file, keeping its comments and order. Returns the keys changed. */
+export function writeStackFile(file: string, found: Found[]): string[] {
+    const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "config: {}\n";
+    const doc = YAML.parseDocument(text);
+    if (doc.errors.length > 0) throw new Error(`${file} is not valid YAML: ${doc.errors[0].message}; nothing was written`);
+    if (!doc.has("config")) doc.set("config", doc.createNode({}));
+    const changed: string[] = [];
+    for (const f of found) {
+        const [namespaced, name] = f.key.split(/\.(.*)/s, 2);
+        const at = ["config", namespaced, name];
+        if (doc.getIn(at) === f.value) continue;
+        if (!doc.hasIn(["config", namespaced])) doc.setIn(["config", namespaced], doc.createNode({}));
+        doc.setIn(at, f.value);
+        changed.push(f.key);
+    }
+    if (changed.length > 0) fs.writeFileSync(file, doc.toString());
+    return changed;
+}
+
+/** Reads what discover() needs; the alert sources' tokens are dropped on arrival. */
+export async function readWorkspace(client: ReturnType<typeof clientFor>, stack: Environment): Promise<Workspace> {
+    const owned = new Set(routesOwnedBy(stack).map((r) => r.name));
+    const [sources, attributes, escalationPaths, routes] = await Promise.all([
+        client.listAlertSources(),
+        client.listAlertAttributes(),
+        client.listEscalationPaths(),
+        client.listAlertRoutes(),
+    ]);
+    const details = await Promise.all(
+        routes
+            .filter((r) => owned.has(r.name))
+            .map(async (r) => {
+                const route = await client.getAlertRoute(r.id);
+                return { id: r.id, name: route.name, version: route.version, spec: canonical(fromResponse(route)) };
+            }),
+    );
+    return {
+        sources: sources.map(({ id, name, source_type }) => ({ id, name, source_type })),
+        attributes: attributes.map(({ id, name }) => ({ id, name })),
+        escalationPaths: escalationPaths.map(({ id, name }) => ({ id, name })),
+        routes: details,
+    };
+}
+
+export async function main(argv: string[], io: ScriptIo = processIo(), overrides: ClientOverrides & { projectDir?: string } = {}): Promise<number> {
+    let flags: Record<string, string | true>;
+    let client: ReturnType<typeof clientFor>;
+    let stack: Environment;
+    try {
+        flags = parseFlags(argv, ["stack", "base-url", "project-dir"], ["write"]);
+        if (!ENVIRONMENTS.includes(flags.stack as Environment)) {
+            throw new UsageError(flags.stack === undefined ? "--stack is required" : `--stack must be one of ${ENVIRONMENTS.join(", ")}, got ${JSON.stringify(flags.stack)}`);
+        }
+        stack = flags.stack as Environment;
+        client = clientFor(flags, io, overrides);
+    } catch (error) {
+        if (!(error instanceof UsageError)) throw error;
+        io.error(`${error.message}\n${USAGE}\n`);
+        return 2;
+    }
+    const projectDir = typeof flags["project-dir"] === "string" ? path.resolve(io.cwd, flags["project-dir"]) : (overrides.projectDir ?? PROJECT_DIR);
+
+    let workspace: Workspace;
+    try {
+        workspace = await readWorkspace(client, stack);
+    } catch (error) {
+        io.error(`could not read incident.io: ${(error as Error).message}\nNothing was written. Fix the cause, then run again: npm run discover-config -- --stack ${stack}\n`);
+        return 1;
+    }
+    const { found, problems, notes } = discover(stack, workspace, stackFileIds(stack, projectDir));
+
+    io.log(`# ${stack}: ${found.length} key(s) found in incident.io (${workspace.routes.length} live route(s) named like the stack's)\n`);
+    io.log(commands(stack, found).map((c) => `${c}\n`).join(""));
+    for (const note of notes) io.log(`# note: ${note}\n`);
+    if (flags.write) {
+        const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
+        const changed = writeStackFile(file, found);
+        io.log(`\nwrote ${changed.length} key(s) to Pulumi.${stack}.yaml${changed.length ? `: ${changed.join(", ")}` : " (all already set)"}\n`);
+    }
+    if (problems.length > 0) {
+        io.error(
+            `\n${problems.length} key(s) not set: incident.io does not settle them, and this never guesses:\n` +
+                problems
+                    .map((p) => `  ${p.key}: ${p.problem}.\n${p.candidates.map((c) => `      candidate: ${c}\n`).join("")}      then: pulumi config set --stack ${stack} --path '${p.key}' <id>\n`)
+                    .join(""),
+        );
+        return 1;
+    }
+    return 0;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        // Exit now: the client's keep-alive sockets would hold the process open for 10 s more.
+        (code) => process.exit(code),
+        (error) => {
+            process.stderr.write(`discover-config failed: ${(error as Error).message}\n`);
+            process.exitCode = 1;
+        },
+    );
+}
