@@ -185,12 +185,16 @@ describe("import-routes", () => {
         const alerts = keyed.get(routes.find((r) => r.key === "productionAlerts")!)!;
         // Without the stack file, checkly joins the undecided unconditioned sources.
         assert.deepEqual(
-            alerts.filter((f) => f.kind === "alert source").map((f) => [f.id, f.keys.map((k) => k.name).sort()]),
+            // alert_sources is a set (the model sorts it), so compare in id order.
+            alerts
+                .filter((f) => f.kind === "alert source")
+                .map((f) => [f.id, f.keys.map((k) => k.name).sort()])
+                .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
             [
-                ["01KHSNW67SZJ1KGWEMA9C0GPT7", ["alertmanager"]],
                 ["01HZ7GE7CASMF15RWV1QFCMKTQ", ["checkly", "email", "grafanaCloud"]],
                 ["01J0EMA1SEV000000000000000", ["checkly", "email", "grafanaCloud"]],
                 ["01J0GRAFANA000000000000000", ["checkly", "email", "grafanaCloud"]],
+                ["01KHSNW67SZJ1KGWEMA9C0GPT7", ["alertmanager"]],
             ],
         );
         // Knowing two of them settles the third.
