@@ -277,6 +277,9 @@ describe("operator scripts against the emulator", () => {
             const denied = await discover(["--stack", "production", "--write"], { key: "wrong-key" });
             assert.equal(denied.code, 1);
             assert.match(denied.stderr, /could not read incident\.io: incident\.io GET \/v2\/.* 401 .*check the API key/);
+            // The denied run stops at its first 401 while its other lists are still on their way; one of
+            // them arriving late would take a fault meant for the next run.
+            await emu.settled();
             let pages = 0;
             emu.onBetween = (req) => {
                 if (req.path === "/v2/escalation_paths" && ++pages === 1) emu.inject({ method: "GET", path: "/v2/escalation_paths", kind: "status", status: 502, times: 3 });
