@@ -40,6 +40,23 @@ export default tseslint.config(
         },
     },
     {
+        // The provider's public surface is its index.ts; only the provider itself and its tests reach inside.
+        files: ["index.ts", "stack/**/*.ts", "scripts/**/*.ts", "bench/**/*.ts", "dev/**/*.ts"],
+        rules: {
+            "no-restricted-imports": [
+                "error",
+                {
+                    patterns: [
+                        {
+                            regex: "providers/incident-io/.+",
+                            message: "Import from providers/incident-io (its index.ts); export what you need there.",
+                        },
+                    ],
+                },
+            ],
+        },
+    },
+    {
         files: ["**/*.js"],
         languageOptions: { sourceType: "commonjs", globals: nodeCommonJsGlobals },
         rules: {
