@@ -2,6 +2,7 @@
 // house insists on (no `any`, type-only imports marked as such). Formatting is Prettier's job
 // (.prettierrc), so no stylistic rules here. `npm run lint` runs this and `prettier --check`.
 import js from "@eslint/js";
+import { defineConfig } from "eslint/config";
 import tseslint from "typescript-eslint";
 
 // The Node globals the one plain-JavaScript file (a CommonJS child-process entry) uses; TypeScript
@@ -17,19 +18,19 @@ const nodeCommonJsGlobals = {
     __filename: "readonly",
 };
 
-export default tseslint.config(
+export default defineConfig(
     {
         // Generated or byte-exact data, and build output.
         ignores: ["node_modules/", "bin/", "bench/results.*", "test/fixtures/**/*.json"],
     },
     js.configs.recommended,
-    ...tseslint.configs.recommended,
+    tseslint.configs.recommended,
     {
         files: ["**/*.ts"],
         rules: {
             "@typescript-eslint/no-explicit-any": "error",
-            // `import type` (or an inline `type` specifier) for imports used only as types, so
-            // transpile-only runs (ts-node with TS_NODE_TRANSPILE_ONLY) never load a module for a type.
+            // `import type` (or an inline `type` specifier) for imports used only as types: the reader
+            // sees what is erased, and transpile-only runs (TS_NODE_TRANSPILE_ONLY) need no guessing.
             "@typescript-eslint/consistent-type-imports": ["error", { prefer: "type-imports", fixStyle: "separate-type-imports" }],
             // Unused bindings are errors, except those named `_…` to keep a position (callbacks,
             // destructuring that drops a field on purpose).
