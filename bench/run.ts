@@ -54,9 +54,10 @@ import * as path from "node:path";
 import { alertRouteProvider } from "../providers/incident-io/alertRoute";
 import { API_KEY_ENV, CONFIG_KEYS, readSettings, type ProviderSettings } from "../providers/incident-io/settings";
 import type { AlertRouteSpec } from "../providers/incident-io/types";
-import { IncidentIoEmulator, type RequestLogEntry } from "../test/emulator";
+import { IncidentIoEmulator, type RequestLogEntry } from "../dev/emulator";
 import { ALERTMANAGER, CHECKLY, ESCALATION_PATH, SEVERITY_ATTRIBUTE } from "../test/fixtures/routes";
-import { DynamicProviderHost, PROJECT_ROOT, serializeProvider, urnFor } from "../test/support/host";
+import { DynamicProviderHost, serializeProvider, urnFor } from "../dev/host";
+import { PROJECT_ROOT } from "../dev/paths";
 
 // ------------------------------------------------------------------ options
 

@@ -148,7 +148,7 @@ const TEMPLATE_BINDING = { binding: BINDING } as const;
 const CHANNEL_TARGET = { binding: BINDING, channel_visibility: LEAF } as const;
 
 /**
- * AlertRoutesCreatePayloadV2, key for key (test/model.test.ts checks it against the OpenAPI spec).
+ * AlertRoutesCreatePayloadV2, key for key (test/provider/model.test.ts checks it against the OpenAPI spec).
  * incident.io adds response fields over time, anywhere in the tree; whatever is not in here is
  * dropped from answers, so it never becomes a diff nor enters the `route` output.
  */

@@ -11,7 +11,7 @@
 //    new inputs (pkg/backend/display/rows.go getDiffInfo), and `--diff` prints the property diff of
 //    old inputs vs new inputs (pkg/backend/display/object_diff.go getResourcePropertiesDetails →
 //    printOldNewDiffs). Keys starting with `__` are internal and never shown.
-import { DynamicProviderHost, HostRpcError } from "./host";
+import { DynamicProviderHost, HostRpcError } from "../../dev/host";
 
 export interface StoredResource {
     id: string;

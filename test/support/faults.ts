@@ -1,7 +1,7 @@
-// Shared by the fault matrix (test/faults.test.ts) and the soak (test/soak.test.ts): the catalogue
+// Shared by the fault matrix (test/provider/faults.test.ts) and the soak (test/provider/soak.test.ts): the catalogue
 // of faults as emulator injections, a seeded PRNG, a bounded pool, and what a user reads out of
 // the provider's "may have succeeded" error.
-import type { Fault } from "../emulator";
+import type { Fault } from "../../dev/emulator";
 
 /** The faults of the matrix, in the order of the issue. */
 export const FAULT_NAMES = [

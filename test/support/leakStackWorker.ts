@@ -1,5 +1,5 @@
 // Child process of the secret-leak suite: runs ONE stack's program under the harness's mocks
-// (one stack per process, see test/stack/harness.ts) with the config it is given, the token read
+// (one stack per process, see test/support/stackHarness.ts) with the config it is given, the token read
 // through the REAL fetch path (no fetchAlertSourceToken stub), and writes what the engine would
 // have seen to a JSON file: every RegisterResource request (inputs as serialized, secrets still
 // wrapped), the state the mocks returned for it (as serialized back to the SDK), the stack
@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 
 import * as pulumi from "@pulumi/pulumi";
 
-import { installMocks, runStack, type Registered } from "../stack/harness";
+import { installMocks, runStack, type Registered } from "./stackHarness";
 
 export interface ReturnedState {
     type: string;

@@ -4,7 +4,7 @@
 // other routes that the route list takes several pages.
 import { withDefaults } from "../../providers/incident-io/model";
 import { routeDefinitions, type RouteIds } from "../../stack/routes";
-import type { IncidentIoEmulator } from "../emulator";
+import type { IncidentIoEmulator } from "../../dev/emulator";
 
 /** Tokens the sources hold: must never appear in any script's output. */
 export const SOURCE_TOKEN_CANARY = "canary-alert-source-token-7f3a9";
