@@ -51,9 +51,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { alertRouteProvider } from "../providers/incident-io/alertRoute";
-import { API_KEY_ENV, CONFIG_KEYS, readSettings, type ProviderSettings } from "../providers/incident-io/settings";
-import type { AlertRouteSpec } from "../providers/incident-io/types";
+import { alertRouteProvider, API_KEY_ENV, CONFIG_KEYS, INCIDENT_IO_ID, readSettings, type ProviderSettings } from "../providers/incident-io";
 import { IncidentIoEmulator, type RequestLogEntry } from "../dev/emulator";
 import { ALERTMANAGER, CHECKLY, ESCALATION_PATH, SEVERITY_ATTRIBUTE } from "../test/fixtures/routes";
 import { DynamicProviderHost, serializeProvider, urnFor } from "../dev/host";
@@ -122,10 +120,9 @@ function parseArgs(argv: string[]): Options {
 
 // ------------------------------------------------------------------ route specs
 
-const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 function ulid(tag: string): string {
     const id = `01JB${tag}`.padEnd(26, "0");
-    if (!ULID.test(id)) throw new Error(`bad bench id ${id}`);
+    if (!INCIDENT_IO_ID.test(id)) throw new Error(`bad bench id ${id}`);
     return id;
 }
 

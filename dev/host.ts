@@ -21,22 +21,18 @@ import * as readline from "readline";
 
 import * as grpc from "@grpc/grpc-js";
 import * as pulumi from "@pulumi/pulumi";
-import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
+// The engine's signature key / secret signature for wrapped secrets, from the SDK (one home).
+import { specialSecretSig as SPECIAL_SECRET_SIG, specialSigKey as SPECIAL_SIG_KEY, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 
+// The project root: the host resolves `require`s in the provider text from its cwd.
+import { PROJECT_ROOT } from "./paths";
+
 /** The engine's "unknown value" sentinel (computed during preview). */
 export const UNKNOWN: string = unknownValue;
-
-/** Signature key / secret signature used by the engine for wrapped secrets. */
-const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SPECIAL_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
-/** Project root (/work/main): the host resolves `require`s in the provider text from its cwd. */
-
-import { PROJECT_ROOT } from "./paths";
 
 const HOST_SCRIPT = path.join(PROJECT_ROOT, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider");
 

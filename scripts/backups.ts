@@ -4,10 +4,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { canonical, fromResponse, type AlertRouteResponse, type AlertRouteSpec } from "../providers/incident-io";
+import { ALERT_ROUTE_TYPE, canonical, fromResponse, type AlertRouteResponse, type AlertRouteSpec } from "../providers/incident-io";
 import { ROUTES, type Environment } from "../stack/routes";
-
-export const ALERT_ROUTE_TYPE = "pulumi-nodejs:dynamic/incident-io:AlertRoute";
 
 export interface ImportedRoute {
     /** The key in stack/routes.ts; for a route not in the table, one derived from its name. */

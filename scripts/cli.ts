@@ -1,7 +1,10 @@
 // What the operator scripts that talk to incident.io share: arguments, the key, the client.
-import { DEFAULT_BASE_URL, IncidentIoClient } from "../providers/incident-io";
-import { API_KEY_ENV } from "../providers/incident-io/settings";
-import type { RetryPolicy } from "../providers/incident-io/client/retry";
+import * as path from "node:path";
+
+import { API_KEY_ENV, DEFAULT_BASE_URL, IncidentIoClient, type RetryPolicy } from "../providers/incident-io";
+
+/** The checkout the scripts belong to: where Pulumi.<stack>.yaml and stack/routes.ts are. */
+export const PROJECT_DIR = path.resolve(__dirname, "..");
 
 export interface ScriptIo {
     log: (text: string) => void;

@@ -15,11 +15,10 @@ import * as YAML from "yaml";
 import type { AlertRouteSpec } from "../providers/incident-io";
 import { canonical, fromResponse } from "../providers/incident-io";
 import { ENVIRONMENTS, ID_DESCRIPTIONS, idsRequiredBy, routesOwnedBy, type Environment, type IdRef, type RouteIds, type RouteRow } from "../stack/routes";
-import { clientFor, parseFlags, processIo, UsageError, type ClientOverrides, type ScriptIo } from "./cli";
+import { clientFor, parseFlags, PROJECT_DIR, processIo, UsageError, type ClientOverrides, type ScriptIo } from "./cli";
 import { stackFileIds } from "./import-routes";
 import { configKey, fits, idsAcrossRoutes, matcherOf, type Described } from "./routeIds";
 
-const PROJECT_DIR = path.resolve(__dirname, "..");
 const USAGE =
     "usage: npm run discover-config -- --stack <production|staging> [--base-url <url>] [--write] [--project-dir <dir holding Pulumi.<stack>.yaml>]   (key from INCIDENT_IO_TOKEN)";
 

@@ -8,13 +8,12 @@ import * as path from "node:path";
 
 import * as YAML from "yaml";
 
-import type { AlertRouteSpec } from "../providers/incident-io";
-import { changedFields, withDefaults } from "../providers/incident-io/model";
+import { changedFields, INCIDENT_IO_ID, withDefaults, type AlertRouteSpec } from "../providers/incident-io";
 import { ENVIRONMENTS, ID_DESCRIPTIONS, ROUTES, idsUsedBy, routeSpec, type Environment, type IdGroup, type RouteIds } from "../stack/routes";
 import { readBackups, type Backups, type ImportedRoute } from "./backups";
+import { PROJECT_DIR } from "./cli";
 import { describeFinding, idsAcrossRoutes, rowNamed, type IdFinding } from "./routeIds";
 
-const PROJECT_DIR = path.resolve(__dirname, "..");
 
 const USAGE = "usage: npm run import-routes -- <backup dir | route backup .json | stack export .json> [--out <dir>] [--project-dir <dir holding Pulumi.<stack>.yaml>]";
 
@@ -40,11 +39,14 @@ export function definitionsModule(routes: ImportedRoute[], typesImport: string, 
     );
 }
 
+/** `alert.attributes.<id>` in a condition's subject, the id as the provider checks it. */
+const ATTRIBUTE_SUBJECT = new RegExp(`alert\\.attributes\\.${INCIDENT_IO_ID.source.replace(/^\^|\$$/g, "")}`, "g");
+
 /** The ids a route refers to, so the stack config (alertSources, escalationPaths, ...) can be filled in. */
 export function referencedIds(spec: AlertRouteSpec): string[] {
     const literals = (b?: { array_value?: Array<{ literal?: string }>; value?: { literal?: string } }) =>
         [...(b?.array_value ?? []), ...(b?.value ? [b.value] : [])].map((v) => v.literal).filter((v): v is string => !!v);
-    const subjects = JSON.stringify(spec).match(/alert\.attributes\.[0-9A-Z]{26}/g) ?? [];
+    const subjects = JSON.stringify(spec).match(ATTRIBUTE_SUBJECT) ?? [];
     return [
         ...spec.alert_sources.map((s) => `alert source ${s.alert_source_id}`),
         ...(spec.escalation_config?.escalation_targets ?? []).flatMap((t) => literals(t.escalation_paths).map((id) => `escalation path ${id}`)),

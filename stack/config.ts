@@ -3,10 +3,7 @@
 // `pulumi config set` command that fixes it.
 import * as pulumi from "@pulumi/pulumi";
 
-import { parseBaseUrl } from "../providers/incident-io/client/baseUrl";
-import { DEFAULT_BASE_URL } from "../providers/incident-io/client/client";
-import { API_KEY_ENV } from "../providers/incident-io/settings";
-import { INCIDENT_IO_ID } from "../providers/incident-io/validate";
+import { API_KEY_ENV, DEFAULT_BASE_URL, INCIDENT_IO_ID, parseBaseUrl } from "../providers/incident-io";
 import { AWS_ACCOUNT_ID, AWS_REGIONS, tokenSecretArnProblem } from "./awsTarget";
 import { closestKey, dns1123LabelProblem, dns1123SubdomainProblem, slackChannelProblem } from "./configValues";
 import type { SecretStoreRef } from "./externalSecret";

@@ -1,6 +1,6 @@
 // The company's alert routes: one row per route, as in the table of issue #3. Ids differ per
 // environment and come from stack config (see config.ts); everything else is here, once.
-import type { AlertRouteSpec, Condition } from "../providers/incident-io/types";
+import type { AlertRouteSpec, Condition } from "../providers/incident-io";
 import { attributeIs, attributeNotSet, escalateTo, fromSource, postToSlack } from "./routeParts";
 
 export const ENVIRONMENTS = ["production", "staging"] as const;

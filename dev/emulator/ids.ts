@@ -32,8 +32,6 @@ export function newUlid(now: number = Date.now()): string {
   return encode(BigInt(now), 10) + encode(lastRandom, 16);
 }
 
-export const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
-
 export function newRequestId(): string {
   return randomUUID();
 }

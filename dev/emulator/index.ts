@@ -20,5 +20,4 @@ export type {
 } from "./types";
 export { OPENAPI_PATH, loadSpec } from "./spec";
 export { validateAgainstSpec, validatePayload, type ValidationProblem } from "./validation";
-export { ULID_PATTERN } from "./ids";
 export { FUTURE_FIELDS } from "./normalise";

@@ -67,6 +67,15 @@ export type AlertRouteInputs = AlertRouteSpec & {
  * managed-resource claim once it succeeded (absent: the next `up` claims it). */
 export type AlertRouteOutputs = AlertRouteInputs & { version: number; route: AlertRouteSpec; claimed?: Record<string, string> };
 
+/** The two parts of the resource type token the dynamic resource registers under. */
+const ALERT_ROUTE_MODULE = "incident-io";
+const ALERT_ROUTE_NAME = "AlertRoute";
+/**
+ * Every route's type in the state. Changing it orphans every route's state (test/provider/alertRouteUnderMocks.test.ts
+ * pins the literal); `pulumi-nodejs:dynamic/<module>:<name>` is how dynamic.Resource builds it.
+ */
+export const ALERT_ROUTE_TYPE = `pulumi-nodejs:dynamic/${ALERT_ROUTE_MODULE}:${ALERT_ROUTE_NAME}`;
+
 /**
  * An incident.io alert route. Every change is an in-place update (PUT with version + 1);
  * nothing about a route forces a replacement.
@@ -82,7 +91,7 @@ export class AlertRoute extends pulumi.dynamic.Resource {
     constructor(name: string, args: AlertRouteArgs, opts?: pulumi.CustomResourceOptions) {
         // The host cannot learn the stack itself (see ownership.ts), so the program passes it.
         const owner = { pulumiProject: pulumi.getProject(), pulumiStack: pulumi.getStack() };
-        super(alertRouteProvider, name, { ...args, ...owner, version: undefined, route: undefined, claimed: undefined }, opts, "incident-io", "AlertRoute");
+        super(alertRouteProvider, name, { ...args, ...owner, version: undefined, route: undefined, claimed: undefined }, opts, ALERT_ROUTE_MODULE, ALERT_ROUTE_NAME);
     }
 }
 

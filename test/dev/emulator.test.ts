@@ -6,6 +6,7 @@ import * as path from "node:path";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { OPENAPI_PATH } from "../../dev/paths";
+import { INCIDENT_IO_ID } from "../../providers/incident-io/validate";
 import { IncidentIoEmulator, type CreatePayload, type UpdatePayload } from "../../dev/emulator";
 
 const API_KEY = "test-api-key";
@@ -165,7 +166,7 @@ describe("incident.io emulator", () => {
     const created = (await res.json()) as any;
     specValidator("AlertRoutesShowResultV2", created);
     const r = created.alert_route;
-    assert.match(r.id, /^[0-9A-HJKMNP-TV-Z]{26}$/);
+    assert.match(r.id, INCIDENT_IO_ID);
     assert.equal(r.version, 1);
     assert.ok(!Number.isNaN(Date.parse(r.created_at)) && !Number.isNaN(Date.parse(r.updated_at)));
 

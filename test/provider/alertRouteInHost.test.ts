@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import { alertRouteProvider } from "../../providers/incident-io/alertRoute";
+import { ALERT_ROUTE_TYPE, alertRouteProvider } from "../../providers/incident-io/alertRoute";
+import { INCIDENT_IO_ID } from "../../providers/incident-io/validate";
 import { IncidentIoEmulator } from "../../dev/emulator";
 import { minimalRoute, productionAlerts } from "../fixtures/routes";
 import { DynamicProviderHost, HostRpcError, serializeProvider, UNKNOWN, urnFor } from "../../dev/host";
@@ -14,7 +15,7 @@ describe("AlertRoute in the real dynamic-provider host", { timeout: 120_000 }, (
     let emulator: IncidentIoEmulator;
     let host: DynamicProviderHost;
     let providerText: string;
-    const urn = urnFor("production-alerts", "pulumi-nodejs:dynamic/incident-io:AlertRoute");
+    const urn = urnFor("production-alerts", ALERT_ROUTE_TYPE);
     const transcript: unknown[] = []; // everything the engine would store or print
 
     before(async () => {
@@ -49,7 +50,7 @@ describe("AlertRoute in the real dynamic-provider host", { timeout: 120_000 }, (
         assert.deepEqual(checked.failures, []);
         const created = await host.create(urn, checked.inputs);
         transcript.push(checked, created);
-        assert.match(created.id, /^[0-9A-Z]{26}$/);
+        assert.match(created.id, INCIDENT_IO_ID);
         assert.equal(created.properties.version, 1);
         assert.equal(created.properties.route.name, "Production Alerts");
         assert.equal(created.properties.__provider, providerText);

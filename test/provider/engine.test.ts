@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { alertRouteProvider } from "../../providers/incident-io/alertRoute";
+import { ALERT_ROUTE_TYPE, alertRouteProvider } from "../../providers/incident-io/alertRoute";
 import { IncidentIoEmulator } from "../../dev/emulator";
 import { productionAlerts } from "../fixtures/routes";
 import { EngineModel } from "../support/engine";
@@ -14,7 +14,7 @@ import { DynamicProviderHost, serializeProvider, urnFor } from "../../dev/host";
 import { PROJECT_ROOT } from "../../dev/paths";
 
 const API_KEY = "engine-test-key";
-const URN = urnFor("productionAlerts", "pulumi-nodejs:dynamic/incident-io:AlertRoute");
+const URN = urnFor("productionAlerts", ALERT_ROUTE_TYPE);
 /** What the AlertRoute class adds to every route's inputs. */
 const OWNER = { pulumiProject: "alert-routing", pulumiStack: "production" };
 
@@ -139,7 +139,7 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
 
     test("adoption refuses another stack's route before any write, naming both names and the config key", async () => {
         const production = emulator.seedRoute(productionAlerts() as any);
-        const engine = new EngineModel(host, urnFor("stagingNotifications", "pulumi-nodejs:dynamic/incident-io:AlertRoute"), providerText);
+        const engine = new EngineModel(host, urnFor("stagingNotifications", ALERT_ROUTE_TYPE), providerText);
         const staging = {
             ...productionAlerts(),
             name: "Staging Notifications",
@@ -175,7 +175,10 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
         const preview = await engine.preview(program({ adoptId: live.id }));
         assert.equal(preview.op, "create");
         assert.deepEqual(emulator.requests.map((r) => r.method), ["GET"], "check reads only the route to adopt");
-        assert.ok(host.logs.slice(before).some((l) => l.includes(`adopting "Production Alerts" (${live.id}) will write the definition over the live route (version 1), changing: enabled`)));
+        // The host's log lines arrive on its stderr, after the gRPC answer: wait (bounded) for the line.
+        const adopting = `adopting "Production Alerts" (${live.id}) will write the definition over the live route (version 1), changing: enabled`;
+        for (let i = 0; i < 50 && !host.logs.slice(before).some((l) => l.includes(adopting)); i++) await new Promise((r) => setTimeout(r, 100));
+        assert.ok(host.logs.slice(before).some((l) => l.includes(adopting)));
 
         // Once the resource is in the state, check reads nothing.
         await engine.up(program({ adoptId: live.id }));
@@ -196,7 +199,7 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
             fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: alert-routing\nruntime: nodejs\nmain: app/ # the program\n");
             fs.symlinkSync(PROJECT_ROOT, path.join(project, "app"));
             const fromMain = await startHost({ cwd: project });
-            assert.equal((await new EngineModel(fromMain, urnFor("other", "pulumi-nodejs:dynamic/incident-io:AlertRoute"), providerText).up(program({ name: "Other" }))).error, undefined);
+            assert.equal((await new EngineModel(fromMain, urnFor("other", ALERT_ROUTE_TYPE), providerText).up(program({ name: "Other" }))).error, undefined);
             assert.equal(emulator.routes().length, 2);
         } finally {
             fs.rmSync(project, { recursive: true, force: true });

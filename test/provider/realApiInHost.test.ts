@@ -5,7 +5,7 @@
 // would not call update: no PUT). Then a lost PUT answer and routes pasted from answers.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { alertRouteProvider } from "../../providers/incident-io/alertRoute";
+import { ALERT_ROUTE_TYPE, alertRouteProvider } from "../../providers/incident-io/alertRoute";
 import { canonical, pickSpec, stableJson } from "../../providers/incident-io/model";
 import type { AlertRouteSpec } from "../../providers/incident-io/types";
 import { routeDefinitions, type RouteIds } from "../../stack/routes";
@@ -14,7 +14,7 @@ import { CATALOG_ATTRIBUTE, routeCorpus, TEXT_ATTRIBUTE } from "../fixtures/rout
 import { DynamicProviderHost, serializeProvider, urnFor } from "../../dev/host";
 
 const API_KEY = "real-api-test-key";
-const TYPE = "pulumi-nodejs:dynamic/incident-io:AlertRoute";
+const TYPE = ALERT_ROUTE_TYPE;
 
 /** Stack config ids for every route of both stacks (the two attributes are text attributes). */
 const STACK_IDS: RouteIds = {

@@ -25,7 +25,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 
-import { IncidentIoApiError } from "../../providers/incident-io";
+import { ALERT_ROUTE_TYPE, IncidentIoApiError } from "../../providers/incident-io";
 import { fetchAlertSourceToken } from "../../stack/alertSourceToken";
 import type { Environment } from "../../stack/routes";
 import { IncidentIoEmulator } from "../../dev/emulator";
@@ -41,7 +41,7 @@ const TOKEN = `canary-token-${hex()}`;
 /** The key of the host configured wrongly (the 401 path): a secret too. */
 const WRONG_KEY = `canary-wrongkey-${hex()}`;
 
-const ROUTE_TYPE = "pulumi-nodejs:dynamic/incident-io:AlertRoute";
+const ROUTE_TYPE = ALERT_ROUTE_TYPE;
 const SECRET_VERSION_TYPE = "aws:secretsmanager/secretVersion:SecretVersion";
 const SECRET_CONFIG_KEYS = ["incident-io:apiKey", "alert-routing:alertSourceToken"];
 

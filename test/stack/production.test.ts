@@ -1,6 +1,6 @@
 // The production stack under mocks; the token comes from incident.io (stubbed fetch), and the
 // existing AWS secret is imported.
-import { fakeId } from "../support/stackHarness";
+import { fakeId } from "../support/ids";
 import { describeStack } from "../support/stackSuite";
 
 describeStack({

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 
 import { PROJECT_ROOT } from "../../dev/paths";
+import { ALERT_ROUTE_TYPE } from "../../providers/incident-io/alertRoute";
 import { CANARY, committedConfig, stackTestConfig } from "../support/stackHarness";
 
 const SECRET_KEYS = ["incident-io:apiKey", "alert-routing:alertSourceToken"];
@@ -34,7 +35,7 @@ describe("the program loads as Pulumi loads it", { timeout: 400_000 }, () => {
         const result = runLikePulumi("staging", config);
         assert.equal(result.status, 0, `exit ${result.status}\n${result.stderr}`);
         const report = JSON.parse(result.stdout.trim().split("\n").pop()!);
-        assert.ok(report.types.includes("pulumi-nodejs:dynamic/incident-io:AlertRoute"), report.types.join(", "));
+        assert.ok(report.types.includes(ALERT_ROUTE_TYPE), report.types.join(", "));
         assert.ok(report.types.includes("kubernetes:monitoring.coreos.com/v1:AlertmanagerPatch"));
         assert.deepEqual(report.outputs.sort(), ["alertEventsUrl", "alertmanagerBefore", "alertmanagerConfig", "environment", "routes", "tokenSecretArn", "tokenSecretVersionId"]);
         assert.ok(!result.stdout.includes(CANARY.token) && !result.stderr.includes(CANARY.token));

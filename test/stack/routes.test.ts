@@ -6,7 +6,7 @@ import { withDefaults } from "../../providers/incident-io/model";
 import { validateRoute } from "../../providers/incident-io/validate";
 import { ENVIRONMENTS, ROUTES, idsRequiredBy, routeDefinitions, routeSpec, type RouteIds } from "../../stack/routes";
 import { routeOptions } from "../../stack/alertRouting";
-import { fakeId } from "../support/stackHarness";
+import { fakeId } from "../support/ids";
 import { LIVE_IDS } from "../support/workspace";
 
 const ID = {

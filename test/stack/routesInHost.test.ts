@@ -5,7 +5,7 @@ import * as assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import { after, before, describe, it } from "node:test";
 
-import { alertRouteProvider } from "../../providers/incident-io/alertRoute";
+import { ALERT_ROUTE_TYPE, alertRouteProvider } from "../../providers/incident-io/alertRoute";
 import { IncidentIoApiError, withDefaults } from "../../providers/incident-io";
 import { fetchAlertSourceToken } from "../../stack/alertSourceToken";
 import { routeDefinitions, type Environment } from "../../stack/routes";
@@ -15,7 +15,7 @@ import { DynamicProviderHost, serializeProvider, urnFor } from "../../dev/host";
 
 const API_KEY = `canary-key-${crypto.randomBytes(8).toString("hex")}`;
 const TOKEN = `canary-token-${crypto.randomBytes(8).toString("hex")}`;
-const ROUTE_TYPE = "pulumi-nodejs:dynamic/incident-io:AlertRoute";
+const ROUTE_TYPE = ALERT_ROUTE_TYPE;
 
 for (const environment of ["staging", "production"] as const satisfies readonly Environment[]) {
     describe(`${environment} routes against the emulator`, { timeout: 180_000 }, () => {

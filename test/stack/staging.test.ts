@@ -1,5 +1,5 @@
 // The staging stack under mocks; the token comes from secret stack config.
-import { fakeId } from "../support/stackHarness";
+import { fakeId } from "../support/ids";
 import { describeStack } from "../support/stackSuite";
 
 describeStack({

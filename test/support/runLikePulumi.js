@@ -27,6 +27,7 @@ pulumi.runtime.setMocks(
             types.push(args.type);
             const state = { ...args.inputs };
             if (args.type === "aws:secretsmanager/secretVersion:SecretVersion") state.versionId = "version-1";
+            // The literal, not ALERT_ROUTE_TYPE: requiring providers/ here would load it before the program does.
             if (args.type === "pulumi-nodejs:dynamic/incident-io:AlertRoute") Object.assign(state, { version: 1, route: {} });
             // The read of the live Alertmanager: one this stack already patched.
             if (args.id && args.type === "kubernetes:monitoring.coreos.com/v1:Alertmanager") {

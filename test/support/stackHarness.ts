@@ -8,14 +8,19 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 
+import { ALERT_ROUTE_TYPE } from "../../providers/incident-io/alertRoute";
 import { canonical, pickSpec, withDefaults } from "../../providers/incident-io/model";
 import { ID_DESCRIPTIONS, type Environment, type RouteIds } from "../../stack/routes";
 
 import { PROJECT_ROOT } from "../../dev/paths";
+import { fakeId } from "./ids";
+
+export { fakeId };
 
 /** How the SDK marks a secret on the wire (runtime/rpc.ts). */
-export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+/** Pulumi's marker for a secret in serialized values: `{[SECRET_SIG_KEY]: SECRET_SIG, value}`. */
+export const SECRET_SIG_KEY = pulumi.runtime.specialSigKey;
+export const SECRET_SIG = pulumi.runtime.specialSecretSig;
 
 /** Values that must never appear outside a secret: registered as secret config or returned by the token fetch. */
 export const CANARY = {
@@ -130,7 +135,7 @@ function mockLiveAlertmanager(args: pulumi.runtime.MockResourceArgs, spec: Recor
 function mockResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
     const inputs = args.inputs as Record<string, any>;
     switch (args.type) {
-        case "pulumi-nodejs:dynamic/incident-io:AlertRoute": {
+        case ALERT_ROUTE_TYPE: {
             const spec = withDefaults(pickSpec(inputs));
             const id = inputs.adoptId ?? fakeId(`route${args.name}`);
             return { id, state: { ...inputs, version: 1, route: canonical(spec) } };
@@ -178,11 +183,6 @@ export function withConfig(base: Record<string, string>, extra: Record<string, u
     return out;
 }
 
-/** A well-formed incident.io id (ULID: Crockford base32, no I L O U) that reads as `tag`. */
-export function fakeId(tag: string): string {
-    const body = tag.toUpperCase().replace(/[IL]/g, "1").replace(/O/g, "0").replace(/U/g, "V").replace(/[^0-9A-HJKMNP-TV-Z]/g, "");
-    return `01HZ${body}`.slice(0, 26).padEnd(26, "0");
-}
 
 /** The ids a user sets for each stack (the committed files leave them out on purpose). */
 const USER_SET_CONFIG: Record<Environment, Record<string, unknown>> = {

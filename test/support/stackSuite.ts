@@ -4,6 +4,8 @@ import * as assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 
 import * as pulumi from "@pulumi/pulumi";
+
+import { ALERT_ROUTE_TYPE } from "../../providers/incident-io/alertRoute";
 import * as YAML from "yaml";
 
 import type { TokenRequest } from "../../stack/alertSourceToken";
@@ -44,7 +46,7 @@ const T = {
     stack: "pulumi:pulumi:Stack",
     routing: "alert-routing:index:AlertRouting",
     tokenPath: "alert-routing:index:AlertmanagerTokenPath",
-    route: "pulumi-nodejs:dynamic/incident-io:AlertRoute",
+    route: ALERT_ROUTE_TYPE,
     awsProvider: "pulumi:providers:aws",
     k8sProvider: "pulumi:providers:kubernetes",
     awsSecret: "aws:secretsmanager/secret:Secret",

@@ -43,6 +43,9 @@ export interface IncidentIoClientOptions {
     log?: (line: string) => void;
 }
 
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** The API allows 1200 requests a minute per key; 8 in flight keeps a stack of routes quick without bursts. */
+export const DEFAULT_LIMITS = { requestsPerMinute: 1200, maxConcurrency: 8 } as const;
 export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
 export const DEFAULT_OPERATION_TIMEOUT_MS = 300_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
@@ -76,7 +79,7 @@ export class IncidentIoClient {
         this.apiKey = typeof key === "function" ? key : () => key;
         this.limiter = opts.limiter ?? processLimiter();
         this.retry = opts.retry ?? DEFAULT_RETRY_POLICY;
-        this.requestTimeoutMs = opts.requestTimeoutMs ?? 30_000;
+        this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
         this.maxRetryWaitMs = opts.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
         this.operationTimeoutMs = opts.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
         this.maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -406,7 +409,7 @@ let shared: { limiter: RequestLimiter; key: string } | undefined;
 
 /** The limiter every client in this process shares unless given its own; replaced only when the
  * limits change (a host may configure the provider more than once). */
-export function processLimiter(opts: { requestsPerMinute: number; maxConcurrency: number } = { requestsPerMinute: 1200, maxConcurrency: 8 }): RequestLimiter {
+export function processLimiter(opts: { requestsPerMinute: number; maxConcurrency: number } = DEFAULT_LIMITS): RequestLimiter {
     const key = `${opts.requestsPerMinute}/${opts.maxConcurrency}`;
     if (shared?.key !== key) shared = { limiter: new RequestLimiter(opts), key };
     return shared.limiter;
