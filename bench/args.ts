@@ -27,7 +27,10 @@ export function parseArgs(argv: string[]): BenchOptions {
         };
         switch (flag) {
             case "--sizes":
-                opts.sizes = value().split(",").filter((s) => s.trim() !== "").map((s) => int(s.trim(), 1));
+                opts.sizes = value()
+                    .split(",")
+                    .filter((s) => s.trim() !== "")
+                    .map((s) => int(s.trim(), 1));
                 break;
             case "--latency":
                 opts.latencyMs = int(value(), 0);
@@ -49,7 +52,9 @@ export function parseArgs(argv: string[]): BenchOptions {
                 break;
             case "--help":
             case "-h":
-                console.log("usage: npm run bench -- [--sizes 6,100,500] [--latency 20] [--rpc-concurrency 32] [--max-concurrency 8] [--claim-managed true] [--out <dir>]   (env BENCH_API_KEY: the API key to use)");
+                console.log(
+                    "usage: npm run bench -- [--sizes 6,100,500] [--latency 20] [--rpc-concurrency 32] [--max-concurrency 8] [--claim-managed true] [--out <dir>]   (env BENCH_API_KEY: the API key to use)",
+                );
                 process.exit(0);
             // eslint-disable-next-line no-fallthrough
             default:

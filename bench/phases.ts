@@ -78,7 +78,9 @@ export async function runSize(
     try {
         await host.configure({ ...config, [CONFIG_KEYS.baseUrl]: emu.url }, { secretKeys: [CONFIG_KEYS.apiKey] });
         notePeak(host.peakMemoryBytes());
-        log(`N=${n}: emulator ${emu.url} (latency ${opts.latencyMs} ms, 1200/min), host pid ${host.pid}, maxConcurrency ${settings.maxConcurrency}, claimManaged ${settings.claimManaged}`);
+        log(
+            `N=${n}: emulator ${emu.url} (latency ${opts.latencyMs} ms, 1200/min), host pid ${host.pid}, maxConcurrency ${settings.maxConcurrency}, claimManaged ${settings.claimManaged}`,
+        );
 
         const routes: RouteState[] = Array.from({ length: n }, (_, i) => ({ i, urn: urnFor(`bench-route-${i}`) }));
         const program = (r: RouteState, rev: 0 | 1) => ({ ...routeInputs(r.i, rev), __provider: providerText });
@@ -102,7 +104,12 @@ export async function runSize(
             }, 10_000);
             let errors: Error[];
             try {
-                errors = await pool(items, opts.rpcConcurrency, (r) => step(r, diffs), () => void done++);
+                errors = await pool(
+                    items,
+                    opts.rpcConcurrency,
+                    (r) => step(r, diffs),
+                    () => void done++,
+                );
             } finally {
                 clearInterval(ticker);
             }

@@ -19,18 +19,25 @@ export function markdown(results: SizeResult[], opts: BenchOptions, settings: Pr
             `requestsPerMinute ${settings.requestsPerMinute}, claimManaged ${settings.claimManaged}; engine-side ${opts.rpcConcurrency === 0 ? "unbounded" : opts.rpcConcurrency} resource steps in flight). Command: \`${command}\`.`,
     );
     lines.push("");
-    lines.push("| N | phase | RPCs per route | wall (s) | API requests (by method) | expected | 429s | retries (extra req / log lines) | host peak RSS (MiB) | peak in flight |");
+    lines.push(
+        "| N | phase | RPCs per route | wall (s) | API requests (by method) | expected | 429s | retries (extra req / log lines) | host peak RSS (MiB) | peak in flight |",
+    );
     lines.push("|---:|---|---|---:|---|---:|---:|---|---:|---:|");
     for (const r of results) {
         for (const p of r.phases) {
-            const by = Object.entries(p.requests.byMethod).map(([m, k]) => `${k} ${m}`).join(", ") || "—";
+            const by =
+                Object.entries(p.requests.byMethod)
+                    .map(([m, k]) => `${k} ${m}`)
+                    .join(", ") || "—";
             lines.push(
                 `| ${r.n} | ${p.phase} | ${p.rpcs} | ${fmtS(p.wallMs)} | ${p.requests.total}${p.requests.total ? ` (${by})` : ""} | ${p.expectedRequests} | ${p.status429} | ${p.extraRequests} / ${p.retryLogLines} | ${fmtMiB(p.hostPeakMemoryBytes)} | ${p.emulatorPeakConcurrency} |`,
             );
         }
     }
     lines.push("");
-    lines.push("| N | refresh (s) | baseline: sequential GET loop (s) | refresh / baseline | refresh floor (s) | limit 1.25 × floor (s) | `__provider` bytes / resource | state bytes / resource (avg) | host peak RSS (MiB) | most requests in any 60 s (limit 1,200) |");
+    lines.push(
+        "| N | refresh (s) | baseline: sequential GET loop (s) | refresh / baseline | refresh floor (s) | limit 1.25 × floor (s) | `__provider` bytes / resource | state bytes / resource (avg) | host peak RSS (MiB) | most requests in any 60 s (limit 1,200) |",
+    );
     lines.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (const r of results) {
         const refresh = r.phases.find((p) => p.phase === "refresh");
@@ -42,7 +49,8 @@ export function markdown(results: SizeResult[], opts: BenchOptions, settings: Pr
     lines.push("| N | target | expected | actual | result |");
     lines.push("|---:|---|---|---|---|");
     for (const r of results) {
-        for (const t of r.targets) lines.push(`| ${r.n} | ${t.name} | ${t.expected} | ${t.actual.replace(/\|/g, "\\|")} | ${t.pass ? "PASS" : "**FAIL**"} |`);
+        for (const t of r.targets)
+            lines.push(`| ${r.n} | ${t.name} | ${t.expected} | ${t.actual.replace(/\|/g, "\\|")} | ${t.pass ? "PASS" : "**FAIL**"} |`);
     }
     lines.push("");
     lines.push(
@@ -55,7 +63,14 @@ export function markdown(results: SizeResult[], opts: BenchOptions, settings: Pr
 }
 
 /** results.json: the run's options, the provider's settings and every N's figures and targets. */
-export function resultsJson(results: SizeResult[], opts: BenchOptions, settings: ProviderSettings, command: string, providerBytes: number, totalWallMs: number) {
+export function resultsJson(
+    results: SizeResult[],
+    opts: BenchOptions,
+    settings: ProviderSettings,
+    command: string,
+    providerBytes: number,
+    totalWallMs: number,
+) {
     const pass = results.every((r) => r.targets.every((t) => t.pass));
     return {
         generatedAt: new Date().toISOString(),
@@ -63,7 +78,11 @@ export function resultsJson(results: SizeResult[], opts: BenchOptions, settings:
         node: process.version,
         totalWallMs,
         options: { ...opts, rpcConcurrency: opts.rpcConcurrency === 0 ? "unbounded" : opts.rpcConcurrency },
-        emulator: { latencyMs: opts.latencyMs, rateLimitPerMinute: 1200, window: "sliding 60 s per key, never reset within an N; fresh emulator per N" },
+        emulator: {
+            latencyMs: opts.latencyMs,
+            rateLimitPerMinute: 1200,
+            window: "sliding 60 s per key, never reset within an N; fresh emulator per N",
+        },
         provider: {
             maxConcurrency: settings.maxConcurrency,
             requestsPerMinute: settings.requestsPerMinute,

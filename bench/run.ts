@@ -94,11 +94,15 @@ async function main(): Promise<void> {
     fs.writeFileSync(path.join(opts.outDir, "results.md"), md);
     process.stdout.write("\n" + md + "\n");
     log(`wrote ${path.join(opts.outDir, "results.json")} and results.md; total ${fmtS(Date.now() - started)} s`);
-    log(pass ? "ALL TARGETS PASS" : `FAILED: ${results.flatMap((r) => r.targets.filter((t) => !t.pass).map((t) => `N=${r.n} ${t.name}`)).join("; ")}`);
+    log(
+        pass
+            ? "ALL TARGETS PASS"
+            : `FAILED: ${results.flatMap((r) => r.targets.filter((t) => !t.pass).map((t) => `N=${r.n} ${t.name}`)).join("; ")}`,
+    );
     process.exitCode = pass ? 0 : 1;
 }
 
 main().catch((e) => {
-    console.error(e instanceof Error ? e.stack ?? e.message : e);
+    console.error(e instanceof Error ? (e.stack ?? e.message) : e);
     process.exit(2);
 });

@@ -109,7 +109,8 @@ export function targetsFor(m: SizeMeasurement): Target[] {
             name: "create: 1 request per route (+ managed claim)",
             expected: `${n * (1 + claim)} (${n} POST /v2/alert_routes${claim ? ` + ${n} POST /v2/managed_resources` : ""})`,
             actual: `${c.requests.total} ${methods(c)}`,
-            pass: c.requests.total === n * (1 + claim) && (c.requests.byEndpoint["POST /v2/alert_routes"] ?? 0) === n && m.afterCreate === n,
+            pass:
+                c.requests.total === n * (1 + claim) && (c.requests.byEndpoint["POST /v2/alert_routes"] ?? 0) === n && m.afterCreate === n,
         },
         {
             name: "preview (no change): 0 API requests, every diff DIFF_NONE",
@@ -127,7 +128,11 @@ export function targetsFor(m: SizeMeasurement): Target[] {
             name: "update: exactly 2 requests per route (GET + PUT; the claim is not repeated)",
             expected: `${n * 2} (${n} GET + ${n} PUT)`,
             actual: `${u.requests.total} ${methods(u)}; diffs ${JSON.stringify(u.diffs ?? {})}; ${m.updatedInEmulator}/${n} routes at version 2`,
-            pass: u.requests.total === n * 2 && (u.requests.byMethod.GET ?? 0) === n && (u.requests.byMethod.PUT ?? 0) === n && m.updatedInEmulator === n,
+            pass:
+                u.requests.total === n * 2 &&
+                (u.requests.byMethod.GET ?? 0) === n &&
+                (u.requests.byMethod.PUT ?? 0) === n &&
+                m.updatedInEmulator === n,
         },
         {
             name: "delete: 1 request per route, nothing left (sanity)",

@@ -122,10 +122,7 @@ function toHostError(method: string, err: grpc.ServiceError): HostRpcError {
         try {
             const st = statusproto.Status.deserializeBinary(new Uint8Array(bin[0] as Buffer));
             for (const any of st.getDetailsList()) {
-                const d = any.unpack(
-                    provproto.ErrorResourceInitFailed.deserializeBinary,
-                    "pulumirpc.ErrorResourceInitFailed",
-                );
+                const d = any.unpack(provproto.ErrorResourceInitFailed.deserializeBinary, "pulumirpc.ErrorResourceInitFailed");
                 if (d) {
                     initFailure = { id: d.getId(), properties: fromStruct(d.getProperties()), reasons: d.getReasonsList() };
                 }
@@ -199,7 +196,9 @@ export class DynamicProviderHost {
         child.once("close", (code, signal) => {
             if (!gotPort) {
                 portReject(
-                    new Error(`dynamic-provider host exited (code=${code}, signal=${signal}) before printing its port:\n${logs.join("\n")}`),
+                    new Error(
+                        `dynamic-provider host exited (code=${code}, signal=${signal}) before printing its port:\n${logs.join("\n")}`,
+                    ),
                 );
             }
         });
@@ -250,9 +249,7 @@ export class DynamicProviderHost {
             host.exitSignal = exitInfo.signal;
         }
         try {
-            await new Promise<void>((res, rej) =>
-                client.waitForReady(Date.now() + timeoutMs, (err) => (err ? rej(err) : res())),
-            );
+            await new Promise<void>((res, rej) => client.waitForReady(Date.now() + timeoutMs, (err) => (err ? rej(err) : res())));
         } catch (e) {
             await host.stop();
             throw e;
@@ -262,7 +259,12 @@ export class DynamicProviderHost {
 
     private unary<Req, Res>(
         method: string,
-        fn: (req: Req, md: grpc.Metadata, opts: Partial<grpc.CallOptions>, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown,
+        fn: (
+            req: Req,
+            md: grpc.Metadata,
+            opts: Partial<grpc.CallOptions>,
+            cb: (err: grpc.ServiceError | null, res: Res) => void,
+        ) => unknown,
         req: Req,
     ): Promise<Res> {
         if (this.stopped) {
@@ -299,11 +301,7 @@ export class DynamicProviderHost {
         req.setAcceptresources(true);
         req.setSendsOldInputs(true);
         req.setSendsOldInputsToDelete(true);
-        const resp = await this.unary<provproto.ConfigureRequest, provproto.ConfigureResponse>(
-            "Configure",
-            this.client.configure,
-            req,
-        );
+        const resp = await this.unary<provproto.ConfigureRequest, provproto.ConfigureResponse>("Configure", this.client.configure, req);
         this.configureResponse = {
             acceptSecrets: resp.getAcceptsecrets(),
             supportsPreview: resp.getSupportspreview(),
@@ -312,11 +310,7 @@ export class DynamicProviderHost {
         };
     }
 
-    async check(
-        urn: string,
-        olds: object,
-        news: object,
-    ): Promise<{ inputs: any; failures: Array<{ property: string; reason: string }> }> {
+    async check(urn: string, olds: object, news: object): Promise<{ inputs: any; failures: Array<{ property: string; reason: string }> }> {
         const req = new provproto.CheckRequest();
         req.setUrn(urn);
         req.setName(nameOfUrn(urn));
@@ -361,7 +355,11 @@ export class DynamicProviderHost {
      * engine never sends preview Creates to it because Configure answers
      * supportsPreview=false.
      */
-    async create(urn: string, properties: object, opts: { preview?: boolean; timeoutSeconds?: number } = {}): Promise<{ id: string; properties: any }> {
+    async create(
+        urn: string,
+        properties: object,
+        opts: { preview?: boolean; timeoutSeconds?: number } = {},
+    ): Promise<{ id: string; properties: any }> {
         const req = new provproto.CreateRequest();
         req.setUrn(urn);
         req.setName(nameOfUrn(urn));

@@ -63,11 +63,29 @@ export function parseBackup(json: unknown, source: string): Backups {
     const doc = json as Record<string, any>;
     if (doc && typeof doc === "object" && doc.deployment) return fromStackExport(doc, source);
     if (doc && typeof doc === "object" && Array.isArray(doc.alert_routes)) {
-        return { routes: [], problems: [{ source, problem: "a route list holds no route configuration; back up each route with GET /v2/alert_routes/{id}" }] };
+        return {
+            routes: [],
+            problems: [{ source, problem: "a route list holds no route configuration; back up each route with GET /v2/alert_routes/{id}" }],
+        };
     }
     const route = (doc?.alert_route ?? doc) as AlertRouteResponse | undefined;
-    if (!route || typeof route !== "object" || typeof route.id !== "string" || typeof route.name !== "string" || !Array.isArray(route.alert_sources)) {
-        return { routes: [], problems: [{ source, problem: "not an alert route: expected {alert_route: {...}}, a route with id, name and alert_sources, or a stack export" }] };
+    if (
+        !route ||
+        typeof route !== "object" ||
+        typeof route.id !== "string" ||
+        typeof route.name !== "string" ||
+        !Array.isArray(route.alert_sources)
+    ) {
+        return {
+            routes: [],
+            problems: [
+                {
+                    source,
+                    problem:
+                        "not an alert route: expected {alert_route: {...}}, a route with id, name and alert_sources, or a stack export",
+                },
+            ],
+        };
     }
     return { routes: [imported(route.id, canonical(fromResponse(route)), source, route.version)], problems: [] };
 }
@@ -101,7 +119,12 @@ function imported(id: string, spec: AlertRouteSpec, source: string, version?: nu
 
 /** "Production Alerts" → "productionAlerts", the style of stack/routes.ts keys. */
 export function keyFromName(name: string): string {
-    const words = name.normalize("NFKD").replace(/[^A-Za-z0-9]+/g, " ").trim().split(" ").filter(Boolean);
+    const words = name
+        .normalize("NFKD")
+        .replace(/[^A-Za-z0-9]+/g, " ")
+        .trim()
+        .split(" ")
+        .filter(Boolean);
     const key = words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0].toUpperCase() + w.slice(1).toLowerCase())).join("");
     return /^[a-z]/.test(key) ? key : `route${key[0]?.toUpperCase() ?? ""}${key.slice(1)}`;
 }
@@ -115,7 +138,10 @@ function checkDuplicates(backups: Backups): Backups {
         else if (seen.id === route.id) {
             if ((route.version ?? 0) > (seen.version ?? 0)) byKey.set(route.key, route);
         } else {
-            backups.problems.push({ source: route.source, problem: `"${route.spec.name}" (${route.id}) has the same key as ${seen.id} from ${seen.source}: keeping the first` });
+            backups.problems.push({
+                source: route.source,
+                problem: `"${route.spec.name}" (${route.id}) has the same key as ${seen.id} from ${seen.source}: keeping the first`,
+            });
         }
     }
     return { ...backups, routes: [...byKey.values()] };

@@ -4,12 +4,12 @@ import { randomBytes, randomUUID } from "node:crypto";
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 function encode(value: bigint, length: number): string {
-  let out = "";
-  for (let i = 0; i < length; i++) {
-    out = CROCKFORD[Number(value & 31n)] + out;
-    value >>= 5n;
-  }
-  return out;
+    let out = "";
+    for (let i = 0; i < length; i++) {
+        out = CROCKFORD[Number(value & 31n)] + out;
+        value >>= 5n;
+    }
+    return out;
 }
 
 let lastTime = -1;
@@ -22,16 +22,16 @@ const RANDOM_MAX = (1n << 80n) - 1n;
  * ids sorts by creation order.
  */
 export function newUlid(now: number = Date.now()): string {
-  if (now <= lastTime) {
-    lastRandom = lastRandom >= RANDOM_MAX ? 0n : lastRandom + 1n;
-    now = lastTime;
-  } else {
-    lastTime = now;
-    lastRandom = BigInt("0x" + randomBytes(10).toString("hex")) >> 1n; // leave headroom for increments
-  }
-  return encode(BigInt(now), 10) + encode(lastRandom, 16);
+    if (now <= lastTime) {
+        lastRandom = lastRandom >= RANDOM_MAX ? 0n : lastRandom + 1n;
+        now = lastTime;
+    } else {
+        lastTime = now;
+        lastRandom = BigInt("0x" + randomBytes(10).toString("hex")) >> 1n; // leave headroom for increments
+    }
+    return encode(BigInt(now), 10) + encode(lastRandom, 16);
 }
 
 export function newRequestId(): string {
-  return randomUUID();
+    return randomUUID();
 }

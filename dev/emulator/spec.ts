@@ -10,16 +10,16 @@ export { OPENAPI_PATH };
 export type JsonSchema = Record<string, unknown>;
 
 export interface OpenApiDocument {
-  openapi: string;
-  components: { schemas: Record<string, JsonSchema> };
-  paths: Record<string, unknown>;
+    openapi: string;
+    components: { schemas: Record<string, JsonSchema> };
+    paths: Record<string, unknown>;
 }
 
 let cached: OpenApiDocument | undefined;
 
 export function loadSpec(): OpenApiDocument {
-  if (!cached) {
-    cached = JSON.parse(fs.readFileSync(OPENAPI_PATH, "utf8")) as OpenApiDocument;
-  }
-  return cached;
+    if (!cached) {
+        cached = JSON.parse(fs.readFileSync(OPENAPI_PATH, "utf8")) as OpenApiDocument;
+    }
+    return cached;
 }

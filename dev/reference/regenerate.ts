@@ -136,7 +136,8 @@ export function alertmanagerReference(mdText: string): Json {
     const receiverFields = documentedFields(receiver);
     // `incidentio_configs:` is followed by `[ - <incidentio_config>, ... ]` on the next line.
     const listOf = /incidentio_configs:\s*\n\s*\[ - <([a-z_]+)>, \.\.\. \]/.exec(receiver)?.[1];
-    if (listOf !== "incidentio_config") throw new Error("the <receiver> section no longer lists incidentio_configs as [ - <incidentio_config>, ... ]");
+    if (listOf !== "incidentio_config")
+        throw new Error("the <receiver> section no longer lists incidentio_configs as [ - <incidentio_config>, ... ]");
     return factsOnly({
         source: { file: "schemas/alertmanager-configuration.md", sha256: sha256(mdText) },
         incidentio_config: {
@@ -172,7 +173,10 @@ export function regenerate(sharedDir: string): string[] {
 }
 
 if (require.main === module) {
-    const shared = path.resolve(process.env.INIT_CWD ?? process.cwd(), process.argv[2] ?? path.join(REFERENCE_DIR, "..", "..", "..", "shared"));
+    const shared = path.resolve(
+        process.env.INIT_CWD ?? process.cwd(),
+        process.argv[2] ?? path.join(REFERENCE_DIR, "..", "..", "..", "shared"),
+    );
     try {
         for (const file of regenerate(shared)) process.stdout.write(`wrote ${path.relative(process.cwd(), file)}\n`);
     } catch (error) {

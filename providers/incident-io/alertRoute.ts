@@ -91,7 +91,14 @@ export class AlertRoute extends pulumi.dynamic.Resource {
     constructor(name: string, args: AlertRouteArgs, opts?: pulumi.CustomResourceOptions) {
         // The host cannot learn the stack itself (see ownership.ts), so the program passes it.
         const owner = { pulumiProject: pulumi.getProject(), pulumiStack: pulumi.getStack() };
-        super(alertRouteProvider, name, { ...args, ...owner, version: undefined, route: undefined, claimed: undefined }, opts, ALERT_ROUTE_MODULE, ALERT_ROUTE_NAME);
+        super(
+            alertRouteProvider,
+            name,
+            { ...args, ...owner, version: undefined, route: undefined, claimed: undefined },
+            opts,
+            ALERT_ROUTE_MODULE,
+            ALERT_ROUTE_NAME,
+        );
     }
 }
 
@@ -133,13 +140,18 @@ function loadHandlers(): Required<pulumi.dynamic.ResourceProvider> {
         const handlers = path.join(root, "providers", "incident-io", "handlers");
         try {
             if (!require.extensions[".ts"]) {
-                require(require.resolve("ts-node", { paths: [root] })).register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
+                require(require.resolve("ts-node", { paths: [root] })).register({
+                    transpileOnly: true,
+                    project: path.join(root, "tsconfig.json"),
+                });
             }
             cache.__incidentIoAlertRouteHandlers = require(handlers).alertRouteHandlers;
         } catch (error) {
             if ((error as { code?: string }).code !== "MODULE_NOT_FOUND") throw error;
-            throw new Error(`cannot load the AlertRoute handlers from ${handlers} (searched up from ${process.cwd()} for Pulumi.yaml): ` +
-                `${(error as Error).message.split("\n")[0]}. Run \`npm ci\` in ${root}, then the Pulumi command again.`);
+            throw new Error(
+                `cannot load the AlertRoute handlers from ${handlers} (searched up from ${process.cwd()} for Pulumi.yaml): ` +
+                    `${(error as Error).message.split("\n")[0]}. Run \`npm ci\` in ${root}, then the Pulumi command again.`,
+            );
         }
     }
     return cache.__incidentIoAlertRouteHandlers!;

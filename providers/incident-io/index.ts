@@ -1,5 +1,12 @@
 // incident.io as Pulumi resources: the AlertRoute dynamic resource and the API client it runs on.
-export { ALERT_ROUTE_TYPE, AlertRoute, alertRouteProvider, type AlertRouteArgs, type AlertRouteInputs, type AlertRouteOutputs } from "./alertRoute";
+export {
+    ALERT_ROUTE_TYPE,
+    AlertRoute,
+    alertRouteProvider,
+    type AlertRouteArgs,
+    type AlertRouteInputs,
+    type AlertRouteOutputs,
+} from "./alertRoute";
 export { IncidentIoClient, type IncidentIoClientOptions, DEFAULT_BASE_URL } from "./client/client";
 export { IncidentIoApiError } from "./client/errors";
 export { parseBaseUrl } from "./client/baseUrl";

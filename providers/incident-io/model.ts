@@ -104,7 +104,10 @@ export function withDefaults(spec: Partial<AlertRouteSpec>): AlertRouteSpec {
 function withServerDefaults(spec: AlertRouteSpec): AlertRouteSpec {
     const out = { ...spec };
     if (isObject(out.incident_config)) {
-        out.incident_config = { auto_relate_grouped_alerts: SERVER_DEFAULTS.autoRelateGroupedAlerts, ...dropUndefined(out.incident_config) };
+        out.incident_config = {
+            auto_relate_grouped_alerts: SERVER_DEFAULTS.autoRelateGroupedAlerts,
+            ...dropUndefined(out.incident_config),
+        };
     }
     if (isObject(out.incident_template)) {
         const t: IncidentTemplate = { ...dropUndefined(out.incident_template) };
@@ -415,11 +418,17 @@ export function sameRoute(a: AlertRouteSpec, b: AlertRouteSpec): boolean {
 
 /** JSON with object keys sorted at every level, for comparisons and fingerprints. */
 export function stableJson(value: unknown): string {
-    return JSON.stringify(value, (_k, v) =>
-        v && typeof v === "object" && !Array.isArray(v)
-            ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]))
-            : v,
-    ) ?? "undefined";
+    return (
+        JSON.stringify(value, (_k, v) =>
+            v && typeof v === "object" && !Array.isArray(v)
+                ? Object.fromEntries(
+                      Object.keys(v)
+                          .sort()
+                          .map((k) => [k, v[k]]),
+                  )
+                : v,
+        ) ?? "undefined"
+    );
 }
 
 function field(item: Json, key: string): string {

@@ -107,7 +107,9 @@ export function readSettings(get: (key: string) => string | undefined, env: Node
         maxConcurrency: Math.floor(number(CONFIG_KEYS.maxConcurrency, DEFAULT_LIMITS.maxConcurrency, 1)),
         maxRetryWaitMs: number(CONFIG_KEYS.maxRetryWaitSeconds, DEFAULT_MAX_RETRY_WAIT_MS / 1000, 0, MAX_SECONDS) * 1000,
         operationTimeoutMs: number(CONFIG_KEYS.operationTimeoutSeconds, DEFAULT_OPERATION_TIMEOUT_MS / 1000, 0.1, MAX_SECONDS) * 1000,
-        maxResponseBytes: Math.floor(number(CONFIG_KEYS.maxResponseMegabytes, DEFAULT_MAX_RESPONSE_BYTES / 1024 / 1024, 0.001, 1024) * 1024 * 1024),
+        maxResponseBytes: Math.floor(
+            number(CONFIG_KEYS.maxResponseMegabytes, DEFAULT_MAX_RESPONSE_BYTES / 1024 / 1024, 0.001, 1024) * 1024 * 1024,
+        ),
     };
     if (problems.length > 0) throw new Error(`invalid incident.io provider configuration:\n  - ${problems.join("\n  - ")}`);
     return settings;

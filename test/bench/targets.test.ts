@@ -103,12 +103,16 @@ const cases: Array<{ name: string; measurement: SizeMeasurement; fails: string[]
     },
     {
         name: "refresh with N + 1 requests",
-        measurement: withPhase(passing(N), "refresh", (p) => phase("refresh", { "GET /v2/alert_routes/{id}": N + 1 }, { wallMs: p.wallMs })),
+        measurement: withPhase(passing(N), "refresh", (p) =>
+            phase("refresh", { "GET /v2/alert_routes/{id}": N + 1 }, { wallMs: p.wallMs }),
+        ),
         fails: ["refresh"],
     },
     {
         name: "update with an extra GET (not exactly 2 per route)",
-        measurement: withPhase(passing(N), "update", (p) => phase("update", { "GET /v2/alert_routes/{id}": N + 1, "PUT /v2/alert_routes/{id}": N }, { diffs: p.diffs })),
+        measurement: withPhase(passing(N), "update", (p) =>
+            phase("update", { "GET /v2/alert_routes/{id}": N + 1, "PUT /v2/alert_routes/{id}": N }, { diffs: p.diffs }),
+        ),
         fails: ["update"],
     },
     {
@@ -171,7 +175,8 @@ describe("bench targets", () => {
             [100, 1000, 8, 12_500],
             [100, 400, 8, 5000],
         ];
-        for (const [n, latencyMs, maxConcurrency, floorMs] of table) assert.equal(refreshFloorMs(n, latencyMs, maxConcurrency), floorMs, `${n} ${latencyMs} ${maxConcurrency}`);
+        for (const [n, latencyMs, maxConcurrency, floorMs] of table)
+            assert.equal(refreshFloorMs(n, latencyMs, maxConcurrency), floorMs, `${n} ${latencyMs} ${maxConcurrency}`);
     });
 
     it("results.json's entry carries the floor, the limit and the refresh/baseline ratio", () => {

@@ -54,7 +54,12 @@ describe("emulator: workspace lists", () => {
 
 describe("dev/reference/regenerate.ts", () => {
     it("keeps facts: drops prose and samples, keeps fields named like them, sorts keys", () => {
-        const schema = { type: "object", description: "prose", example: { a: 1 }, properties: { description: { type: "string", description: "x" }, b: { type: "integer" } } } as const;
+        const schema = {
+            type: "object",
+            description: "prose",
+            example: { a: 1 },
+            properties: { description: { type: "string", description: "x" }, b: { type: "integer" } },
+        } as const;
         assert.equal(
             JSON.stringify(factsOnly(schema as never)),
             JSON.stringify({ properties: { b: { type: "integer" }, description: { type: "string" } }, type: "object" }),
@@ -88,6 +93,9 @@ describe("dev/reference/regenerate.ts", () => {
         assert.deepEqual(facts.incidentio_config.fields, { timeout: "<duration>", url: "<string>", url_file: "<filepath>" });
         assert.deepEqual(facts.incidentio_config.mutually_exclusive, [["url", "url_file"]]);
         assert.deepEqual(facts.receiver.fields, ["incidentio_configs", "name"]);
-        assert.throws(() => alertmanagerReference(md.replace("<incidentio_config>, ...", "<other>, ...")), /no longer lists incidentio_configs/);
+        assert.throws(
+            () => alertmanagerReference(md.replace("<incidentio_config>, ...", "<other>, ...")),
+            /no longer lists incidentio_configs/,
+        );
     });
 });

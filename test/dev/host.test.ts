@@ -70,7 +70,9 @@ describe("dynamic-provider host harness", { timeout: 120_000 }, () => {
         const preview = await h.check(urn, {}, { name: "counter", count: UNKNOWN, stateFile, __provider: providerText });
         assert.deepEqual(preview.failures, []);
         assert.equal(preview.inputs.count, UNKNOWN);
-        const sawUnknown = readState(stateFile).journal.filter((j) => j.op === "check").at(-1)!;
+        const sawUnknown = readState(stateFile)
+            .journal.filter((j) => j.op === "check")
+            .at(-1)!;
         assert.equal(sawUnknown.count, UNKNOWN);
         assert.equal(sawUnknown.countIsUnknown, true);
 
@@ -126,7 +128,9 @@ describe("dynamic-provider host harness", { timeout: 120_000 }, () => {
         });
 
         assert.deepEqual(
-            readState(stateFile).journal.filter((j) => j.op !== "check").map((j) => j.op),
+            readState(stateFile)
+                .journal.filter((j) => j.op !== "check")
+                .map((j) => j.op),
             ["create", "read", "update", "delete"],
         );
         // The provider was deserialized + configured exactly once in this process.
@@ -154,7 +158,10 @@ describe("dynamic-provider host harness", { timeout: 120_000 }, () => {
         await h.stop();
         assert.ok(h.exitSignal !== null || h.exitCode !== null);
         // Logs are complete once stop() resolved. The failing Delete was logged to stderr.
-        assert.ok(h.logs.some((l) => l.includes("counter counter-1 does not exist")), h.logs.join("\n"));
+        assert.ok(
+            h.logs.some((l) => l.includes("counter counter-1 does not exist")),
+            h.logs.join("\n"),
+        );
         assert.ok(!h.logs.some((l) => l.includes(CANARY)));
         const onDisk = fs.readFileSync(stateFile, "utf8");
         assert.ok(!onDisk.includes(CANARY));

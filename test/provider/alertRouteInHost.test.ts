@@ -82,7 +82,10 @@ describe("AlertRoute in the real dynamic-provider host", { timeout: 120_000 }, (
         const updated = await host.update(created.id, urn, refreshed.properties, renamed.inputs);
         transcript.push(updated);
         assert.equal(updated.properties.version, 2);
-        assert.deepEqual(emulator.requests.map((r) => r.method), ["GET", "PUT"]);
+        assert.deepEqual(
+            emulator.requests.map((r) => r.method),
+            ["GET", "PUT"],
+        );
 
         // Someone edits the route in the UI; the next up refuses to overwrite it.
         emulator.editInUi(created.id, (r) => {
@@ -113,7 +116,10 @@ describe("AlertRoute in the real dynamic-provider host", { timeout: 120_000 }, (
 
     test("check failures travel back with their property paths", async () => {
         const bad = await host.check(urn, {}, news({ ...minimalRoute(), alert_sources: [] }));
-        assert.deepEqual(bad.failures.map((f) => f.property), ["alert_sources"]);
+        assert.deepEqual(
+            bad.failures.map((f) => f.property),
+            ["alert_sources"],
+        );
     });
 
     test("the API key appears nowhere: outputs, errors, host logs", async () => {

@@ -60,10 +60,22 @@ describe("Retry-After", () => {
 });
 
 test("backoff is jittered, exponential and capped", () => {
-    assert.equal(backoffMs(DEFAULT_RETRY_POLICY, 0, () => 0.999), 499);
-    assert.equal(backoffMs(DEFAULT_RETRY_POLICY, 3, () => 0.5), 2000);
-    assert.equal(backoffMs(DEFAULT_RETRY_POLICY, 20, () => 0.5), 10_000);
-    assert.equal(backoffMs(DEFAULT_RETRY_POLICY, 2, () => 0), 0);
+    assert.equal(
+        backoffMs(DEFAULT_RETRY_POLICY, 0, () => 0.999),
+        499,
+    );
+    assert.equal(
+        backoffMs(DEFAULT_RETRY_POLICY, 3, () => 0.5),
+        2000,
+    );
+    assert.equal(
+        backoffMs(DEFAULT_RETRY_POLICY, 20, () => 0.5),
+        10_000,
+    );
+    assert.equal(
+        backoffMs(DEFAULT_RETRY_POLICY, 2, () => 0),
+        0,
+    );
 });
 
 test("the limiter never runs more than maxConcurrency requests at once", async () => {
@@ -105,9 +117,25 @@ test("errors carry method, path, status, request_id and the API's fields; 401/40
     });
     assert.equal(e.message, "incident.io PUT /v2/alert_routes/01X 422 (request_id req-1): version: must be one greater");
     assert.equal(e.isVersionRejected, true);
-    assert.equal(new IncidentIoApiError({ method: "PUT", path: "/x", kind: "http", status: 422, errors: [{ source: { field: "name" }, message: "required" }] }).isVersionRejected, false);
-    assert.equal(new IncidentIoApiError({ method: "PUT", path: "/x", kind: "http", status: 409, errors: [{ message: "version conflict" }] }).isVersionRejected, true);
-    assert.match(new IncidentIoApiError({ method: "GET", path: "/x", kind: "http", status: 403 }).message, /"View data" and "Create and manage on-call resources"/);
+    assert.equal(
+        new IncidentIoApiError({
+            method: "PUT",
+            path: "/x",
+            kind: "http",
+            status: 422,
+            errors: [{ source: { field: "name" }, message: "required" }],
+        }).isVersionRejected,
+        false,
+    );
+    assert.equal(
+        new IncidentIoApiError({ method: "PUT", path: "/x", kind: "http", status: 409, errors: [{ message: "version conflict" }] })
+            .isVersionRejected,
+        true,
+    );
+    assert.match(
+        new IncidentIoApiError({ method: "GET", path: "/x", kind: "http", status: 403 }).message,
+        /"View data" and "Create and manage on-call resources"/,
+    );
     assert.equal(redact("Bearer sk_live_123456 rejected", ["sk_live_123456"]), "Bearer [redacted] rejected");
 });
 
@@ -137,7 +165,13 @@ describe("settings", () => {
 
     test("every bad key is named at once, with the fix", () => {
         assert.throws(
-            () => read({ "incident-io:onConflict": "yes", "incident-io:claimManaged": "maybe", "incident-io:maxRetries": "-1", "incident-io:baseUrl": "api.incident.io" }),
+            () =>
+                read({
+                    "incident-io:onConflict": "yes",
+                    "incident-io:claimManaged": "maybe",
+                    "incident-io:maxRetries": "-1",
+                    "incident-io:baseUrl": "api.incident.io",
+                }),
             (e: Error) =>
                 /incident-io:onConflict must be "fail" or "overwrite"/.test(e.message) &&
                 /incident-io:claimManaged must be true or false/.test(e.message) &&

@@ -28,7 +28,12 @@ const KEY = `canary+key/${crypto.randomBytes(8).toString("hex")}=`;
 const KEY_FORMS = [KEY, encodeURIComponent(KEY), JSON.stringify(KEY).slice(1, -1), KEY.slice("canary+key/".length, -1)];
 
 /** Fast limits: these tests measure outcomes, not the limiter (except where they say so). */
-const BASE = { "incident-io:apiKey": KEY, "incident-io:requestsPerMinute": "600000", "incident-io:requestTimeoutSeconds": "2", "incident-io:maxRetries": "3" };
+const BASE = {
+    "incident-io:apiKey": KEY,
+    "incident-io:requestsPerMinute": "600000",
+    "incident-io:requestTimeoutSeconds": "2",
+    "incident-io:maxRetries": "3",
+};
 
 function assertNoKey(...texts: Array<string | undefined>): void {
     for (const text of texts) {
@@ -119,13 +124,22 @@ describe("baseUrl is parsed, not pattern-matched", () => {
     }
 
     test("the key named is the caller's (the stack config uses its own)", () => {
-        assert.throws(() => parseBaseUrl("http://example.com", "alert-routing:incidentIoBaseUrl"), /alert-routing:incidentIoBaseUrl must use https.*pulumi config set alert-routing:incidentIoBaseUrl/);
+        assert.throws(
+            () => parseBaseUrl("http://example.com", "alert-routing:incidentIoBaseUrl"),
+            /alert-routing:incidentIoBaseUrl must use https.*pulumi config set alert-routing:incidentIoBaseUrl/,
+        );
     });
 
     test("settings report a bad baseUrl with every other bad key, before any call", () => {
         assert.throws(
-            () => readSettings((k) => ({ "incident-io:baseUrl": "https://api.incident.io/v2", "incident-io:maxRetryWaitSeconds": "forever" })[k], {}),
-            (e: Error) => /incident-io:baseUrl must be the API's origin without a path/.test(e.message) && /incident-io:maxRetryWaitSeconds must be a number from 0 to 86400/.test(e.message),
+            () =>
+                readSettings(
+                    (k) => ({ "incident-io:baseUrl": "https://api.incident.io/v2", "incident-io:maxRetryWaitSeconds": "forever" })[k],
+                    {},
+                ),
+            (e: Error) =>
+                /incident-io:baseUrl must be the API's origin without a path/.test(e.message) &&
+                /incident-io:maxRetryWaitSeconds must be a number from 0 to 86400/.test(e.message),
         );
     });
 });
@@ -159,12 +173,17 @@ describe("keys are cleaned where they are read", () => {
     test("settings: config key and INCIDENT_IO_TOKEN are trimmed, and a control character names its source", () => {
         assert.equal(readSettings((k) => ({ "incident-io:apiKey": `  ${KEY}\n` })[k], {}).apiKey, KEY);
         assert.equal(readSettings(() => undefined, { INCIDENT_IO_TOKEN: `${KEY}\r\n` }).apiKey, KEY);
-        assert.throws(() => readSettings(() => undefined, { INCIDENT_IO_TOKEN: `a${KEY}\nb` }), (e: Error) => /INCIDENT_IO_TOKEN contains a control character/.test(e.message) && !e.message.includes(KEY));
+        assert.throws(
+            () => readSettings(() => undefined, { INCIDENT_IO_TOKEN: `a${KEY}\nb` }),
+            (e: Error) => /INCIDENT_IO_TOKEN contains a control character/.test(e.message) && !e.message.includes(KEY),
+        );
     });
 
     test("redaction covers the padded, trimmed, URL-encoded and JSON-escaped forms", () => {
         const padded = `  ${KEY}\n`;
-        const echoed = [padded, KEY, encodeURIComponent(padded), encodeURIComponent(KEY), JSON.stringify(padded), JSON.stringify(KEY)].join(" | ");
+        const echoed = [padded, KEY, encodeURIComponent(padded), encodeURIComponent(KEY), JSON.stringify(padded), JSON.stringify(KEY)].join(
+            " | ",
+        );
         const out = redact(echoed, secretForms(padded));
         assertNoKey(out);
         assert.equal(out.split("[redacted]").length - 1, 6);
@@ -196,15 +215,25 @@ describe("bounded waits, pure parts", () => {
             fake.mock.restore();
         }
         assert.ok(delays.length >= 2, `split into parts: ${delays}`);
-        assert.ok(delays.every((d) => d <= MAX_TIMER_MS), `every part fits a timer: ${delays}`);
-        assert.equal(delays.reduce((a, b) => a + b, 0), 30 * 24 * 3600 * 1000, "and together they wait the whole time");
+        assert.ok(
+            delays.every((d) => d <= MAX_TIMER_MS),
+            `every part fits a timer: ${delays}`,
+        );
+        assert.equal(
+            delays.reduce((a, b) => a + b, 0),
+            30 * 24 * 3600 * 1000,
+            "and together they wait the whole time",
+        );
     });
 
     test("a request queued in the limiter gives up at its deadline and leaves no slot taken", async () => {
         const limiter = new RequestLimiter({ requestsPerMinute: 600_000, maxConcurrency: 1 });
         let release!: () => void;
         const holding = limiter.run(() => new Promise<void>((r) => (release = r)));
-        await assert.rejects(limiter.run(async () => "never", Date.now() + 20), LimiterDeadlineError);
+        await assert.rejects(
+            limiter.run(async () => "never", Date.now() + 20),
+            LimiterDeadlineError,
+        );
         release();
         await holding;
         assert.equal(await limiter.run(async () => "next"), "next", "the slot was released");
@@ -214,7 +243,10 @@ describe("bounded waits, pure parts", () => {
     test("a request that would wait out a 429 pause past its deadline gives up at once", async () => {
         const limiter = new RequestLimiter({ requestsPerMinute: 600_000, maxConcurrency: 4 });
         limiter.pauseUntil(Date.now() + 3_600_000);
-        await assert.rejects(limiter.run(async () => "never", Date.now() + 1000), /paused after a 429/);
+        await assert.rejects(
+            limiter.run(async () => "never", Date.now() + 1000),
+            /paused after a 429/,
+        );
     });
 
     test("settings: defaults and bounds of the new keys", () => {
@@ -230,14 +262,25 @@ describe("bounded waits, pure parts", () => {
             ["incident-io:maxResponseMegabytes", "lots"],
             ["incident-io:requestTimeoutSeconds", "3000000"],
         ]) {
-            assert.throws(() => readSettings((k) => (k === key ? value : undefined), {}), new RegExp(`${key} must be a number from .* got "${value}": pulumi config set ${key} `));
+            assert.throws(
+                () => readSettings((k) => (k === key ? value : undefined), {}),
+                new RegExp(`${key} must be a number from .* got "${value}": pulumi config set ${key} `),
+            );
         }
     });
 });
 
 describe("only the API's own 404 means gone (error classification)", () => {
     const error = (status: number, errorType?: string, location?: string) =>
-        new IncidentIoApiError({ method: "GET", path: "/v2/alert_routes/01X", url: "https://api.incident.io/v2/alert_routes/01X", kind: "http", status, errorType, location });
+        new IncidentIoApiError({
+            method: "GET",
+            path: "/v2/alert_routes/01X",
+            url: "https://api.incident.io/v2/alert_routes/01X",
+            kind: "http",
+            status,
+            errorType,
+            location,
+        });
     test("a 404 with the not_found envelope is not found", () => assert.equal(error(404, "not_found").isNotFound, true));
     for (const [what, e] of [
         ["a 404 without an envelope", error(404)],
@@ -271,7 +314,10 @@ describe("reproduction: a 429 asking for 999999 s", () => {
             assert.ok(limiter.pausedUntil <= Date.now(), "the process-wide limiter is not paused");
             // The next operation goes through at once.
             const { id } = await handlers.create(inputs);
-            assert.deepEqual(emulator.routes().map((r) => r.id), [id]);
+            assert.deepEqual(
+                emulator.routes().map((r) => r.id),
+                [id],
+            );
             assertNoKey(e.message, ...logs);
         });
     }
@@ -279,17 +325,33 @@ describe("reproduction: a 429 asking for 999999 s", () => {
     test("a wait within the bound is sat out, at least 1 s even when the API says 0", async () => {
         const { id, outs } = await existing("rate-limited, short");
         const { handlers, logs } = await handlersFor(emulator, { ...BASE, "incident-io:maxRetryWaitSeconds": "1" });
-        emulator.inject({ method: "GET", path: new RegExp(`^/v2/alert_routes/${id}$`), kind: "rate-limit", retryAfter: "seconds", seconds: 0 });
+        emulator.inject({
+            method: "GET",
+            path: new RegExp(`^/v2/alert_routes/${id}$`),
+            kind: "rate-limit",
+            retryAfter: "seconds",
+            seconds: 0,
+        });
         const read = await handlers.read(id, outs);
         assert.equal(read.id, id);
-        assert.deepEqual(logs.filter((l) => /429/.test(l)).map((l) => /in (\d+)ms/.exec(l)?.[1]), ["1000"], "the floor");
+        assert.deepEqual(
+            logs.filter((l) => /429/.test(l)).map((l) => /in (\d+)ms/.exec(l)?.[1]),
+            ["1000"],
+            "the floor",
+        );
         assert.equal(emulator.count("GET", `/v2/alert_routes/${id}`), 2);
     });
 
     test("maxRetryWaitSeconds bounds a read as well: 2 s asked, 1 s allowed", async () => {
         const { id, outs } = await existing("rate-limited, bounded read");
         const { handlers } = await handlersFor(emulator, { ...BASE, "incident-io:maxRetryWaitSeconds": "1" });
-        emulator.inject({ method: "GET", path: new RegExp(`^/v2/alert_routes/${id}$`), kind: "rate-limit", retryAfter: "seconds", seconds: 2 });
+        emulator.inject({
+            method: "GET",
+            path: new RegExp(`^/v2/alert_routes/${id}$`),
+            kind: "rate-limit",
+            retryAfter: "seconds",
+            seconds: 2,
+        });
         const e = await failure(handlers.read(id, outs));
         assert.match(e.message, /asked to wait 2 s .*maxRetryWaitSeconds \(1 s\)/);
         assert.ok(emulator.route(id), "the route is still there (and still in the stack: read failed, it did not say gone)");
@@ -299,7 +361,11 @@ describe("reproduction: a 429 asking for 999999 s", () => {
 describe("reproduction: an operation's deadline covers its retries and its time queued", () => {
     test("503 after 503: the PUT stops at operationTimeoutSeconds, and the route is settled by reading it back", async () => {
         const { id, outs, inputs } = await existing("deadline, retries");
-        const { handlers } = await handlersFor(emulator, { ...BASE, "incident-io:maxRetries": "1000", "incident-io:operationTimeoutSeconds": "0.4" });
+        const { handlers } = await handlersFor(emulator, {
+            ...BASE,
+            "incident-io:maxRetries": "1000",
+            "incident-io:operationTimeoutSeconds": "0.4",
+        });
         emulator.inject({ method: "PUT", path: new RegExp(`^/v2/alert_routes/${id}$`), kind: "status", status: 503, times: 1000 });
         const e = await failure(handlers.update(id, outs, { ...inputs, enabled: false }));
         assert.match(e.message, /ran out of time.*incident-io:operationTimeoutSeconds \(0\.4 s\)/);
@@ -307,17 +373,29 @@ describe("reproduction: an operation's deadline covers its retries and its time 
         const puts = emulator.count("PUT", `/v2/alert_routes/${id}`);
         assert.ok(puts >= 1 && puts < 1000, `stopped retrying (${puts} PUTs)`);
         assert.equal(emulator.count("GET", `/v2/alert_routes/${id}`), 2, "read before the PUT, and read back after it ran out of time");
-        assert.deepEqual(emulator.routes().map((r) => [r.id, r.version]), [[id, 1]], "untouched, not lost");
+        assert.deepEqual(
+            emulator.routes().map((r) => [r.id, r.version]),
+            [[id, 1]],
+            "untouched, not lost",
+        );
     });
 
     test("time queued in the limiter counts: a second request with no turn before the deadline is never sent", async () => {
         const { id, outs } = await existing("deadline, queued");
         // One request a minute: the first takes the only token, the second would wait ~a minute.
-        const slow = { ...BASE, "incident-io:requestsPerMinute": "1", "incident-io:maxConcurrency": "1", "incident-io:operationTimeoutSeconds": "0.5" };
+        const slow = {
+            ...BASE,
+            "incident-io:requestsPerMinute": "1",
+            "incident-io:maxConcurrency": "1",
+            "incident-io:operationTimeoutSeconds": "0.5",
+        };
         const { handlers } = await handlersFor(emulator, slow);
         await handlers.read(id, outs);
         const e = await failure(handlers.read(id, outs));
-        assert.match(e.message, /ran out of time.*no turn to send before incident-io:operationTimeoutSeconds \(0\.5 s\) passed: waiting for the rate limit/);
+        assert.match(
+            e.message,
+            /ran out of time.*no turn to send before incident-io:operationTimeoutSeconds \(0\.5 s\) passed: waiting for the rate limit/,
+        );
         assert.equal(emulator.count("GET", `/v2/alert_routes/${id}`), 1, "the second request was never sent");
         assert.ok(emulator.route(id));
     });
@@ -328,7 +406,10 @@ describe("reproduction: a pagination cursor that does not advance", () => {
         const { handlers, logs } = await handlersFor(emulator, BASE);
         const inputs = await checked(handlers, "stuck cursor");
         emulator.inject({ method: "POST", path: /^\/v2\/alert_routes$/, kind: "reset-after-processing" });
-        const stuck = { alert_routes: [{ id: "01STUCK00000000000000000000", name: "other", enabled: true }], pagination_meta: { after: "01STUCK00000000000000000000", page_size: 50 } };
+        const stuck = {
+            alert_routes: [{ id: "01STUCK00000000000000000000", name: "other", enabled: true }],
+            pagination_meta: { after: "01STUCK00000000000000000000", page_size: 50 },
+        };
         emulator.inject({ method: "GET", path: /^\/v2\/alert_routes$/, kind: "status", status: 200, body: stuck, times: 1000 });
         const e = await failure(handlers.create(inputs));
         assert.match(e.message, /may have succeeded/);
@@ -339,8 +420,21 @@ describe("reproduction: a pagination cursor that does not advance", () => {
     });
 
     test("the client says which cursor repeated; a cursor that always advances stops at maxPages", async () => {
-        const client = new IncidentIoClient({ baseUrl: emulator.url, apiKey: KEY, limiter: new RequestLimiter({ requestsPerMinute: 600_000, maxConcurrency: 4 }), maxPages: 5, log: () => {} });
-        emulator.inject({ method: "GET", path: /^\/v2\/alert_routes$/, kind: "status", status: 200, body: { alert_routes: [{ id: "A", name: "a", enabled: true }], pagination_meta: { after: "A" } }, times: 2 });
+        const client = new IncidentIoClient({
+            baseUrl: emulator.url,
+            apiKey: KEY,
+            limiter: new RequestLimiter({ requestsPerMinute: 600_000, maxConcurrency: 4 }),
+            maxPages: 5,
+            log: () => {},
+        });
+        emulator.inject({
+            method: "GET",
+            path: /^\/v2\/alert_routes$/,
+            kind: "status",
+            status: 200,
+            body: { alert_routes: [{ id: "A", name: "a", enabled: true }], pagination_meta: { after: "A" } },
+            times: 2,
+        });
         await assert.rejects(client.listAlertRoutes(), /the pagination cursor "A" came back a second time; listing stopped after 2 pages/);
         emulator.clearFaults();
         emulator.resetLog();
@@ -349,7 +443,13 @@ describe("reproduction: a pagination cursor that does not advance", () => {
             if (r.method === "GET" && r.path === "/v2/alert_routes") page++;
         };
         for (let i = 1; i <= 10; i++) {
-            emulator.inject({ method: "GET", path: /^\/v2\/alert_routes$/, kind: "status", status: 200, body: { alert_routes: [{ id: `P${i}`, name: "p", enabled: true }], pagination_meta: { after: `P${i}` } } });
+            emulator.inject({
+                method: "GET",
+                path: /^\/v2\/alert_routes$/,
+                kind: "status",
+                status: 200,
+                body: { alert_routes: [{ id: `P${i}`, name: "p", enabled: true }], pagination_meta: { after: `P${i}` } },
+            });
         }
         await assert.rejects(client.listAlertRoutes(), /more than 5 pages of 50; listing stopped after 5 pages \(5 entries read\)/);
         assert.equal(emulator.count("GET", "/v2/alert_routes"), 5);
@@ -367,7 +467,11 @@ describe("reproduction: a baseUrl with a path, and 404s that are not the API's",
             assertNoKey(e.message);
         }
         assert.equal(emulator.requests.length, 0, "no request was sent");
-        assert.deepEqual(emulator.routes().map((r) => r.id), [id], "the route is neither lost nor duplicated");
+        assert.deepEqual(
+            emulator.routes().map((r) => r.id),
+            [id],
+            "the route is neither lost nor duplicated",
+        );
     });
 
     const foreign: Array<[string, number, Record<string, string>, string, RegExp]> = [
@@ -393,11 +497,18 @@ describe("reproduction: a baseUrl with a path, and 404s that are not the API's",
                 assert.match(readError.message, pattern);
                 assert.match(readError.message, /incident-io:baseUrl/);
                 const deleteError = await failure(handlers.delete(id, outs));
-                assert.match(deleteError.message, new RegExp(`DELETE ${gateway.url.replace(/[.]/g, "\\.")}/v2/alert_routes/${id} ${status}`));
+                assert.match(
+                    deleteError.message,
+                    new RegExp(`DELETE ${gateway.url.replace(/[.]/g, "\\.")}/v2/alert_routes/${id} ${status}`),
+                );
                 const updateError = await failure(handlers.update(id, outs, { ...inputs, enabled: false }));
                 assert.doesNotMatch(updateError.message, /deleted outside Pulumi/, "not taken for a deletion either");
                 assertNoKey(readError.message, deleteError.message, updateError.message, ...logs);
-                assert.deepEqual(emulator.routes().map((r) => [r.id, r.version]), [[id, 1]], "the route is there, once, untouched");
+                assert.deepEqual(
+                    emulator.routes().map((r) => [r.id, r.version]),
+                    [[id, 1]],
+                    "the route is there, once, untouched",
+                );
                 assert.equal(emulator.count("GET"), 0, "none of it reached the API");
             } finally {
                 await gateway.close();
@@ -423,12 +534,20 @@ describe("reproduction: keys with whitespace, newlines and characters HTTP refus
                 if (req.method !== "PUT") return false;
                 const sent = String(req.headers.authorization).replace(/^Bearer /, "");
                 res.writeHead(422, { "content-type": "application/json" });
-                res.end(JSON.stringify({
-                    type: "validation_error",
-                    status: 422,
-                    request_id: `req ${encodeURIComponent(padded)}`,
-                    errors: [{ code: "invalid", message: `key ${sent} / ${encodeURIComponent(sent)} / ${padded} / ${JSON.stringify(padded)}`, source: { field: KEY } }],
-                }));
+                res.end(
+                    JSON.stringify({
+                        type: "validation_error",
+                        status: 422,
+                        request_id: `req ${encodeURIComponent(padded)}`,
+                        errors: [
+                            {
+                                code: "invalid",
+                                message: `key ${sent} / ${encodeURIComponent(sent)} / ${padded} / ${JSON.stringify(padded)}`,
+                                source: { field: KEY },
+                            },
+                        ],
+                    }),
+                );
                 return true;
             };
             const { handlers, logs } = await handlersFor(gateway, { ...BASE, "incident-io:apiKey": padded });
@@ -438,7 +557,10 @@ describe("reproduction: keys with whitespace, newlines and characters HTTP refus
             const e = await failure(handlers.update(id, outs!, { ...inputs, enabled: false }));
             assert.match(e.message, /422/);
             assertNoKey(e.message, ...logs);
-            assert.deepEqual(emulator.routes().map((r) => [r.id, r.version]), [[id, 1]]);
+            assert.deepEqual(
+                emulator.routes().map((r) => [r.id, r.version]),
+                [[id, 1]],
+            );
         } finally {
             await gateway.close();
         }
@@ -447,7 +569,10 @@ describe("reproduction: keys with whitespace, newlines and characters HTTP refus
     test("a key ending in a newline is trimmed: create works, once", async () => {
         const { handlers } = await handlersFor(emulator, { ...BASE, "incident-io:apiKey": `${KEY}\n` });
         const { id } = await handlers.create(await checked(handlers, "newline key"));
-        assert.deepEqual(emulator.routes().map((r) => r.id), [id]);
+        assert.deepEqual(
+            emulator.routes().map((r) => r.id),
+            [id],
+        );
         assert.equal(emulator.count("POST", "/v2/alert_routes"), 1);
     });
 
@@ -461,7 +586,7 @@ describe("reproduction: keys with whitespace, newlines and characters HTTP refus
         assert.equal(logs.length, 0, "no retries");
     });
 
-    test("a key undici refuses in a header (a character beyond latin-1): \"never sent\", not \"may have succeeded\"", async () => {
+    test('a key undici refuses in a header (a character beyond latin-1): "never sent", not "may have succeeded"', async () => {
         const odd = `${KEY}\u20ac`;
         const { handlers, logs } = await handlersFor(emulator, { ...BASE, "incident-io:apiKey": odd });
         const e = await failure(handlers.create(await checked(handlers, "unsendable key")));
@@ -513,7 +638,10 @@ describe("reproduction: HTTPS_PROXY / HTTP_PROXY / NO_PROXY", () => {
                 await handlers.delete(id, updated.outs!);
             });
             const target = emulator.url.replace("http://", "");
-            assert.ok(proxy.connects.length >= 1 && proxy.connects.every((c) => c === target), `tunnels to the emulator: ${proxy.connects}`);
+            assert.ok(
+                proxy.connects.length >= 1 && proxy.connects.every((c) => c === target),
+                `tunnels to the emulator: ${proxy.connects}`,
+            );
             const atEmulator = emulator.requests.map((r) => `${r.method} ${r.path}`);
             // The update claims no second time: the outputs record the claim (issue 8).
             assert.equal(atEmulator.length, 6, "POST, claim, GET, GET, PUT, DELETE");
@@ -526,7 +654,10 @@ describe("reproduction: HTTPS_PROXY / HTTP_PROXY / NO_PROXY", () => {
         await withProxyEnv({ HTTP_PROXY: proxy.url, NO_PROXY: "localhost,127.0.0.1" }, async () => {
             const { handlers } = await handlersFor(emulator, BASE);
             const { id } = await handlers.create(await checked(handlers, "no proxy"));
-            assert.deepEqual(emulator.routes().map((r) => r.id), [id]);
+            assert.deepEqual(
+                emulator.routes().map((r) => r.id),
+                [id],
+            );
         });
         assert.equal(proxy.connects.length, 0);
         assert.equal(emulator.count("POST", "/v2/alert_routes"), 1);
@@ -536,7 +667,11 @@ describe("reproduction: HTTPS_PROXY / HTTP_PROXY / NO_PROXY", () => {
         proxy.refuseWith = 403;
         let message = "";
         await withProxyEnv({ HTTPS_PROXY: proxy.url }, async () => {
-            const { handlers, logs } = await handlersFor(emulator, { ...BASE, "incident-io:baseUrl": "https://api.incident.io", "incident-io:maxRetries": "0" });
+            const { handlers, logs } = await handlersFor(emulator, {
+                ...BASE,
+                "incident-io:baseUrl": "https://api.incident.io",
+                "incident-io:maxRetries": "0",
+            });
             const e = await failure(handlers.read("01KHSNW67SZJ1KGWEMA9C0GPT7", { version: 1 } as AlertRouteOutputs));
             message = e.message;
             assertNoKey(message, ...logs);
@@ -559,9 +694,16 @@ describe("reproduction: answers that are not what was asked, and answers too big
         emulator.inject({ method: "PUT", path: new RegExp(`^/v2/alert_routes/${id}$`), kind: "status", status: 200, body: lie });
         const { handlers, logs } = await handlersFor(emulator, BASE);
         const e = await failure(handlers.update(id, outs, { ...inputs, enabled: false }));
-        assert.match(e.message, new RegExp(`the answer is route "${id}" at version 7, not ${id} at version 2 as asked; it was not trusted`));
+        assert.match(
+            e.message,
+            new RegExp(`the answer is route "${id}" at version 7, not ${id} at version 2 as asked; it was not trusted`),
+        );
         assert.equal(emulator.count("GET", `/v2/alert_routes/${id}`), 2, "read before, and read back after the answer");
-        assert.deepEqual(emulator.routes().map((r) => [r.id, r.version, r.enabled]), [[id, 1, true]], "untouched");
+        assert.deepEqual(
+            emulator.routes().map((r) => [r.id, r.version, r.enabled]),
+            [[id, 1, true]],
+            "untouched",
+        );
         assertNoKey(e.message, ...logs);
     });
 
@@ -588,7 +730,10 @@ describe("reproduction: answers that are not what was asked, and answers too big
                 assert.equal(held.enabled, false);
                 assert.equal(updated!.version, 2, "the version the API holds, not the answer's");
                 assert.equal(updated!.route.enabled, false);
-                assert.deepEqual(emulator.routes().map((r) => r.id), [id]);
+                assert.deepEqual(
+                    emulator.routes().map((r) => r.id),
+                    [id],
+                );
                 assert.equal(emulator.count("PUT"), 1, "written once");
             } finally {
                 await gateway.close();
@@ -598,7 +743,13 @@ describe("reproduction: answers that are not what was asked, and answers too big
 
     test("a GET answered with another route is not stored by refresh", async () => {
         const { id, outs } = await existing("GET answered with another route");
-        emulator.inject({ method: "GET", path: new RegExp(`^/v2/alert_routes/${id}$`), kind: "status", status: 200, body: { alert_route: { ...emulator.route(id)!, id: "01OTHER0000000000000000000" } } });
+        emulator.inject({
+            method: "GET",
+            path: new RegExp(`^/v2/alert_routes/${id}$`),
+            kind: "status",
+            status: 200,
+            body: { alert_route: { ...emulator.route(id)!, id: "01OTHER0000000000000000000" } },
+        });
         const { handlers } = await handlersFor(emulator, BASE);
         await assert.rejects(handlers.read(id, outs), /the answer is route "01OTHER0000000000000000000" at version 1, not 01\w+ as asked/);
         assert.ok(emulator.route(id));
@@ -617,14 +768,20 @@ describe("reproduction: answers that are not what was asked, and answers too big
                 };
                 const { handlers, logs } = await handlersFor(gateway, BASE);
                 const e = await failure(handlers.read(id, outs));
-                assert.match(e.message, /answered with a body over the size cap: the answer \(200\) (declares 50 MB|ran past 10(\.\d)? MB), more than 10 MB; the rest was not read/);
+                assert.match(
+                    e.message,
+                    /answered with a body over the size cap: the answer \(200\) (declares 50 MB|ran past 10(\.\d)? MB), more than 10 MB; the rest was not read/,
+                );
                 assert.match(e.message, /pulumi config set incident-io:maxResponseMegabytes 40/);
                 assert.equal(gateway.seen.filter((r) => r.method === "GET").length, 1, "not retried");
                 const stream = await sent!;
                 assert.equal(stream.finished, false, `the server could not finish: the client hung up after ${stream.written} bytes`);
                 assert.ok(stream.written < 50 * 1024 * 1024);
                 assertNoKey(e.message, ...logs);
-                assert.deepEqual(emulator.routes().map((r) => r.id), [id]);
+                assert.deepEqual(
+                    emulator.routes().map((r) => r.id),
+                    [id],
+                );
             } finally {
                 await gateway.close();
             }
@@ -644,7 +801,10 @@ describe("reproduction: answers that are not what was asked, and answers too big
             const { handlers } = await handlersFor(gateway, { ...BASE, "incident-io:maxResponseMegabytes": "1" });
             const { outs: updated } = await handlers.update(id, outs, { ...inputs, enabled: false });
             assert.equal(updated!.version, 2);
-            assert.deepEqual(emulator.routes().map((r) => [r.id, r.version, r.enabled]), [[id, 2, false]]);
+            assert.deepEqual(
+                emulator.routes().map((r) => [r.id, r.version, r.enabled]),
+                [[id, 2, false]],
+            );
             assert.equal(emulator.count("PUT"), 1);
         } finally {
             await gateway.close();

@@ -28,7 +28,12 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
         const started = await DynamicProviderHost.start({ cwd: opts.cwd, env: { INCIDENT_IO_TOKEN: "" } });
         hosts.push(started);
         await started.configure(
-            { "incident-io:apiKey": API_KEY, "incident-io:baseUrl": emulator.url, "incident-io:requestTimeoutSeconds": "5", ...opts.config },
+            {
+                "incident-io:apiKey": API_KEY,
+                "incident-io:baseUrl": emulator.url,
+                "incident-io:requestTimeoutSeconds": "5",
+                ...opts.config,
+            },
             { secretKeys: ["incident-io:apiKey"] },
         );
         return started;
@@ -91,7 +96,10 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
 
         emulator.resetLog();
         assert.equal((await engine.up(program())).error, undefined);
-        assert.deepEqual(emulator.requests.map((r) => `${r.method} ${r.path.replace(id, ":id")}`), ["GET /v2/alert_routes/:id", "PUT /v2/alert_routes/:id"]);
+        assert.deepEqual(
+            emulator.requests.map((r) => `${r.method} ${r.path.replace(id, ":id")}`),
+            ["GET /v2/alert_routes/:id", "PUT /v2/alert_routes/:id"],
+        );
         assert.equal(emulator.route(id)!.enabled, true);
         assert.equal((await engine.refresh()).op, "same");
     });
@@ -105,7 +113,10 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
         assert.deepEqual(preview.lines, ['  ~ name             : "Production Alerts" => "Production Alerts (critical)"']);
         emulator.resetLog();
         await engine.up(program({ name: "Production Alerts (critical)" }));
-        assert.deepEqual(emulator.requests.map((r) => r.method), ["GET", "PUT"]);
+        assert.deepEqual(
+            emulator.requests.map((r) => r.method),
+            ["GET", "PUT"],
+        );
         assert.equal(emulator.route(engine.state!.id)!.version, 2);
     });
 
@@ -124,9 +135,16 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
 
         emulator.resetLog();
         assert.equal((await engine.up(program())).error, undefined);
-        assert.deepEqual(emulator.requests.map((r) => r.method + " " + r.path.replace(id, ":id")), ["GET /v2/alert_routes/:id", "POST /v2/managed_resources"]);
+        assert.deepEqual(
+            emulator.requests.map((r) => r.method + " " + r.path.replace(id, ":id")),
+            ["GET /v2/alert_routes/:id", "POST /v2/managed_resources"],
+        );
         assert.equal(emulator.route(id)!.version, 1, "no PUT: the route already matched");
-        assert.deepEqual(engine.state!.outputs.claimed, { "managed-by": "pulumi", "pulumi/project": "alert-routing", "pulumi/stack": "production" });
+        assert.deepEqual(engine.state!.outputs.claimed, {
+            "managed-by": "pulumi",
+            "pulumi/project": "alert-routing",
+            "pulumi/stack": "production",
+        });
         assert.equal((await engine.preview(program())).op, "same");
     });
 
@@ -150,14 +168,20 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
         };
         emulator.resetLog();
         await assert.rejects(engine.preview(staging), (e: Error) => {
-            assert.match(e.message, /adoptId: alert-routing:adopt\.stagingNotifications \(adoptId\) \S+ is the live route "Production Alerts", but this resource defines "Staging Notifications"/);
+            assert.match(
+                e.message,
+                /adoptId: alert-routing:adopt\.stagingNotifications \(adoptId\) \S+ is the live route "Production Alerts", but this resource defines "Staging Notifications"/,
+            );
             assert.match(e.message, /pulumi config set --stack staging --path 'alert-routing:adopt\.stagingNotifications'/);
             assert.match(e.message, /adoptRenaming: true/);
             return true;
         });
         // create checks again (a preview is not always run first), and writes nothing either.
         const checked = { ...staging, enabled: true, __provider: providerText };
-        await assert.rejects(host.create(engine["urn"], checked), /is the live route "Production Alerts", but this resource defines "Staging Notifications"/);
+        await assert.rejects(
+            host.create(engine["urn"], checked),
+            /is the live route "Production Alerts", but this resource defines "Staging Notifications"/,
+        );
         assert.deepEqual([...new Set(emulator.requests.map((r) => r.method))], ["GET"], "nothing written");
         assert.equal(emulator.route(production.id)!.name, "Production Alerts");
 
@@ -174,10 +198,15 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
         emulator.resetLog();
         const preview = await engine.preview(program({ adoptId: live.id }));
         assert.equal(preview.op, "create");
-        assert.deepEqual(emulator.requests.map((r) => r.method), ["GET"], "check reads only the route to adopt");
+        assert.deepEqual(
+            emulator.requests.map((r) => r.method),
+            ["GET"],
+            "check reads only the route to adopt",
+        );
         // The host's log lines arrive on its stderr, after the gRPC answer: wait (bounded) for the line.
         const adopting = `adopting "Production Alerts" (${live.id}) will write the definition over the live route (version 1), changing: enabled`;
-        for (let i = 0; i < 50 && !host.logs.slice(before).some((l) => l.includes(adopting)); i++) await new Promise((r) => setTimeout(r, 100));
+        for (let i = 0; i < 50 && !host.logs.slice(before).some((l) => l.includes(adopting)); i++)
+            await new Promise((r) => setTimeout(r, 100));
         assert.ok(host.logs.slice(before).some((l) => l.includes(adopting)));
 
         // Once the resource is in the state, check reads nothing.
@@ -199,7 +228,10 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
             fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: alert-routing\nruntime: nodejs\nmain: app/ # the program\n");
             fs.symlinkSync(PROJECT_ROOT, path.join(project, "app"));
             const fromMain = await startHost({ cwd: project });
-            assert.equal((await new EngineModel(fromMain, urnFor("other", ALERT_ROUTE_TYPE), providerText).up(program({ name: "Other" }))).error, undefined);
+            assert.equal(
+                (await new EngineModel(fromMain, urnFor("other", ALERT_ROUTE_TYPE), providerText).up(program({ name: "Other" }))).error,
+                undefined,
+            );
             assert.equal(emulator.routes().length, 2);
         } finally {
             fs.rmSync(project, { recursive: true, force: true });
@@ -213,7 +245,10 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
             fs.mkdirSync(path.join(project, "stack"));
             const bare = await startHost({ cwd: path.join(project, "stack") });
             await assert.rejects(new EngineModel(bare, URN, providerText).preview(program()), (e: Error) => {
-                assert.ok(e.message.includes(`searched up from ${fs.realpathSync(path.join(project, "stack"))} for Pulumi.yaml`), e.message);
+                assert.ok(
+                    e.message.includes(`searched up from ${fs.realpathSync(path.join(project, "stack"))} for Pulumi.yaml`),
+                    e.message,
+                );
                 assert.match(e.message, /Run `npm ci` in /);
                 return true;
             });

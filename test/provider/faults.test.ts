@@ -38,7 +38,11 @@ const CONFIG = { "incident-io:requestTimeoutSeconds": "0.3", "incident-io:maxRet
  */
 const LATE = "slower than the timeout, server acts late" as const;
 type MatrixFault = FaultName | typeof LATE;
-const MATRIX_FAULTS: MatrixFault[] = [...FAULT_NAMES.slice(0, FAULT_NAMES.indexOf("slower than the timeout") + 1), LATE, ...FAULT_NAMES.slice(FAULT_NAMES.indexOf("slower than the timeout") + 1)];
+const MATRIX_FAULTS: MatrixFault[] = [
+    ...FAULT_NAMES.slice(0, FAULT_NAMES.indexOf("slower than the timeout") + 1),
+    LATE,
+    ...FAULT_NAMES.slice(FAULT_NAMES.indexOf("slower than the timeout") + 1),
+];
 
 type Op = "create" | "adopt" | "read" | "update" | "delete";
 type Where = "write" | "pre-read GET";
@@ -84,7 +88,10 @@ const VALIDATION = /422 \(request_id req-fault-422\): name: must be at most 255 
 
 /** Every transient fault, retried until the request goes through. */
 function survives(state: State): Record<(typeof TRANSIENT_FAULTS)[number] | typeof LATE, Expectation> {
-    return Object.fromEntries([...TRANSIENT_FAULTS, LATE].map((f) => [f, retried(state)])) as Record<(typeof TRANSIENT_FAULTS)[number] | typeof LATE, Expectation>;
+    return Object.fromEntries([...TRANSIENT_FAULTS, LATE].map((f) => [f, retried(state)])) as Record<
+        (typeof TRANSIENT_FAULTS)[number] | typeof LATE,
+        Expectation
+    >;
 }
 
 // ------------------------------------------------------------------ the matrix
@@ -127,9 +134,29 @@ const ADOPT_PUT: Record<MatrixFault, Expectation> = {
     "403": fails("untouched", /PUT \/v2\/alert_routes\/\S+ 403/, SCOPES),
     "404": fails("untouched", "name", "id", /no alert route with that id/, /remove adoptId/),
     "422 validation error": fails("untouched", "id", VALIDATION),
-    "409 version rejected": fails("untouched", "name", "id", /rejected version 2/, /although the route is still at version 1/, /Nothing was written/),
-    "422 version rejected": fails("untouched", "name", "id", /rejected version 2/, /although the route is still at version 1/, /Nothing was written/),
-    "UI edit between read and write": fails("UI edit kept", "name", "id", /changed in incident.io while Pulumi was updating it/, /Nothing was overwritten/),
+    "409 version rejected": fails(
+        "untouched",
+        "name",
+        "id",
+        /rejected version 2/,
+        /although the route is still at version 1/,
+        /Nothing was written/,
+    ),
+    "422 version rejected": fails(
+        "untouched",
+        "name",
+        "id",
+        /rejected version 2/,
+        /although the route is still at version 1/,
+        /Nothing was written/,
+    ),
+    "UI edit between read and write": fails(
+        "UI edit kept",
+        "name",
+        "id",
+        /changed in incident.io while Pulumi was updating it/,
+        /Nothing was overwritten/,
+    ),
 };
 
 /** adopt: the fault hits the GET that reads the live route first. */
@@ -159,9 +186,29 @@ const UPDATE_PUT: Record<MatrixFault, Expectation> = {
     "403": fails("untouched", /PUT \/v2\/alert_routes\/\S+ 403/, SCOPES),
     "404": fails("untouched", "name", "id", /deleted outside Pulumi/, /pulumi refresh/),
     "422 validation error": fails("untouched", "id", VALIDATION),
-    "409 version rejected": fails("untouched", "name", "id", /rejected version 2/, /although the route is still at version 1/, /Nothing was written/),
-    "422 version rejected": fails("untouched", "name", "id", /rejected version 2/, /although the route is still at version 1/, /Nothing was written/),
-    "UI edit between read and write": fails("UI edit kept", "name", "id", /changed in incident.io while Pulumi was updating it/, /Nothing was overwritten/),
+    "409 version rejected": fails(
+        "untouched",
+        "name",
+        "id",
+        /rejected version 2/,
+        /although the route is still at version 1/,
+        /Nothing was written/,
+    ),
+    "422 version rejected": fails(
+        "untouched",
+        "name",
+        "id",
+        /rejected version 2/,
+        /although the route is still at version 1/,
+        /Nothing was written/,
+    ),
+    "UI edit between read and write": fails(
+        "UI edit kept",
+        "name",
+        "id",
+        /changed in incident.io while Pulumi was updating it/,
+        /Nothing was overwritten/,
+    ),
 };
 
 /** update: the fault hits the GET that reads the route before writing. */
@@ -199,7 +246,13 @@ const CELLS: Cell[] = [
     ...rows("read", "write", READ),
     ...rows("update", "write", UPDATE_PUT),
     // With onConflict=overwrite, an edit racing the PUT is still not replaced blindly.
-    { op: "update", where: "write", fault: UI_EDIT, onConflict: "overwrite", ...fails("UI edit kept", "name", "id", /changed in incident.io while Pulumi was updating it/) },
+    {
+        op: "update",
+        where: "write",
+        fault: UI_EDIT,
+        onConflict: "overwrite",
+        ...fails("UI edit kept", "name", "id", /changed in incident.io while Pulumi was updating it/),
+    },
     ...rows("update", "pre-read GET", UPDATE_GET),
     // With onConflict=overwrite, an edit seen by the GET is replaced, and the log says so.
     { op: "update", where: "pre-read GET", fault: UI_EDIT, onConflict: "overwrite", ...atOnce("overwritten") },
@@ -258,7 +311,10 @@ const spec = (route: AlertRouteV2) => fromResponse(route as unknown as AlertRout
 async function runCell(c: Cell): Promise<void> {
     clearEmulator();
     const name = `faults: ${cellTitle(c)}`;
-    const { handlers, logs } = await handlersFor(emulator, { ...CONFIG, ...(c.onConflict ? { "incident-io:onConflict": c.onConflict } : {}) });
+    const { handlers, logs } = await handlersFor(emulator, {
+        ...CONFIG,
+        ...(c.onConflict ? { "incident-io:onConflict": c.onConflict } : {}),
+    });
     const inputs = await checked(handlers, minimalRoute(name));
 
     // Arrange: the route the operation works on, made without faults.
@@ -326,7 +382,8 @@ async function runCell(c: Cell): Promise<void> {
         lateGate = new Promise<void>((resolve) => (releaseLate = resolve));
     }
     emulator.clearFaults();
-    if (process.env.FAULTS_VERBOSE) console.log(`${cellTitle(c)}: ${error ? `error: ${error.message}` : "ok"}${logs.length ? `\n    ${logs.join("\n    ")}` : ""}`);
+    if (process.env.FAULTS_VERBOSE)
+        console.log(`${cellTitle(c)}: ${error ? `error: ${error.message}` : "ok"}${logs.length ? `\n    ${logs.join("\n    ")}` : ""}`);
 
     // A create whose route appears late: do what the error says, as a user would (adopt the id it
     // names; re-run when it says a re-run is safe; else look the route up by name and adopt it).
@@ -353,7 +410,8 @@ async function runCell(c: Cell): Promise<void> {
     const uiEdited = c.fault === UI_EDIT && c.op !== "delete";
     const editedRoute = c.op === "create" ? all[0] : current;
     const overwriteLogged = logs.some((l) => /overwriting changes made outside Pulumi/.test(l));
-    const silentOverwrite = uiEdited && editedRoute && !editedRoute.name.endsWith(UI_EDIT_SUFFIX) && !(c.onConflict === "overwrite" && overwriteLogged) ? 1 : 0;
+    const silentOverwrite =
+        uiEdited && editedRoute && !editedRoute.name.endsWith(UI_EDIT_SUFFIX) && !(c.onConflict === "overwrite" && overwriteLogged) ? 1 : 0;
     tally.duplicates += duplicates;
     tally.lost += lost;
     tally.silentOverwrites += silentOverwrite;
@@ -377,7 +435,11 @@ async function runCell(c: Cell): Promise<void> {
         }
         assert.doesNotMatch(message, /undefined|\[object Object\]|NaN/, "no placeholders leak into the message");
         assert.ok(!message.includes(TEST_API_KEY), "the key never appears");
-        assert.equal(targetRequests, 1, `a request that failed for good is not repeated (${target.method} ${target.path} ×${targetRequests})`);
+        assert.equal(
+            targetRequests,
+            1,
+            `a request that failed for good is not repeated (${target.method} ${target.path} ×${targetRequests})`,
+        );
     } else {
         assert.ok(!error, `expected success, got: ${error?.message}`);
         if (c.outcome === "retried then succeeded") {
@@ -396,7 +458,10 @@ async function runCell(c: Cell): Promise<void> {
             assert.equal(all.length, 1);
             assert.equal(createdId, all[0].id, "the stack records the route that exists");
             assert.equal(emulator.count("POST", "/v2/alert_routes"), c.outcome === "retried then succeeded" ? 2 : 1);
-            assert.ok(emulator.managedResources().some((m) => m.resource_id === createdId), "claimed as managed");
+            assert.ok(
+                emulator.managedResources().some((m) => m.resource_id === createdId),
+                "claimed as managed",
+            );
             if (c.state === "created") {
                 assert.ok(sameRoute(inputs, spec(all[0])), "the route holds the spec");
                 assert.equal(createdOuts.version, all[0].version);

@@ -106,7 +106,10 @@ describe("AlertRoute handlers", () => {
         emulator.resetLog();
         const { outs } = await handlers.create(inputs);
         assert.equal(outs!.version, live.version);
-        assert.deepEqual(emulator.requests.map((r) => r.method), ["GET"]);
+        assert.deepEqual(
+            emulator.requests.map((r) => r.method),
+            ["GET"],
+        );
     });
 
     test("adopting an id that does not exist says so", async () => {
@@ -136,7 +139,14 @@ describe("AlertRoute handlers", () => {
         const { handlers } = await handlersFor(emulator);
         const inputs = await checked(handlers, minimalRoute());
         const { id, outs } = await handlers.create(inputs);
-        emulator.inject({ kind: "ui-edit", method: "PUT", routeId: id, mutate: (r) => { r.enabled = false; } });
+        emulator.inject({
+            kind: "ui-edit",
+            method: "PUT",
+            routeId: id,
+            mutate: (r) => {
+                r.enabled = false;
+            },
+        });
         await assert.rejects(handlers.update(id, outs!, { ...inputs, name: "New name" }), (e: Error) => {
             assert.match(e.message, /changed in incident.io while Pulumi was updating it/);
             assert.match(e.message, /rejected version 2/);
@@ -175,7 +185,10 @@ describe("AlertRoute handlers", () => {
     test("a POST reset before the server acted: not retried, and the message says to look again before re-running", async () => {
         const { handlers } = await handlersFor(emulator);
         emulator.inject({ kind: "reset-before-processing", method: "POST", path: "/v2/alert_routes" });
-        await assert.rejects(handlers.create(await checked(handlers, minimalRoute())), /no route with that name right now, but the request may still be in progress: look again in a minute/);
+        await assert.rejects(
+            handlers.create(await checked(handlers, minimalRoute())),
+            /no route with that name right now, but the request may still be in progress: look again in a minute/,
+        );
         assert.equal(emulator.routes().length, 0);
     });
 
@@ -190,7 +203,10 @@ describe("AlertRoute handlers", () => {
 
     test("a POST to a server that refuses connections is retried (it never arrived), then fails clearly", async () => {
         const { handlers } = await handlersFor({ url: "http://127.0.0.1:9" }, { "incident-io:maxRetries": "1" });
-        await assert.rejects(handlers.create(await checked(handlers, minimalRoute())), /POST \/v2\/alert_routes network error after 2 attempts: .*ECONNREFUSED/);
+        await assert.rejects(
+            handlers.create(await checked(handlers, minimalRoute())),
+            /POST \/v2\/alert_routes network error after 2 attempts: .*ECONNREFUSED/,
+        );
     });
 
     test("401 names the scopes the key needs and never the key", async () => {
@@ -209,7 +225,10 @@ describe("AlertRoute handlers", () => {
         delete process.env.INCIDENT_IO_TOKEN;
         try {
             const { handlers } = await handlersFor(emulator, { "incident-io:apiKey": "" });
-            await assert.rejects(handlers.read("01JZZZZZZZZZZZZZZZZZZZZZZZ", {} as AlertRouteOutputs), /pulumi config set --secret incident-io:apiKey/);
+            await assert.rejects(
+                handlers.read("01JZZZZZZZZZZZZZZZZZZZZZZZ", {} as AlertRouteOutputs),
+                /pulumi config set --secret incident-io:apiKey/,
+            );
         } finally {
             if (saved !== undefined) process.env.INCIDENT_IO_TOKEN = saved;
         }
@@ -228,7 +247,10 @@ describe("AlertRoute handlers", () => {
 
     test("a bad setting is reported by the first call that needs it, naming the key", async () => {
         const { handlers } = await handlersFor(emulator, { "incident-io:onConflict": "always" });
-        await assert.rejects(handlers.create(await checked(handlers, minimalRoute())), /incident-io:onConflict must be "fail" or "overwrite"/);
+        await assert.rejects(
+            handlers.create(await checked(handlers, minimalRoute())),
+            /incident-io:onConflict must be "fail" or "overwrite"/,
+        );
         assert.equal(emulator.count(), 0);
     });
 
@@ -248,11 +270,18 @@ describe("AlertRoute handlers", () => {
         assert.deepEqual(outs!.claimed, { "managed-by": "pulumi", "pulumi/project": "alert-routing", "pulumi/stack": "staging" });
         emulator.resetLog();
         const same = (await handlers.update(id, outs!, inputs)).outs!;
-        assert.deepEqual(emulator.requests.map((r) => r.method), ["GET"], "no PUT, no claim");
+        assert.deepEqual(
+            emulator.requests.map((r) => r.method),
+            ["GET"],
+            "no PUT, no claim",
+        );
         assert.equal(same.version, 1);
         emulator.resetLog();
         await handlers.update(id, same, { ...inputs, enabled: false });
-        assert.deepEqual(emulator.requests.map((r) => r.method), ["GET", "PUT"]);
+        assert.deepEqual(
+            emulator.requests.map((r) => r.method),
+            ["GET", "PUT"],
+        );
         // Another stack's claim (or none) makes the diff an update, which claims again.
         assert.equal((await handlers.diff(id, same, { ...inputs, pulumiStack: "production" })).changes, true);
         assert.equal((await handlers.diff(id, same, inputs)).changes, false);

@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { canonical, changedFields, fromResponse, ROUTE_SHAPE, sameRoute, stableJson, toPayload, withDefaults } from "../../providers/incident-io/model";
+import {
+    canonical,
+    changedFields,
+    fromResponse,
+    ROUTE_SHAPE,
+    sameRoute,
+    stableJson,
+    toPayload,
+    withDefaults,
+} from "../../providers/incident-io/model";
 import type { AlertRouteResponse, AlertRouteSpec } from "../../providers/incident-io/types";
 import { UNKNOWN } from "../../providers/incident-io/validate";
 import { loadSpec } from "../../dev/emulator";
@@ -17,18 +26,33 @@ function asResponse(spec: AlertRouteSpec): AlertRouteResponse {
               ? Object.fromEntries(
                     Object.entries(v)
                         .map(([k, x]) =>
-                            k === "subject" ? [k, { label: "Severity", reference: x }] : k === "operation" ? [k, { label: "One of", value: x }] : [k, label(x, k)],
+                            k === "subject"
+                                ? [k, { label: "Severity", reference: x }]
+                                : k === "operation"
+                                  ? [k, { label: "One of", value: x }]
+                                  : [k, label(x, k)],
                         )
                         .concat(parent === "value" || parent === "array_value" ? [["label", "Shown"]] : []),
                 )
               : v;
     const r = label(JSON.parse(JSON.stringify(spec)));
     r.expressions = r.expressions
-        .map((e: any) => ({ ...e, returns: { type: "string", array: false }, operations: e.operations.map((o: any) => ({ ...o, returns: { type: "string", array: false } })) }))
+        .map((e: any) => ({
+            ...e,
+            returns: { type: "string", array: false },
+            operations: e.operations.map((o: any) => ({ ...o, returns: { type: "string", array: false } })),
+        }))
         .reverse();
     r.incident_config.auto_relate_grouped_alerts = false;
     r.owning_team_ids = [];
-    return { id: "01JROUTE000000000000000000", version: 3, created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-02T00:00:00Z", ...r, incident_template: { ...r.incident_template } };
+    return {
+        id: "01JROUTE000000000000000000",
+        version: 3,
+        created_at: "2026-01-01T00:00:00Z",
+        updated_at: "2026-01-02T00:00:00Z",
+        ...r,
+        incident_template: { ...r.incident_template },
+    };
 }
 
 describe("model", () => {
@@ -55,15 +79,48 @@ describe("model", () => {
     const cases: Array<[string, (s: AlertRouteSpec) => AlertRouteSpec, string[]]> = [
         ["name", (s) => ({ ...s, name: "Renamed" }), ["name"]],
         ["enabled", (s) => ({ ...s, enabled: false }), ["enabled"]],
-        ["severity value", (s) => { const c = structuredClone(s); c.alert_sources[0].condition_groups[0].conditions[0].param_bindings = [{ array_value: [{ literal: "warning" }] }]; return c; }, ["alert_sources"]],
+        [
+            "severity value",
+            (s) => {
+                const c = structuredClone(s);
+                c.alert_sources[0].condition_groups[0].conditions[0].param_bindings = [{ array_value: [{ literal: "warning" }] }];
+                return c;
+            },
+            ["alert_sources"],
+        ],
         ["source order (set-like)", (s) => ({ ...s, alert_sources: [...s.alert_sources].reverse() }), []],
-        ["escalation dropped", (s) => ({ ...s, escalation_config: { auto_cancel_escalations: true, escalation_targets: [] } }), ["escalation_config"]],
-        ["expression label", (s) => { const c = structuredClone(s); c.expressions[1].label = "Zone"; return c; }, ["expressions"]],
+        [
+            "escalation dropped",
+            (s) => ({ ...s, escalation_config: { auto_cancel_escalations: true, escalation_targets: [] } }),
+            ["escalation_config"],
+        ],
+        [
+            "expression label",
+            (s) => {
+                const c = structuredClone(s);
+                c.expressions[1].label = "Zone";
+                return c;
+            },
+            ["expressions"],
+        ],
         ["expression order only", (s) => ({ ...s, expressions: [...s.expressions].reverse() }), []],
-        ["key order only", (s) => JSON.parse(JSON.stringify(s, Object.keys(s).sort())) && Object.fromEntries(Object.entries(s).reverse()) as AlertRouteSpec, []],
+        [
+            "key order only",
+            (s) =>
+                JSON.parse(JSON.stringify(s, Object.keys(s).sort())) && (Object.fromEntries(Object.entries(s).reverse()) as AlertRouteSpec),
+            [],
+        ],
         ["owning teams order", (s) => ({ ...s, owning_team_ids: ["B", "A"] }), ["owning_team_ids"]],
-        ["server default auto_relate_grouped_alerts=false", (s) => ({ ...s, incident_config: { ...s.incident_config, auto_relate_grouped_alerts: false } }), []],
-        ["auto_relate_grouped_alerts=true", (s) => ({ ...s, incident_config: { ...s.incident_config, auto_relate_grouped_alerts: true } }), ["incident_config"]],
+        [
+            "server default auto_relate_grouped_alerts=false",
+            (s) => ({ ...s, incident_config: { ...s.incident_config, auto_relate_grouped_alerts: false } }),
+            [],
+        ],
+        [
+            "auto_relate_grouped_alerts=true",
+            (s) => ({ ...s, incident_config: { ...s.incident_config, auto_relate_grouped_alerts: true } }),
+            ["incident_config"],
+        ],
         ["empty owning_team_ids", (s) => ({ ...s, owning_team_ids: [] }), []],
         ["message_template null", (s) => ({ ...s, message_template: null as any }), []],
     ];
@@ -122,47 +179,151 @@ describe("model: what the real API does to a route", () => {
     // [what, what we sent, what the API holds, fields that differ]
     const cases: Array<[string, AlertRouteSpec, AlertRouteSpec, string[]]> = [
         // 1. operation aliases (terraform-provider-incident engine.go serverOperationNormalisations)
-        ["one_of read back as contains_one_of", withCondition(cond(TEXT, "one_of", "critical")), withCondition(cond(TEXT, "contains_one_of", "critical")), []],
-        ["contains read back as name_contains", withCondition(cond(CATALOG, "contains", "db")), withCondition(cond(CATALOG, "name_contains", "db")), []],
-        ["contains_one_of sent, contains_one_of held", withCondition(cond(TEXT, "contains_one_of", "critical")), withCondition(cond(TEXT, "contains_one_of", "critical")), []],
-        ["alias on another subject is a change", withCondition(cond(TEXT, "one_of", "critical")), withCondition(cond(CATALOG, "contains_one_of", "critical")), ["alert_sources"]],
-        ["a different operation is a change", withCondition(cond(TEXT, "one_of", "critical")), withCondition(cond(TEXT, "not_one_of", "critical")), ["alert_sources"]],
-        ["a different value under the alias is a change", withCondition(cond(TEXT, "one_of", "critical")), withCondition(cond(TEXT, "contains_one_of", "warning")), ["alert_sources"]],
-        ["contains is not an alias of contains_one_of", withCondition(cond(TEXT, "contains", "critical")), withCondition(cond(TEXT, "contains_one_of", "critical")), ["alert_sources"]],
+        [
+            "one_of read back as contains_one_of",
+            withCondition(cond(TEXT, "one_of", "critical")),
+            withCondition(cond(TEXT, "contains_one_of", "critical")),
+            [],
+        ],
+        [
+            "contains read back as name_contains",
+            withCondition(cond(CATALOG, "contains", "db")),
+            withCondition(cond(CATALOG, "name_contains", "db")),
+            [],
+        ],
+        [
+            "contains_one_of sent, contains_one_of held",
+            withCondition(cond(TEXT, "contains_one_of", "critical")),
+            withCondition(cond(TEXT, "contains_one_of", "critical")),
+            [],
+        ],
+        [
+            "alias on another subject is a change",
+            withCondition(cond(TEXT, "one_of", "critical")),
+            withCondition(cond(CATALOG, "contains_one_of", "critical")),
+            ["alert_sources"],
+        ],
+        [
+            "a different operation is a change",
+            withCondition(cond(TEXT, "one_of", "critical")),
+            withCondition(cond(TEXT, "not_one_of", "critical")),
+            ["alert_sources"],
+        ],
+        [
+            "a different value under the alias is a change",
+            withCondition(cond(TEXT, "one_of", "critical")),
+            withCondition(cond(TEXT, "contains_one_of", "warning")),
+            ["alert_sources"],
+        ],
+        [
+            "contains is not an alias of contains_one_of",
+            withCondition(cond(TEXT, "contains", "critical")),
+            withCondition(cond(TEXT, "contains_one_of", "critical")),
+            ["alert_sources"],
+        ],
         // 2. the users echo (CHANGELOG v5.44.1)
         [
             "escalation path echoed under users",
             productionAlerts(),
-            productionAlerts({ escalation_config: { auto_cancel_escalations: true, escalation_targets: [{ escalation_paths: { array_value: [{ literal: ESCALATION_PATH }] }, users: { array_value: [{ literal: ESCALATION_PATH }] } }] } }),
+            productionAlerts({
+                escalation_config: {
+                    auto_cancel_escalations: true,
+                    escalation_targets: [
+                        {
+                            escalation_paths: { array_value: [{ literal: ESCALATION_PATH }] },
+                            users: { array_value: [{ literal: ESCALATION_PATH }] },
+                        },
+                    ],
+                },
+            }),
             [],
         ],
         [
             "users that are not an echo are a change",
             productionAlerts(),
-            productionAlerts({ escalation_config: { auto_cancel_escalations: true, escalation_targets: [{ escalation_paths: { array_value: [{ literal: ESCALATION_PATH }] }, users: { array_value: [{ literal: SECOND_PATH }] } }] } }),
+            productionAlerts({
+                escalation_config: {
+                    auto_cancel_escalations: true,
+                    escalation_targets: [
+                        {
+                            escalation_paths: { array_value: [{ literal: ESCALATION_PATH }] },
+                            users: { array_value: [{ literal: SECOND_PATH }] },
+                        },
+                    ],
+                },
+            }),
             ["escalation_config"],
         ],
         // 3. server defaults (sent explicitly by withDefaults)
-        ["severity first-wins filled by the server", productionAlerts(), productionAlerts({ incident_template: { name: { autogenerated: true }, summary: { autogenerated: true }, severity: { merge_strategy: "first-wins" } } }), []],
-        ["severity max is a change", productionAlerts(), productionAlerts({ incident_template: { name: { autogenerated: true }, summary: { autogenerated: true }, severity: { merge_strategy: "max" } } }), ["incident_template"]],
-        // 4. set-like lists come back in any order; the others keep theirs
-        ["channel_config order", productionAlerts({ channel_config: [slack("C1"), slack("C2")] }), productionAlerts({ channel_config: [slack("C2"), slack("C1")] }), []],
         [
-            "escalation_targets order",
-            productionAlerts({ escalation_config: { auto_cancel_escalations: true, escalation_targets: [path(ESCALATION_PATH), path(SECOND_PATH)] } }),
-            productionAlerts({ escalation_config: { auto_cancel_escalations: true, escalation_targets: [path(SECOND_PATH), path(ESCALATION_PATH)] } }),
+            "severity first-wins filled by the server",
+            productionAlerts(),
+            productionAlerts({
+                incident_template: {
+                    name: { autogenerated: true },
+                    summary: { autogenerated: true },
+                    severity: { merge_strategy: "first-wins" },
+                },
+            }),
             [],
         ],
-        ["expressions order", productionAlerts(), { ...productionAlerts(), expressions: [...productionAlerts().expressions].reverse() }, []],
+        [
+            "severity max is a change",
+            productionAlerts(),
+            productionAlerts({
+                incident_template: { name: { autogenerated: true }, summary: { autogenerated: true }, severity: { merge_strategy: "max" } },
+            }),
+            ["incident_template"],
+        ],
+        // 4. set-like lists come back in any order; the others keep theirs
+        [
+            "channel_config order",
+            productionAlerts({ channel_config: [slack("C1"), slack("C2")] }),
+            productionAlerts({ channel_config: [slack("C2"), slack("C1")] }),
+            [],
+        ],
+        [
+            "escalation_targets order",
+            productionAlerts({
+                escalation_config: { auto_cancel_escalations: true, escalation_targets: [path(ESCALATION_PATH), path(SECOND_PATH)] },
+            }),
+            productionAlerts({
+                escalation_config: { auto_cancel_escalations: true, escalation_targets: [path(SECOND_PATH), path(ESCALATION_PATH)] },
+            }),
+            [],
+        ],
+        [
+            "expressions order",
+            productionAlerts(),
+            { ...productionAlerts(), expressions: [...productionAlerts().expressions].reverse() },
+            [],
+        ],
         [
             "channel_config order, with aliases inside",
             productionAlerts({ channel_config: [slack("C1", cond(TEXT, "one_of", "a")), slack("C1", cond(TEXT, "one_of", "b"))] }),
-            productionAlerts({ channel_config: [slack("C1", cond(TEXT, "contains_one_of", "b")), slack("C1", cond(TEXT, "contains_one_of", "a"))] }),
+            productionAlerts({
+                channel_config: [slack("C1", cond(TEXT, "contains_one_of", "b")), slack("C1", cond(TEXT, "contains_one_of", "a"))],
+            }),
             [],
         ],
-        ["condition_groups keep their order", productionAlerts({ condition_groups: [{ conditions: [cond(TEXT, "is_set")] }, { conditions: [cond(CATALOG, "is_set")] }] }), productionAlerts({ condition_groups: [{ conditions: [cond(CATALOG, "is_set")] }, { conditions: [cond(TEXT, "is_set")] }] }), ["condition_groups"]],
-        ["conditions keep their order", productionAlerts({ condition_groups: [{ conditions: [cond(TEXT, "is_set"), cond(CATALOG, "is_set")] }] }), productionAlerts({ condition_groups: [{ conditions: [cond(CATALOG, "is_set"), cond(TEXT, "is_set")] }] }), ["condition_groups"]],
-        ["array_value keeps its order", withCondition(cond(TEXT, "one_of", "a", "b")), withCondition(cond(TEXT, "one_of", "b", "a")), ["alert_sources"]],
+        [
+            "condition_groups keep their order",
+            productionAlerts({ condition_groups: [{ conditions: [cond(TEXT, "is_set")] }, { conditions: [cond(CATALOG, "is_set")] }] }),
+            productionAlerts({ condition_groups: [{ conditions: [cond(CATALOG, "is_set")] }, { conditions: [cond(TEXT, "is_set")] }] }),
+            ["condition_groups"],
+        ],
+        [
+            "conditions keep their order",
+            productionAlerts({ condition_groups: [{ conditions: [cond(TEXT, "is_set"), cond(CATALOG, "is_set")] }] }),
+            productionAlerts({ condition_groups: [{ conditions: [cond(CATALOG, "is_set"), cond(TEXT, "is_set")] }] }),
+            ["condition_groups"],
+        ],
+        [
+            "array_value keeps its order",
+            withCondition(cond(TEXT, "one_of", "a", "b")),
+            withCondition(cond(TEXT, "one_of", "b", "a")),
+            ["alert_sources"],
+        ],
     ];
     for (const [what, sent, held, expected] of cases) {
         test(`changedFields: ${what}`, () => {
@@ -181,13 +342,15 @@ describe("model: what the real API does to a route", () => {
         const spec = fromResponse(answer);
         assert.deepEqual(changedFields(productionAlerts(), spec), []);
         const text = JSON.stringify(canonical(spec));
-        for (const unknown of ["routing_insights", "source_health", "rank", "priority", "style"]) assert.ok(!text.includes(unknown), unknown);
+        for (const unknown of ["routing_insights", "source_health", "rank", "priority", "style"])
+            assert.ok(!text.includes(unknown), unknown);
     });
 
     test("fromResponse with what we sent keeps our operation names; without, the server's", () => {
         const sent = withCondition(cond(TEXT, "one_of", "critical"));
         const answer = asResponse(withCondition(cond(TEXT, "contains_one_of", "critical")));
-        const op = (r: AlertRouteSpec) => r.alert_sources.find((s) => s.alert_source_id === ALERTMANAGER)!.condition_groups[0].conditions[0].operation;
+        const op = (r: AlertRouteSpec) =>
+            r.alert_sources.find((s) => s.alert_source_id === ALERTMANAGER)!.condition_groups[0].conditions[0].operation;
         assert.equal(op(fromResponse(answer, sent)), "one_of");
         assert.equal(op(fromResponse(answer)), "contains_one_of");
         // A real change is never masked by the planned name.
@@ -206,10 +369,17 @@ describe("model: what the real API does to a route", () => {
             incident_template: { name: { binding: { value: { reference: "alert.title" } } } },
             incident_config: { ...productionAlerts().incident_config, enabled: true },
         });
-        assert.deepEqual(given.incident_template, { name: { autogenerated: false, binding: { value: { reference: "alert.title" } } }, severity: { merge_strategy: "first-wins" } });
+        assert.deepEqual(given.incident_template, {
+            name: { autogenerated: false, binding: { value: { reference: "alert.title" } } },
+            severity: { merge_strategy: "first-wins" },
+        });
         assert.equal(given.incident_config.auto_relate_grouped_alerts, false);
         assert.equal(given.incident_config.enabled, true);
-        const kept = withDefaults({ name: "X", alert_sources: [], incident_template: { name: { autogenerated: true }, severity: { merge_strategy: "max" } } });
+        const kept = withDefaults({
+            name: "X",
+            alert_sources: [],
+            incident_template: { name: { autogenerated: true }, severity: { merge_strategy: "max" } },
+        });
         assert.deepEqual(kept.incident_template.severity, { merge_strategy: "max" });
         // A value Pulumi does not know yet (preview) is left alone.
         assert.equal(withDefaults({ name: "X", alert_sources: [], incident_template: UNKNOWN as any }).incident_template, UNKNOWN);
@@ -224,7 +394,9 @@ describe("model: what the real API does to a route", () => {
             if (shape === "leaf") return;
             if (Array.isArray(shape)) return walk(shape[0], schema.items, `${at}[]`);
             const known = Object.keys(shape).sort();
-            const spec = Object.keys(schema.properties ?? {}).filter((k) => !["created_at", "updated_at"].includes(k)).sort();
+            const spec = Object.keys(schema.properties ?? {})
+                .filter((k) => !["created_at", "updated_at"].includes(k))
+                .sort();
             if (JSON.stringify(known) !== JSON.stringify(spec)) mismatches.push(`${at}: ${known} vs ${spec}`);
             for (const k of known) if (schema.properties?.[k]) walk(shape[k], schema.properties[k], `${at}.${k}`);
         };
@@ -241,7 +413,10 @@ describe("model: what the real API does to a route", () => {
 });
 
 function slack(channel: string, ...conditions: Array<ReturnType<typeof cond>>) {
-    return { condition_groups: conditions.length ? [{ conditions }] : [], slack_targets: { binding: { array_value: [{ literal: channel }] }, channel_visibility: "public" } };
+    return {
+        condition_groups: conditions.length ? [{ conditions }] : [],
+        slack_targets: { binding: { array_value: [{ literal: channel }] }, channel_visibility: "public" },
+    };
 }
 function path(id: string) {
     return { escalation_paths: { array_value: [{ literal: id }] } };

@@ -44,7 +44,11 @@ function pastable(answer: AlertRouteV2): Record<string, unknown> {
     return rest;
 }
 
-const futureFieldNames = [...Object.keys(FUTURE_FIELDS.route), ...Object.keys(FUTURE_FIELDS.alertSource), ...Object.keys(FUTURE_FIELDS.escalationConfig)];
+const futureFieldNames = [
+    ...Object.keys(FUTURE_FIELDS.route),
+    ...Object.keys(FUTURE_FIELDS.alertSource),
+    ...Object.keys(FUTURE_FIELDS.escalationConfig),
+];
 
 describe("AlertRoute against the API as it really behaves (real host, realistic emulator)", { timeout: 600_000 }, () => {
     let emulator: IncidentIoEmulator;
@@ -62,7 +66,10 @@ describe("AlertRoute against the API as it really behaves (real host, realistic 
         };
         providerText = await serializeProvider(alertRouteProvider);
         host = await DynamicProviderHost.start({ env: { INCIDENT_IO_TOKEN: "" } });
-        await host.configure({ "incident-io:apiKey": API_KEY, "incident-io:baseUrl": emulator.url }, { secretKeys: ["incident-io:apiKey"] });
+        await host.configure(
+            { "incident-io:apiKey": API_KEY, "incident-io:baseUrl": emulator.url },
+            { secretKeys: ["incident-io:apiKey"] },
+        );
     });
 
     after(async () => {
@@ -84,7 +91,10 @@ describe("AlertRoute against the API as it really behaves (real host, realistic 
         return { urn, checked, created, refreshed, again };
     }
 
-    for (const [kind, routes] of [["stack route", STACK_ROUTES], ["corpus route", CORPUS]] as const) {
+    for (const [kind, routes] of [
+        ["stack route", STACK_ROUTES],
+        ["corpus route", CORPUS],
+    ] as const) {
         routes.forEach((spec, i) => {
             test(`${kind} "${spec.name}": create, refresh, preview shows no change, no PUT, pasted answer equal`, async () => {
                 emulator.resetLog();
@@ -93,9 +103,21 @@ describe("AlertRoute against the API as it really behaves (real host, realistic 
                 const sent = pickSpec(checked.inputs);
 
                 // The answer really differs from what was sent (else this test proves nothing).
-                if (/"(contains_one_of|name_contains)"/.test(JSON.stringify(answer)) && !/"(contains_one_of|name_contains)"/.test(JSON.stringify(sent))) seen.alias.add(spec.name);
+                if (
+                    /"(contains_one_of|name_contains)"/.test(JSON.stringify(answer)) &&
+                    !/"(contains_one_of|name_contains)"/.test(JSON.stringify(sent))
+                )
+                    seen.alias.add(spec.name);
                 if (answer.escalation_config.escalation_targets.some((t) => t.users && t.escalation_paths)) seen.echo.add(spec.name);
-                const order = (r: any) => stableJson([r.alert_sources.map((s: any) => s.alert_source_id), r.channel_config.map((c: any) => stableJson(c.slack_targets ?? c.ms_teams_targets)), r.expressions.map((e: any) => e.reference), r.escalation_config.escalation_targets.map((t: any) => stableJson(t.escalation_paths?.array_value?.map((v: any) => v.literal)))]);
+                const order = (r: any) =>
+                    stableJson([
+                        r.alert_sources.map((s: any) => s.alert_source_id),
+                        r.channel_config.map((c: any) => stableJson(c.slack_targets ?? c.ms_teams_targets)),
+                        r.expressions.map((e: any) => e.reference),
+                        r.escalation_config.escalation_targets.map((t: any) =>
+                            stableJson(t.escalation_paths?.array_value?.map((v: any) => v.literal)),
+                        ),
+                    ]);
                 if (order(answer) !== order(sent)) seen.reordered.add(spec.name);
                 if (futureFieldNames.some((f) => JSON.stringify(answer).includes(`"${f}"`))) seen.unknownFields.add(spec.name);
 
@@ -123,14 +145,20 @@ describe("AlertRoute against the API as it really behaves (real host, realistic 
         assert.equal(routesChecked, STACK_ROUTES.length + CORPUS.length);
         assert.ok(CORPUS.length >= 20, `corpus has ${CORPUS.length} routes`);
         // The three stack routes the issue names as drifting on every preview against the real API.
-        for (const name of ["Production Alerts", "Production Warnings", "Database Alerts"]) assert.ok(seen.alias.has(name), `${name} read back with an alias`);
-        for (const name of ["Production Alerts", "Database Alerts"]) assert.ok(seen.echo.has(name), `${name} read back with the users echo`);
+        for (const name of ["Production Alerts", "Production Warnings", "Database Alerts"])
+            assert.ok(seen.alias.has(name), `${name} read back with an alias`);
+        for (const name of ["Production Alerts", "Database Alerts"])
+            assert.ok(seen.echo.has(name), `${name} read back with the users echo`);
         assert.ok(seen.reordered.size >= 10, `set-like lists reordered in ${seen.reordered.size} routes`);
         assert.equal(seen.unknownFields.size, routesChecked);
         assert.equal(posted.length, routesChecked);
         for (const body of posted) {
             assert.ok(body.incident_template.severity?.merge_strategy, `${body.name}: severity sent`);
-            assert.equal(typeof body.incident_config.auto_relate_grouped_alerts, "boolean", `${body.name}: auto_relate_grouped_alerts sent`);
+            assert.equal(
+                typeof body.incident_config.auto_relate_grouped_alerts,
+                "boolean",
+                `${body.name}: auto_relate_grouped_alerts sent`,
+            );
         }
         t.diagnostic(
             `routes: ${STACK_ROUTES.length} stack + ${CORPUS.length} corpus; answers with aliases ${seen.alias.size}, users echo ${seen.echo.size}, ` +
@@ -148,7 +176,11 @@ describe("AlertRoute against the API as it really behaves (real host, realistic 
         const updated = await host.update(created.id, urn, refreshed.properties, changed.inputs);
         // The client repeats a PUT whose answer was lost (the version guards it); the server refuses the
         // repeat, and the handler reads the route back: our write, under the server's alias names.
-        assert.deepEqual(emulator.requests.filter((r) => r.method === "PUT").map((r) => r.status), [0, 422], "written once");
+        assert.deepEqual(
+            emulator.requests.filter((r) => r.method === "PUT").map((r) => r.status),
+            [0, 422],
+            "written once",
+        );
         assert.equal(updated.properties.version, 2);
         assert.equal(emulator.route(created.id)!.version, 2);
         const held = emulator.route(created.id)!;
@@ -164,9 +196,16 @@ describe("AlertRoute against the API as it really behaves (real host, realistic 
         const { id: _id, version: _v, created_at: _c, updated_at: _u, ...raw } = emulator.route(created.id)! as any;
         const result = await host.check(urn, {}, news(raw));
         const named = result.failures.map((f) => f.property.replace(/\[\d+\]/g, "[]"));
-        assert.deepEqual([...new Set(named)].sort(), ["alert_sources[].source_health", "escalation_config.escalation_priority", "routing_insights"]);
+        assert.deepEqual([...new Set(named)].sort(), [
+            "alert_sources[].source_health",
+            "escalation_config.escalation_priority",
+            "routing_insights",
+        ]);
         // A typo in a route written by hand fails the same way.
         const typo = await host.check(urn, {}, news({ ...STACK_ROUTES[1], enabeld: false } as AlertRouteSpec));
-        assert.deepEqual(typo.failures.map((f) => f.property), ["enabeld"]);
+        assert.deepEqual(
+            typo.failures.map((f) => f.property),
+            ["enabeld"],
+        );
     });
 });

@@ -131,7 +131,11 @@ function desired(round: number, i: number, phase: "create" | "update"): Record<s
     const base: Record<string, unknown> =
         i % 3 === 0
             ? (productionAlerts({ name, enabled }) as unknown as Record<string, unknown>)
-            : { ...minimalRoute(name), enabled, ...(rng() < 0.5 ? { alert_sources: [{ alert_source_id: ALERTMANAGER, condition_groups: [] }] } : {}) };
+            : {
+                  ...minimalRoute(name),
+                  enabled,
+                  ...(rng() < 0.5 ? { alert_sources: [{ alert_source_id: ALERTMANAGER, condition_groups: [] }] } : {}),
+              };
     if (phase === "create") return base;
     return { ...base, name: `${name} (updated)`, enabled: !enabled };
 }
@@ -141,9 +145,16 @@ function targetsFor(phase: Phase, id: string | undefined): Array<[FaultTarget, n
     const one = `/v2/alert_routes/${id}`;
     switch (phase) {
         case "create":
-            return [[{ method: "POST", path: "/v2/alert_routes" }, 0.9], [claim, 0.1]];
+            return [
+                [{ method: "POST", path: "/v2/alert_routes" }, 0.9],
+                [claim, 0.1],
+            ];
         case "update":
-            return [[{ method: "GET", path: one }, 0.4], [{ method: "PUT", path: one }, 0.5], [claim, 0.1]];
+            return [
+                [{ method: "GET", path: one }, 0.4],
+                [{ method: "PUT", path: one }, 0.5],
+                [claim, 0.1],
+            ];
         case "delete":
             return [[{ method: "DELETE", path: one }, 1]];
     }
@@ -206,7 +217,11 @@ async function createOne(round: number, i: number, rec: Managed): Promise<void> 
         `create ${spec.name}`,
         async () => {
             maybeInject(rng, "create", rec.id);
-            const inputs = await checked(handlers, { ...spec, ...(rec.adoptId ? { adoptId: rec.adoptId } : {}) }, rec.initError ? rec.outs : {});
+            const inputs = await checked(
+                handlers,
+                { ...spec, ...(rec.adoptId ? { adoptId: rec.adoptId } : {}) },
+                rec.initError ? rec.outs : {},
+            );
             if (rec.initError) {
                 // Pulumi holds the route (id + outputs) from the failed call: the next up updates it.
                 const { outs } = await handlers.update(rec.id!, rec.outs!, inputs);

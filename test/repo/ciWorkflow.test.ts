@@ -19,7 +19,12 @@ describe("CI workflow", () => {
     it("runs npm ci and npm test on pull requests and on main", () => {
         assert.deepEqual(Object.keys(workflow.on).sort(), ["pull_request", "push"]);
         assert.deepEqual(workflow.on.push.branches, ["main"]);
-        assert.deepEqual(steps("test").filter((s) => s.run).map((s) => s.run), ["npm ci", "npm test"]);
+        assert.deepEqual(
+            steps("test")
+                .filter((s) => s.run)
+                .map((s) => s.run),
+            ["npm ci", "npm test"],
+        );
     });
 
     it("previews both stacks on pull requests and comments on the PR", () => {
@@ -33,7 +38,10 @@ describe("CI workflow", () => {
     it("runs pulumi up on main, staging first, production after it", () => {
         assert.match(workflow.jobs["up-staging"].if, /refs\/heads\/main/);
         assert.equal(workflow.jobs["up-production"].needs, "up-staging");
-        for (const [job, stack] of [["up-staging", "staging"], ["up-production", "production"]]) {
+        for (const [job, stack] of [
+            ["up-staging", "staging"],
+            ["up-production", "production"],
+        ]) {
             assert.equal(pulumiStep(job).with!.command, "up");
             assert.match(String(pulumiStep(job).with!["stack-name"]), new RegExp(stack));
         }
@@ -44,7 +52,10 @@ describe("CI workflow", () => {
             const checkouts = steps(job).filter((s) => s.uses?.startsWith("actions/checkout@"));
             assert.equal(checkouts.length, 1, job);
             assert.equal(checkouts[0].with?.repository, undefined, job);
-            assert.ok(!steps(job).some((s) => (s as { "working-directory"?: string })["working-directory"]), `${job} runs in the checkout itself`);
+            assert.ok(
+                !steps(job).some((s) => (s as { "working-directory"?: string })["working-directory"]),
+                `${job} runs in the checkout itself`,
+            );
         }
         assert.ok(!JSON.stringify(workflow).includes("SHARED_REPOSITORY"));
     });
@@ -56,14 +67,21 @@ describe("CI workflow", () => {
 
     it("uses the actions' current majors", () => {
         const majors = new Map<string, string>();
-        for (const job of Object.keys(workflow.jobs)) for (const s of steps(job)) if (s.uses) majors.set(s.uses.split("@")[0], s.uses.split("@")[1]);
+        for (const job of Object.keys(workflow.jobs))
+            for (const s of steps(job)) if (s.uses) majors.set(s.uses.split("@")[0], s.uses.split("@")[1]);
         assert.deepEqual(Object.fromEntries(majors), { "actions/checkout": "v7", "actions/setup-node": "v7", "pulumi/actions": "v7" });
     });
 
     it("takes every credential from repository secrets", () => {
         for (const job of ["preview", "up-staging", "up-production"]) {
             const env = { ...pulumiStep(job).env, ...steps(job).find((s) => s.run?.includes("kubeconfig"))?.env };
-            for (const key of ["PULUMI_ACCESS_TOKEN", "INCIDENT_IO_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "KUBECONFIG_CONTENT"]) {
+            for (const key of [
+                "PULUMI_ACCESS_TOKEN",
+                "INCIDENT_IO_TOKEN",
+                "AWS_ACCESS_KEY_ID",
+                "AWS_SECRET_ACCESS_KEY",
+                "KUBECONFIG_CONTENT",
+            ]) {
                 assert.match(env[key] ?? "", /^\$\{\{ secrets[.[]/, `${job}: ${key}`);
             }
         }

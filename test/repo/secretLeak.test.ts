@@ -62,23 +62,50 @@ const ECHOES: Array<{ name: string; status: number; times: number; body: unknown
         name: "errors[].message",
         status: 401,
         times: 1,
-        body: { type: "authentication_error", status: 401, request_id: "01HZECH0REQVEST00000000000", errors: [{ code: "invalid_authorization_material", message: `The API key ${KEY} is invalid` }] },
+        body: {
+            type: "authentication_error",
+            status: 401,
+            request_id: "01HZECH0REQVEST00000000000",
+            errors: [{ code: "invalid_authorization_material", message: `The API key ${KEY} is invalid` }],
+        },
         scrubbed: true,
     },
-    { name: "a plain-text 502 page (retries exhausted)", status: 502, times: 2, body: `<html>bad gateway; upstream request had Authorization: Bearer ${KEY}</html>`, scrubbed: true },
+    {
+        name: "a plain-text 502 page (retries exhausted)",
+        status: 502,
+        times: 2,
+        body: `<html>bad gateway; upstream request had Authorization: Bearer ${KEY}</html>`,
+        scrubbed: true,
+    },
     {
         name: "request_id",
         status: 400,
         times: 1,
-        body: { type: "bad_request", status: 400, request_id: KEY, errors: [{ code: "bad_request", message: "The request could not be understood" }] },
+        body: {
+            type: "bad_request",
+            status: 400,
+            request_id: KEY,
+            errors: [{ code: "bad_request", message: "The request could not be understood" }],
+        },
         scrubbed: false,
     },
-    { name: "errors[].code without a message", status: 400, times: 1, body: { type: "bad_request", status: 400, request_id: "01HZECH0REQVEST00000000001", errors: [{ code: `bad_key_${KEY}` }] }, scrubbed: false },
+    {
+        name: "errors[].code without a message",
+        status: 400,
+        times: 1,
+        body: { type: "bad_request", status: 400, request_id: "01HZECH0REQVEST00000000001", errors: [{ code: `bad_key_${KEY}` }] },
+        scrubbed: false,
+    },
     {
         name: "errors[].source.field",
         status: 422,
         times: 1,
-        body: { type: "validation_error", status: 422, request_id: "01HZECH0REQVEST00000000002", errors: [{ code: "invalid_value", message: "is invalid", source: { field: KEY } }] },
+        body: {
+            type: "validation_error",
+            status: 422,
+            request_id: "01HZECH0REQVEST00000000002",
+            errors: [{ code: "invalid_value", message: "is invalid", source: { field: KEY } }],
+        },
         scrubbed: false,
     },
 ];
@@ -125,7 +152,8 @@ async function failure(where: string, promise: Promise<unknown>): Promise<string
     } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         ledger.text("error messages", where, message);
-        if (error instanceof HostRpcError && error.initFailure) ledger.value("error messages", `${where} (partial state)`, error.initFailure);
+        if (error instanceof HostRpcError && error.initFailure)
+            ledger.value("error messages", `${where} (partial state)`, error.initFailure);
         return message;
     }
     return assert.fail(`${where}: expected an error`);
@@ -134,10 +162,17 @@ async function failure(where: string, promise: Promise<unknown>): Promise<string
 describe("secret-leak: canaries for the API key and the alert-source token", { timeout: 120_000 }, () => {
     before(async () => {
         // The benchmark is a separate process with its own emulator and host: start it first.
-        bench = runTs("bench/run.ts", ["--sizes", "6", "--out", path.join(tmp, "bench")], { env: { BENCH_API_KEY: KEY, INCIDENT_IO_TOKEN: "" } });
+        bench = runTs("bench/run.ts", ["--sizes", "6", "--out", path.join(tmp, "bench")], {
+            env: { BENCH_API_KEY: KEY, INCIDENT_IO_TOKEN: "" },
+        });
         emulator = await IncidentIoEmulator.start({ apiKey: KEY });
         for (const s of STACKS) {
-            emulator.addAlertSource({ id: s.alertmanagerSourceId, name: `Alertmanager (${s.environment})`, source_type: "alertmanager", secret_token: TOKEN });
+            emulator.addAlertSource({
+                id: s.alertmanagerSourceId,
+                name: `Alertmanager (${s.environment})`,
+                source_type: "alertmanager",
+                secret_token: TOKEN,
+            });
         }
         for (const s of STACKS) stackRuns.set(s.environment, runStackWorker(s.environment, s.tokenFrom));
         // Nothing unawaited may reject before its test awaits it.
@@ -198,11 +233,19 @@ describe("secret-leak: canaries for the API key and the alert-source token", { t
             const returned = run.states.find((r) => r.type === SECRET_VERSION_TYPE)!;
             assert.ok(secretText(returned.state).includes(TOKEN), "and in its returned state, as a secret");
             // The key: in no resource, state or output at all, not even inside a secret.
-            assert.equal(JSON.stringify([run.resources, run.states, run.stackOutputs]).includes(KEY), false, "the API key is in no resource at all");
+            assert.equal(
+                JSON.stringify([run.resources, run.states, run.stackOutputs]).includes(KEY),
+                false,
+                "the API key is in no resource at all",
+            );
 
             const fetches = emulator.requests.filter((r) => r.path === `/v2/alert_sources/${s.alertmanagerSourceId}`);
             if (s.tokenFrom === "incident.io") {
-                assert.deepEqual(fetches.map((r) => r.status), [200], "the token was read through the real fetch, with the key canary");
+                assert.deepEqual(
+                    fetches.map((r) => r.status),
+                    [200],
+                    "the token was read through the real fetch, with the key canary",
+                );
             } else {
                 assert.deepEqual(fetches, [], "a configured token is not fetched");
             }
@@ -218,13 +261,22 @@ describe("secret-leak: canaries for the API key and the alert-source token", { t
             fetchErrors.addAlertSource({ id: source, name: "Alertmanager (Production)", source_type: "alertmanager", secret_token: TOKEN });
             const tokenless = fakeId("tokenless");
             fetchErrors.addAlertSource({ id: tokenless, name: "No token", source_type: "alertmanager" });
-            const attempt = (alertSourceId: string, apiKey = KEY) => failure(`fetchAlertSourceToken ${alertSourceId}`, fetchAlertSourceToken({ baseUrl: fetchErrors.url, apiKey, alertSourceId }));
+            const attempt = (alertSourceId: string, apiKey = KEY) =>
+                failure(
+                    `fetchAlertSourceToken ${alertSourceId}`,
+                    fetchAlertSourceToken({ baseUrl: fetchErrors.url, apiKey, alertSourceId }),
+                );
 
             fetchErrors.inject({
                 kind: "status",
                 status: 403,
                 method: "GET",
-                body: { type: "authorization_error", status: 403, request_id: "01HZ0REQVEST0000000000000A", errors: [{ code: "insufficient_permissions", message: `API key ${KEY} may not view alert sources` }] },
+                body: {
+                    type: "authorization_error",
+                    status: 403,
+                    request_id: "01HZ0REQVEST0000000000000A",
+                    errors: [{ code: "insufficient_permissions", message: `API key ${KEY} may not view alert sources` }],
+                },
             });
             assert.match(await attempt(source), /403.*\[redacted\] may not view/, "the API's echo of the key arrived, scrubbed");
             assert.match(await attempt(fakeId("missing")), /404/);
@@ -268,21 +320,40 @@ describe("secret-leak: canaries for the API key and the alert-source token", { t
                     assert.equal((await host.diff(created.id, urn, stored, again.inputs)).changes, "none", at("Diff"));
 
                     // pulumi up with a changed name: Check → Diff → Update.
-                    const renamed = await rpc("Check", route.name, host.check(urn, checked.inputs, { ...news, name: `${news.name} (renamed)` }));
+                    const renamed = await rpc(
+                        "Check",
+                        route.name,
+                        host.check(urn, checked.inputs, { ...news, name: `${news.name} (renamed)` }),
+                    );
                     assert.equal((await host.diff(created.id, urn, stored, renamed.inputs)).changes, "some", at("Diff"));
-                    stored = (await rpc("Update", route.name, host.update(created.id, urn, stored, renamed.inputs, { oldInputs: checked.inputs }))).properties;
+                    stored = (
+                        await rpc("Update", route.name, host.update(created.id, urn, stored, renamed.inputs, { oldInputs: checked.inputs }))
+                    ).properties;
                     assert.equal(emulator.route(created.id)?.name, `${news.name} (renamed)`);
 
                     if (i === 0) {
                         const routePath = `/v2/alert_routes/${created.id}`;
                         // A 500 on GET, twice: the one retry (maxRetries 1) is exhausted.
                         emulator.inject({ kind: "status", status: 500, method: "GET", path: routePath, times: 2 });
-                        assert.match(await failure(at("Read, 500 ×2"), host.read(created.id, urn, stored, renamed.inputs)), / 500 .*after 2 attempts/);
+                        assert.match(
+                            await failure(at("Read, 500 ×2"), host.read(created.id, urn, stored, renamed.inputs)),
+                            / 500 .*after 2 attempts/,
+                        );
 
                         // The API echoes the key in its error body.
                         for (const echo of ECHOES) {
-                            emulator.inject({ kind: "status", status: echo.status, method: "GET", path: routePath, times: echo.times, body: echo.body });
-                            const message = await failure(at(`Read, key echoed in ${echo.name}`), host.read(created.id, urn, stored, renamed.inputs));
+                            emulator.inject({
+                                kind: "status",
+                                status: echo.status,
+                                method: "GET",
+                                path: routePath,
+                                times: echo.times,
+                                body: echo.body,
+                            });
+                            const message = await failure(
+                                at(`Read, key echoed in ${echo.name}`),
+                                host.read(created.id, urn, stored, renamed.inputs),
+                            );
                             assert.match(message, new RegExp(`GET ${routePath} ${echo.status}`), echo.name);
                             if (echo.scrubbed) assert.match(message, /\[redacted\]/, `${echo.name}: the echo arrived, scrubbed`);
                         }
@@ -291,12 +362,27 @@ describe("secret-leak: canaries for the API key and the alert-source token", { t
                         emulator.editInUi(created.id, (r) => {
                             r.enabled = false;
                         });
-                        assert.match(await failure(at("Update after a UI edit"), host.update(created.id, urn, stored, renamed.inputs, { oldInputs: renamed.inputs })), /changed outside Pulumi/);
+                        assert.match(
+                            await failure(
+                                at("Update after a UI edit"),
+                                host.update(created.id, urn, stored, renamed.inputs, { oldInputs: renamed.inputs }),
+                            ),
+                            /changed outside Pulumi/,
+                        );
                         stored = (await rpc("Read", route.name, host.read(created.id, urn, stored, renamed.inputs))).properties;
 
                         // A host with a wrong key: 401 on read and on create, nothing created.
-                        assert.match(await failure(at("Read with a wrong key"), wrongHost.read(created.id, urn, stored, renamed.inputs)), /401/);
-                        assert.match(await failure(at("Create with a wrong key"), wrongHost.create(urnFor(`${s.environment}-wrong`, ROUTE_TYPE), checked.inputs)), /401/);
+                        assert.match(
+                            await failure(at("Read with a wrong key"), wrongHost.read(created.id, urn, stored, renamed.inputs)),
+                            /401/,
+                        );
+                        assert.match(
+                            await failure(
+                                at("Create with a wrong key"),
+                                wrongHost.create(urnFor(`${s.environment}-wrong`, ROUTE_TYPE), checked.inputs),
+                            ),
+                            /401/,
+                        );
                     }
 
                     // pulumi destroy: Delete; a refresh then finds it gone.
@@ -311,7 +397,10 @@ describe("secret-leak: canaries for the API key and the alert-source token", { t
                 ledger.lines("host log lines", `${s.environment} host`, host.logs);
                 ledger.lines("host log lines", `${s.environment} wrong-key host`, wrongHost.logs);
             }
-            assert.ok(host.logs.some((l) => /retry 1\/1/.test(l)), `the host logged its retries:\n${host.logs.join("\n")}`);
+            assert.ok(
+                host.logs.some((l) => /retry 1\/1/.test(l)),
+                `the host logged its retries:\n${host.logs.join("\n")}`,
+            );
             assertNoNewHits(from);
         });
     }
@@ -320,20 +409,38 @@ describe("secret-leak: canaries for the API key and the alert-source token", { t
         const from = ledger.hits.length;
         const run = await bench;
         // 0: every target met; 1: a target missed (timing targets are not this suite's business); 2: crashed.
-        assert.ok(run.code === 0 || run.code === 1, `bench exited ${run.code} (${run.signal}):\n${[...run.stdout, ...run.stderr].join("\n")}`);
+        assert.ok(
+            run.code === 0 || run.code === 1,
+            `bench exited ${run.code} (${run.signal}):\n${[...run.stdout, ...run.stderr].join("\n")}`,
+        );
         ledger.lines("bench output lines", "bench stdout", run.stdout);
         ledger.lines("bench output lines", "bench stderr", run.stderr);
-        for (const file of ["results.json", "results.md"]) ledger.text("bench files", file, fs.readFileSync(path.join(tmp, "bench", file), "utf8"));
+        for (const file of ["results.json", "results.md"])
+            ledger.text("bench files", file, fs.readFileSync(path.join(tmp, "bench", file), "utf8"));
         const results = JSON.parse(fs.readFileSync(path.join(tmp, "bench", "results.json"), "utf8"));
         const rpcErrors = results.results[0].phases.reduce((n: number, p: { rpcErrors: number }) => n + p.rpcErrors, 0);
         assert.equal(rpcErrors, 0, "every RPC succeeded: the emulator accepted the key the host was configured with");
-        assert.ok(run.stdout.some((l) => l.includes(path.join(tmp, "bench", "results.json"))), "results went to --out");
+        assert.ok(
+            run.stdout.some((l) => l.includes(path.join(tmp, "bench", "results.json"))),
+            "results went to --out",
+        );
         assertNoNewHits(from);
     });
 
     test("0 canary hits outside Pulumi's secret envelope, in every place searched", () => {
         assert.ok(ledger.total > 0);
-        for (const kind of ["resource inputs", "resource states", "stack outputs", "__provider texts", "program output streams", "host responses", "error messages", "host log lines", "bench output lines", "bench files"]) {
+        for (const kind of [
+            "resource inputs",
+            "resource states",
+            "stack outputs",
+            "__provider texts",
+            "program output streams",
+            "host responses",
+            "error messages",
+            "host log lines",
+            "bench output lines",
+            "bench files",
+        ]) {
             assert.ok((ledger.places.get(kind) ?? 0) > 0, `nothing searched of kind "${kind}"`);
         }
         assert.equal(ledger.hits.length, 0, `${ledger.hits.length} canary hits:\n${ledger.describeHits()}`);

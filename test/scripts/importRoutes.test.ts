@@ -46,7 +46,8 @@ describe("import-routes", () => {
         for (const r of routes) {
             assert.deepEqual(validateRoute(r.spec as unknown as Record<string, unknown>), [], r.key);
             const text = JSON.stringify(r.spec);
-            for (const responseOnly of ['"label"', '"created_at"', '"updated_at"', '"id"', '"version"']) assert.ok(!text.includes(responseOnly), `${r.key} has ${responseOnly}`);
+            for (const responseOnly of ['"label"', '"created_at"', '"updated_at"', '"id"', '"version"'])
+                assert.ok(!text.includes(responseOnly), `${r.key} has ${responseOnly}`);
         }
         const alerts = routes.find((r) => r.key === "productionAlerts")!;
         // alert_sources is set-like: canonical order is by alert_source_id, not the backup's order.
@@ -63,11 +64,17 @@ describe("import-routes", () => {
     it("reads a pulumi stack export: routes from outputs, its stack, and skips routes never created", () => {
         const backups = readBackups(EXPORT);
         assert.equal(backups.exportedStack, "production");
-        assert.deepEqual(backups.routes.map((r) => [r.key, r.id, r.version]), [
-            ["productionAlerts", "01J0R0VTEPR0DA1ERTS0000000", 7],
-            ["unroutedAlerts", "01J0R0VTEVNR0VTED000000000", 2],
-        ]);
-        assert.deepEqual(backups.problems.map((p) => p.problem), ["no id or route in its outputs (never created, or pending): skipped"]);
+        assert.deepEqual(
+            backups.routes.map((r) => [r.key, r.id, r.version]),
+            [
+                ["productionAlerts", "01J0R0VTEPR0DA1ERTS0000000", 7],
+                ["unroutedAlerts", "01J0R0VTEVNR0VTED000000000", 2],
+            ],
+        );
+        assert.deepEqual(
+            backups.problems.map((p) => p.problem),
+            ["no id or route in its outputs (never created, or pending): skipped"],
+        );
         // The export and the backup files describe the same live routes identically.
         const fromFiles = readBackups(BACKUPS).routes;
         for (const r of backups.routes) assert.deepEqual(r.spec, fromFiles.find((f) => f.key === r.key)!.spec);
@@ -81,7 +88,11 @@ describe("import-routes", () => {
             assert.equal(stderr, "");
             assert.match(stdout, /4 route\(s\) in .*backups:/);
             assert.match(stdout, /legacyDatadogOld .*"Legacy: Datadog \(old\)"  NOT in stack\/routes\.ts/);
-            assert.match(stdout, /refers to: alert source 01J0DATAD0G000000000000000, slack channel C04ALERTS01\n/, "an unowned route: ids without keys");
+            assert.match(
+                stdout,
+                /refers to: alert source 01J0DATAD0G000000000000000, slack channel C04ALERTS01\n/,
+                "an unowned route: ids without keys",
+            );
             // Each id of an owned route with its config key; the checkly id is the stack file's, so
             // only email and Grafana Cloud (two unconditioned sources) stay undecided.
             for (const line of [
@@ -93,9 +104,18 @@ describe("import-routes", () => {
                 "escalation path 01J00NCA110000000000000000 = alert-routing:escalationPaths.engineeringOnCall",
                 "slack channel C04ALERTS01 = alert-routing:slackChannels.alerts",
                 "alert source 01KH7FNXWPMH6KPCQTYJJY947G = alert-routing:alertSources.alertmanager",
-            ]) assert.ok(stdout.includes(`        ${line}`), line);
-            assert.ok(stdout.includes("pulumi config set --stack production --path 'alert-routing:adopt.productionAlerts' 01J0R0VTEPR0DA1ERTS0000000"));
-            assert.ok(stdout.includes("pulumi config set --stack staging --path 'alert-routing:adopt.stagingNotifications' 01J0R0VTESTAG1NG0000000000"));
+            ])
+                assert.ok(stdout.includes(`        ${line}`), line);
+            assert.ok(
+                stdout.includes(
+                    "pulumi config set --stack production --path 'alert-routing:adopt.productionAlerts' 01J0R0VTEPR0DA1ERTS0000000",
+                ),
+            );
+            assert.ok(
+                stdout.includes(
+                    "pulumi config set --stack staging --path 'alert-routing:adopt.stagingNotifications' 01J0R0VTESTAG1NG0000000000",
+                ),
+            );
             assert.ok(!stdout.includes("adopt.legacyDatadogOld"), "an unowned route is never adopted");
 
             assert.deepEqual(fs.readdirSync(out).sort(), [
@@ -108,7 +128,9 @@ describe("import-routes", () => {
                 "unroutedAlerts.json",
             ]);
             assert.deepEqual(YAML.parse(fs.readFileSync(path.join(out, "adopt.production.yaml"), "utf8")), {
-                config: { "alert-routing:adopt": { productionAlerts: "01J0R0VTEPR0DA1ERTS0000000", unroutedAlerts: "01J0R0VTEVNR0VTED000000000" } },
+                config: {
+                    "alert-routing:adopt": { productionAlerts: "01J0R0VTEPR0DA1ERTS0000000", unroutedAlerts: "01J0R0VTEVNR0VTED000000000" },
+                },
             });
             const spec = JSON.parse(fs.readFileSync(path.join(out, "productionAlerts.json"), "utf8"));
             assert.equal(spec.name, "Production Alerts");
@@ -156,12 +178,18 @@ describe("import-routes", () => {
             comparison(route("productionAlerts"), { ...production, escalationPaths: { engineeringOnCall: "01J0ANOTHERPATH00000000000" } }),
             "differs from stack/routes.ts in escalation_config: adopting it will change the live route",
         );
-        assert.match(comparison(route("productionAlerts"), { ...production, alertAttributes: {} }), /^not compared: Pulumi\.production\.yaml lacks alert-routing:alertAttributes\.severity$/);
+        assert.match(
+            comparison(route("productionAlerts"), { ...production, alertAttributes: {} }),
+            /^not compared: Pulumi\.production\.yaml lacks alert-routing:alertAttributes\.severity$/,
+        );
         assert.equal(comparison(route("legacyDatadogOld"), production), "not compared: not in stack/routes.ts");
     });
 
     it("reads the ids a stack file sets", () => {
-        assert.deepEqual(stackFileIds("staging").alertSources, { alertmanager: "01KH7FNXWPMH6KPCQTYJJY947G", checkly: "01KKZJERF1HQFJRE3XWFZ0NV19" });
+        assert.deepEqual(stackFileIds("staging").alertSources, {
+            alertmanager: "01KH7FNXWPMH6KPCQTYJJY947G",
+            checkly: "01KKZJERF1HQFJRE3XWFZ0NV19",
+        });
     });
 
     it("says why an empty folder gave nothing, and what to run", () => {
@@ -170,7 +198,10 @@ describe("import-routes", () => {
             const { code, stdout, stderr } = run([empty]);
             assert.equal(code, 1);
             assert.equal(stdout, "");
-            assert.match(stderr, /found no route: the folder is empty\. Back the live routes up into it first: npm run backup-routes -- --out /);
+            assert.match(
+                stderr,
+                /found no route: the folder is empty\. Back the live routes up into it first: npm run backup-routes -- --out /,
+            );
             fs.writeFileSync(path.join(empty, "notes.txt"), "x");
             assert.match(run([empty]).stderr, /the folder holds no \.json file \(1 other file\(s\): notes\.txt\)/);
         } finally {
@@ -200,7 +231,9 @@ describe("import-routes", () => {
         // Knowing two of them settles the third.
         const two = { ...none, alertSources: { checkly: "01HZ7GE7CASMF15RWV1QFCMKTQ", email: "01J0EMA1SEV000000000000000" } } as RouteIds;
         const settled = keyedIds(routes, () => two).get(routes.find((r) => r.key === "productionAlerts")!)!;
-        assert.deepEqual(settled.find((f) => f.id === "01J0GRAFANA000000000000000")!.keys, [{ group: "alertSources", name: "grafanaCloud" }]);
+        assert.deepEqual(settled.find((f) => f.id === "01J0GRAFANA000000000000000")!.keys, [
+            { group: "alertSources", name: "grafanaCloud" },
+        ]);
         assert.equal(keyedIds(routes, () => none).has(routes.find((r) => r.key === "legacyDatadogOld")!), false);
     });
 

@@ -60,7 +60,11 @@ describe("operator scripts against the emulator", () => {
         const code = await discoverConfig([...args, "--base-url", emu.url, "--project-dir", tmp], s, FAST_RETRY);
         return { code, ...s.out() };
     };
-    const jsonFiles = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+    const jsonFiles = (dir: string) =>
+        fs
+            .readdirSync(dir)
+            .filter((f) => f.endsWith(".json"))
+            .sort();
 
     before(async () => {
         emu = await IncidentIoEmulator.start({ apiKey: API_KEY });
@@ -73,7 +77,8 @@ describe("operator scripts against the emulator", () => {
         emu = await IncidentIoEmulator.start({ apiKey: API_KEY });
         seedWorkspace(emu);
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "operator-scripts-"));
-        for (const stack of ["production", "staging"]) fs.copyFileSync(path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), path.join(tmp, `Pulumi.${stack}.yaml`));
+        for (const stack of ["production", "staging"])
+            fs.copyFileSync(path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), path.join(tmp, `Pulumi.${stack}.yaml`));
     });
     afterEach(() => {
         emu.onBetween = undefined;
@@ -115,14 +120,20 @@ describe("operator scripts against the emulator", () => {
             assert.match(run.stderr, /listing alert routes: 126/);
             emu.deleteInUi(LIVE_ROUTE_IDS.informational);
             const again = await backup([]);
-            assert.match(again.stdout, new RegExp(`kept 1 file\\(s\\) of routes that are no longer live: ${LIVE_ROUTE_IDS.informational}\\.json`));
+            assert.match(
+                again.stdout,
+                new RegExp(`kept 1 file\\(s\\) of routes that are no longer live: ${LIVE_ROUTE_IDS.informational}\\.json`),
+            );
             assert.ok(fs.existsSync(path.join(tmp, "backups", "incident.io", `${LIVE_ROUTE_IDS.informational}.json`)));
         });
 
         it("a 401 writes nothing, creates no folder, and says what to check", async () => {
             const run = await backup(["--out", "out"], { key: "wrong-key" });
             assert.equal(run.code, 1);
-            assert.match(run.stderr, /could not list the alert routes: incident\.io GET \/v2\/alert_routes\?page_size=50 401 .*check the API key/);
+            assert.match(
+                run.stderr,
+                /could not list the alert routes: incident\.io GET \/v2\/alert_routes\?page_size=50 401 .*check the API key/,
+            );
             assert.match(run.stderr, /Nothing was written/);
             assert.ok(!fs.existsSync(path.join(tmp, "out")));
         });
@@ -145,10 +156,19 @@ describe("operator scripts against the emulator", () => {
             for (const id of broken) emu.inject({ method: "GET", path: `/v2/alert_routes/${id}`, kind: "status", status: 500, times: 3 });
             const run = await backup(["--out", "out"]);
             assert.equal(run.code, 1);
-            assert.equal(emu.requests.filter((r) => r.path === "/v2/alert_routes" && r.status === 503).length, 1, "page 2 failed once, then was retried");
+            assert.equal(
+                emu.requests.filter((r) => r.path === "/v2/alert_routes" && r.status === 503).length,
+                1,
+                "page 2 failed once, then was retried",
+            );
             assert.equal(jsonFiles(path.join(tmp, "out")).length, 124);
             assert.match(run.stderr, /could not save 2 of 126 route\(s\); the other files are complete:/);
-            assert.match(run.stderr, new RegExp(`${LIVE_ROUTE_IDS.databaseAlerts} "Database Alerts": incident\\.io GET /v2/alert_routes/${LIVE_ROUTE_IDS.databaseAlerts} 500 .*after 3 attempts`));
+            assert.match(
+                run.stderr,
+                new RegExp(
+                    `${LIVE_ROUTE_IDS.databaseAlerts} "Database Alerts": incident\\.io GET /v2/alert_routes/${LIVE_ROUTE_IDS.databaseAlerts} 500 .*after 3 attempts`,
+                ),
+            );
             assert.match(run.stderr, /01J2R0VTE00000000000000007 "Team 007 alerts"/);
             assert.match(run.stderr, /Run again once the cause is fixed: npm run backup-routes -- --out out/);
             assert.match(run.stdout, new RegExp(`${LIVE_ROUTE_IDS.databaseAlerts} +production +failed +Database Alerts`));
@@ -156,10 +176,21 @@ describe("operator scripts against the emulator", () => {
 
         it("refuses an answer that is not the route asked for", async () => {
             const other = emu.route(LIVE_ROUTE_IDS.informational)!;
-            emu.inject({ method: "GET", path: `/v2/alert_routes/${LIVE_ROUTE_IDS.unroutedAlerts}`, kind: "status", status: 200, body: { alert_route: other } });
+            emu.inject({
+                method: "GET",
+                path: `/v2/alert_routes/${LIVE_ROUTE_IDS.unroutedAlerts}`,
+                kind: "status",
+                status: 200,
+                body: { alert_route: other },
+            });
             const run = await backup(["--out", "out"]);
             assert.equal(run.code, 1);
-            assert.match(run.stderr, new RegExp(`${LIVE_ROUTE_IDS.unroutedAlerts} "Unrouted Alerts": .*the answer is route "${LIVE_ROUTE_IDS.informational}" .*not trusted`));
+            assert.match(
+                run.stderr,
+                new RegExp(
+                    `${LIVE_ROUTE_IDS.unroutedAlerts} "Unrouted Alerts": .*the answer is route "${LIVE_ROUTE_IDS.informational}" .*not trusted`,
+                ),
+            );
             assert.ok(!fs.existsSync(path.join(tmp, "out", `${LIVE_ROUTE_IDS.unroutedAlerts}.json`)));
         });
 
@@ -169,13 +200,21 @@ describe("operator scripts against the emulator", () => {
             assert.equal((await backup(["--out", "backups/incident.io"])).code, 0);
             let stdout = "";
             let stderr = "";
-            const code = importRoutes([path.join(tmp, "backups", "incident.io"), "--project-dir", tmp], { log: (s) => (stdout += s), error: (s) => (stderr += s) });
+            const code = importRoutes([path.join(tmp, "backups", "incident.io"), "--project-dir", tmp], {
+                log: (s) => (stdout += s),
+                error: (s) => (stderr += s),
+            });
             assert.equal(code, 0, stderr);
             assert.match(stdout, /126 route\(s\) in /);
             for (const [key, id] of Object.entries(LIVE_ROUTE_IDS)) {
                 const stack = key === "stagingNotifications" ? "staging" : "production";
                 assert.ok(stdout.includes(`pulumi config set --stack ${stack} --path 'alert-routing:adopt.${key}' ${id}`), key);
-                assert.match(stdout, new RegExp(`  ${key}  ${id}  v1  "[^"]+"  owned by ${stack}\\n      refers to:\\n(        .*\\n)+      same as stack/routes\\.ts\\n`));
+                assert.match(
+                    stdout,
+                    new RegExp(
+                        `  ${key}  ${id}  v1  "[^"]+"  owned by ${stack}\\n      refers to:\\n(        .*\\n)+      same as stack/routes\\.ts\\n`,
+                    ),
+                );
             }
             assert.ok(!stdout.includes("one of alert-routing"), "with the stack files discover-config wrote, no id is undecided");
             assert.ok(stdout.includes(`alert source ${LIVE_IDS.production.alertSources.email} = alert-routing:alertSources.email`));
@@ -188,14 +227,30 @@ describe("operator scripts against the emulator", () => {
             assert.equal(run.code, 0, run.stderr);
             const ids = LIVE_IDS.production;
             const expected = [
-                ...Object.entries(ids).flatMap(([group, names]) => Object.entries(names).map(([name, id]) => `alert-routing:${group}.${name}' ${id}`)),
-                ...["productionAlerts", "productionWarnings", "unroutedAlerts", "databaseAlerts", "informational"].map((k) => `alert-routing:adopt.${k}' ${LIVE_ROUTE_IDS[k]}`),
+                ...Object.entries(ids).flatMap(([group, names]) =>
+                    Object.entries(names).map(([name, id]) => `alert-routing:${group}.${name}' ${id}`),
+                ),
+                ...["productionAlerts", "productionWarnings", "unroutedAlerts", "databaseAlerts", "informational"].map(
+                    (k) => `alert-routing:adopt.${k}' ${LIVE_ROUTE_IDS[k]}`,
+                ),
             ];
             const lines = run.stdout.split("\n").filter((l) => l.startsWith("pulumi config set"));
             assert.equal(lines.length, expected.length);
-            for (const e of expected) assert.ok(lines.some((l) => l.startsWith(`pulumi config set --stack production --path '${e}   # `)), e);
-            assert.ok(lines.some((l) => l.includes(`alertSources.alertmanager' ${ids.alertSources.alertmanager}   # used as the Alertmanager alert source by the live routes "Production Alerts", "Production Warnings", "Unrouted Alerts"; already in Pulumi.production.yaml`)));
-            assert.ok(lines.some((l) => l.includes(`slackChannels.alerts' C04ALERTS01   # used as the #alerts Slack channel by the live routes`)));
+            for (const e of expected)
+                assert.ok(
+                    lines.some((l) => l.startsWith(`pulumi config set --stack production --path '${e}   # `)),
+                    e,
+                );
+            assert.ok(
+                lines.some((l) =>
+                    l.includes(
+                        `alertSources.alertmanager' ${ids.alertSources.alertmanager}   # used as the Alertmanager alert source by the live routes "Production Alerts", "Production Warnings", "Unrouted Alerts"; already in Pulumi.production.yaml`,
+                    ),
+                ),
+            );
+            assert.ok(
+                lines.some((l) => l.includes(`slackChannels.alerts' C04ALERTS01   # used as the #alerts Slack channel by the live routes`)),
+            );
             assertNoSecrets(run);
             assert.deepEqual([...new Set(emu.requests.map((r) => `${r.method} ${r.path.replace(/\/01[0-9A-Z]{24}$/, "/{id}")}`))].sort(), [
                 "GET /v2/alert_attributes",
@@ -215,7 +270,8 @@ describe("operator scripts against the emulator", () => {
             assert.equal(run.code, 0, run.stderr);
             assert.match(run.stdout, /wrote 14 key\(s\) to Pulumi\.production\.yaml/);
             const text = fs.readFileSync(file, "utf8");
-            for (const comment of original.split("\n").filter((l) => l.includes("#"))) assert.ok(text.includes(comment.trim()), `lost comment: ${comment}`);
+            for (const comment of original.split("\n").filter((l) => l.includes("#")))
+                assert.ok(text.includes(comment.trim()), `lost comment: ${comment}`);
             const config = YAML.parse(text).config;
             assert.deepEqual(config["alert-routing:alertSources"], LIVE_IDS.production.alertSources);
             assert.deepEqual(config["alert-routing:alertAttributes"], LIVE_IDS.production.alertAttributes);
@@ -230,7 +286,9 @@ describe("operator scripts against the emulator", () => {
         it("staging takes its own Alertmanager source from its route, not production's", async () => {
             const run = await discover(["--stack", "staging"]);
             assert.equal(run.code, 0, run.stderr);
-            assert.ok(run.stdout.includes(`--path 'alert-routing:alertSources.alertmanager' ${LIVE_IDS.staging.alertSources.alertmanager}`));
+            assert.ok(
+                run.stdout.includes(`--path 'alert-routing:alertSources.alertmanager' ${LIVE_IDS.staging.alertSources.alertmanager}`),
+            );
             assert.ok(run.stdout.includes(`--path 'alert-routing:adopt.stagingNotifications' ${LIVE_ROUTE_IDS.stagingNotifications}`));
             assert.ok(!run.stdout.includes(LIVE_IDS.production.alertSources.alertmanager));
         });
@@ -239,7 +297,10 @@ describe("operator scripts against the emulator", () => {
             const twin = emu.seedRoute(withDefaults(fromResponse(emu.route(LIVE_ROUTE_IDS.productionWarnings) as never)) as never);
             const run = await discover(["--stack", "production"]);
             assert.equal(run.code, 1);
-            assert.match(run.stderr, /alert-routing:adopt\.productionWarnings: 2 live routes are named "Production Warnings"; a stack adopts one/);
+            assert.match(
+                run.stderr,
+                /alert-routing:adopt\.productionWarnings: 2 live routes are named "Production Warnings"; a stack adopts one/,
+            );
             assert.ok(run.stderr.includes(`candidate: ${LIVE_ROUTE_IDS.productionWarnings} "Production Warnings" v1`));
             assert.ok(run.stderr.includes(`candidate: ${twin.id} "Production Warnings" v1`));
             assert.ok(!run.stdout.includes("adopt.productionWarnings"));
@@ -249,16 +310,26 @@ describe("operator scripts against the emulator", () => {
             emu.addAlertSource({ id: "01J0GRAFANA0NPREM000000000", name: "Grafana on-prem", source_type: "grafana" });
             const fresh = await discover(["--stack", "production"]);
             assert.equal(fresh.code, 1);
-            assert.match(fresh.stderr, /alert-routing:alertSources\.grafanaCloud: 2 fit the Grafana Cloud alert source \(of type grafana\); pick one in the dashboard and set it\./);
+            assert.match(
+                fresh.stderr,
+                /alert-routing:alertSources\.grafanaCloud: 2 fit the Grafana Cloud alert source \(of type grafana\); pick one in the dashboard and set it\./,
+            );
             assert.ok(fresh.stderr.includes(`candidate: ${LIVE_IDS.production.alertSources.grafanaCloud} "Grafana Cloud" (grafana)`));
             assert.ok(fresh.stderr.includes(`candidate: 01J0GRAFANA0NPREM000000000 "Grafana on-prem" (grafana)`));
             assert.match(fresh.stderr, /alert-routing:slackChannels\.alerts: no live route of production shows the #alerts Slack channel/);
             assert.match(fresh.stderr, /then: pulumi config set --stack production --path 'alert-routing:alertSources\.grafanaCloud' <id>/);
             // What is certain is still printed: email by its "sev0" name among two email sources.
-            assert.ok(fresh.stdout.includes(`alertSources.email' ${LIVE_IDS.production.alertSources.email}   # the only alert source of type email, named like /sev0/i: "sev0@ email"`));
+            assert.ok(
+                fresh.stdout.includes(
+                    `alertSources.email' ${LIVE_IDS.production.alertSources.email}   # the only alert source of type email, named like /sev0/i: "sev0@ email"`,
+                ),
+            );
             assert.ok(fresh.stdout.includes(`alertSources.planetScale' ${LIVE_IDS.production.alertSources.planetScale}`));
             assert.ok(fresh.stdout.includes(`escalationPaths.engineeringOnCall' ${LIVE_IDS.production.escalationPaths.engineeringOnCall}`));
-            assert.match(fresh.stdout, /# note: no live route is named "Production Alerts": the first `pulumi up --stack production` creates it/);
+            assert.match(
+                fresh.stdout,
+                /# note: no live route is named "Production Alerts": the first `pulumi up --stack production` creates it/,
+            );
             assertNoSecrets(fresh);
         });
 
@@ -269,8 +340,14 @@ describe("operator scripts against the emulator", () => {
             fs.writeFileSync(file, doc.toString());
             const run = await discover(["--stack", "production", "--write"]);
             assert.equal(run.code, 1);
-            assert.match(run.stderr, /alert-routing:alertSources\.checkly: Pulumi\.production\.yaml sets 01J0WR0NGCHECK1Y000000000Z, but incident\.io says otherwise/);
-            assert.equal(YAML.parse(fs.readFileSync(file, "utf8")).config["alert-routing:alertSources"].checkly, "01J0WR0NGCHECK1Y000000000Z");
+            assert.match(
+                run.stderr,
+                /alert-routing:alertSources\.checkly: Pulumi\.production\.yaml sets 01J0WR0NGCHECK1Y000000000Z, but incident\.io says otherwise/,
+            );
+            assert.equal(
+                YAML.parse(fs.readFileSync(file, "utf8")).config["alert-routing:alertSources"].checkly,
+                "01J0WR0NGCHECK1Y000000000Z",
+            );
         });
 
         it("a 401 or a lasting 5xx stops it with nothing written", async () => {
@@ -279,12 +356,16 @@ describe("operator scripts against the emulator", () => {
             assert.match(denied.stderr, /could not read incident\.io: incident\.io GET \/v2\/.* 401 .*check the API key/);
             let pages = 0;
             emu.onBetween = (req) => {
-                if (req.path === "/v2/escalation_paths" && ++pages === 1) emu.inject({ method: "GET", path: "/v2/escalation_paths", kind: "status", status: 502, times: 3 });
+                if (req.path === "/v2/escalation_paths" && ++pages === 1)
+                    emu.inject({ method: "GET", path: "/v2/escalation_paths", kind: "status", status: 502, times: 3 });
             };
             const broken = await discover(["--stack", "production", "--write"]);
             assert.equal(broken.code, 1);
             assert.match(broken.stderr, /incident\.io GET \/v2\/escalation_paths\?page_size=25&after=\w+ 502 .*after 3 attempts/);
-            assert.equal(fs.readFileSync(path.join(tmp, "Pulumi.production.yaml"), "utf8"), fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.production.yaml"), "utf8"));
+            assert.equal(
+                fs.readFileSync(path.join(tmp, "Pulumi.production.yaml"), "utf8"),
+                fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.production.yaml"), "utf8"),
+            );
             assert.equal((await discover(["--stack", "nope"])).code, 2);
         });
     });

@@ -40,7 +40,10 @@ describe("Alertmanager configuration", () => {
     });
 
     it("keeps other mounted Secrets when listed, since the patch owns all of spec.secrets", () => {
-        assert.deepEqual(alertmanagerSpecPatch(["alertmanager-slack", "alertmanager-incidentio"]).secrets, ["alertmanager-incidentio", "alertmanager-slack"]);
+        assert.deepEqual(alertmanagerSpecPatch(["alertmanager-slack", "alertmanager-incidentio"]).secrets, [
+            "alertmanager-incidentio",
+            "alertmanager-slack",
+        ]);
     });
 
     it("the reference still states the rules checked here", () => {

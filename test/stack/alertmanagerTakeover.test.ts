@@ -18,18 +18,34 @@ describe("takeover rules (prometheus-operator semantics)", () => {
 
     it("an unset configSecret means the operator's default alertmanager-<name>", () => {
         const before = alertmanagerBefore("main", "monitoring", HELM_SPEC);
-        assert.deepEqual(before, { name: "main", namespace: "monitoring", configSecret: "", effectiveConfigSecret: "alertmanager-main", secrets: ["alertmanager-slack-webhook"] });
+        assert.deepEqual(before, {
+            name: "main",
+            namespace: "monitoring",
+            configSecret: "",
+            effectiveConfigSecret: "alertmanager-main",
+            secrets: ["alertmanager-slack-webhook"],
+        });
     });
 
     it("names each unlisted Secret and the command that keeps it", () => {
-        const problems = takeoverProblems(alertmanagerBefore("main", "monitoring", { ...HELM_SPEC, configSecret: "alertmanager-incident-io-config" }), settings, "staging");
+        const problems = takeoverProblems(
+            alertmanagerBefore("main", "monitoring", { ...HELM_SPEC, configSecret: "alertmanager-incident-io-config" }),
+            settings,
+            "staging",
+        );
         assert.equal(problems.length, 1);
         assert.match(problems[0], /mounts Secret\(s\) "alertmanager-slack-webhook" \(spec\.secrets\), which the patch would unmount/);
-        assert.match(problems[0], /pulumi config set --stack staging --path 'alert-routing:alertmanager\.extraSecrets\[0\]' alertmanager-slack-webhook/);
+        assert.match(
+            problems[0],
+            /pulumi config set --stack staging --path 'alert-routing:alertmanager\.extraSecrets\[0\]' alertmanager-slack-webhook/,
+        );
     });
 
     it("accepts Secrets listed in extraSecrets, and our own", () => {
-        const before = alertmanagerBefore("main", "monitoring", { configSecret: "alertmanager-incident-io-config", secrets: ["alertmanager-incidentio", "alertmanager-slack-webhook"] });
+        const before = alertmanagerBefore("main", "monitoring", {
+            configSecret: "alertmanager-incident-io-config",
+            secrets: ["alertmanager-incidentio", "alertmanager-slack-webhook"],
+        });
         assert.deepEqual(takeoverProblems(before, { extraSecrets: ["alertmanager-slack-webhook"], takeOverConfig: false }, "staging"), []);
     });
 
@@ -41,14 +57,24 @@ describe("takeover rules (prometheus-operator semantics)", () => {
     });
 
     it("takeOverConfig allows both; an AlertmanagerConfig-driven Alertmanager is refused regardless", () => {
-        assert.deepEqual(takeoverProblems(alertmanagerBefore("main", "monitoring", HELM_SPEC), { extraSecrets: [], takeOverConfig: true }, "staging"), []);
+        assert.deepEqual(
+            takeoverProblems(alertmanagerBefore("main", "monitoring", HELM_SPEC), { extraSecrets: [], takeOverConfig: true }, "staging"),
+            [],
+        );
         const viaCr = alertmanagerBefore("main", "monitoring", { ...OTHER_CONFIG_SPEC, alertmanagerConfiguration: { name: "global" } });
-        assert.match(takeoverProblems(viaCr, { extraSecrets: [], takeOverConfig: true }, "staging").join("\n"), /AlertmanagerConfig "global".*would never be read/);
+        assert.match(
+            takeoverProblems(viaCr, { extraSecrets: [], takeOverConfig: true }, "staging").join("\n"),
+            /AlertmanagerConfig "global".*would never be read/,
+        );
     });
 });
 
 /** Runs one stack against a live Alertmanager; returns the recorder and the program's error, if any. */
-async function runAgainst(stack: "production" | "staging", liveAlertmanagerSpec: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+async function runAgainst(
+    stack: "production" | "staging",
+    liveAlertmanagerSpec: Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+) {
     const recorder = installMocks(stack, { liveAlertmanagerSpec, preview: true });
     pulumi.runtime.setAllConfig(
         withConfig(stackTestConfig(stack, { "incident-io:apiKey": CANARY.apiKey, "alert-routing:alertSourceToken": CANARY.token }), extra),
@@ -104,7 +130,10 @@ for (const stack of ["staging", "production"] as const) {
             assert.equal(error, undefined, String(error));
             const patch = recorder.resources.filter((r) => r.type === PATCH_TYPE);
             assert.equal(patch.length, 1);
-            assert.deepEqual(patch[0].inputs.spec, { configSecret: "alertmanager-incident-io-config", secrets: ["alertmanager-incidentio", "alertmanager-slack-webhook"] });
+            assert.deepEqual(patch[0].inputs.spec, {
+                configSecret: "alertmanager-incident-io-config",
+                secrets: ["alertmanager-incidentio", "alertmanager-slack-webhook"],
+            });
             assert.deepEqual(recorder.stackOutputs!.alertmanagerBefore, {
                 name: "kube-prometheus-stack-alertmanager",
                 namespace: "monitoring",

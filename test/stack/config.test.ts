@@ -47,10 +47,17 @@ describe("stack config", () => {
         ]);
         const message = error!.message;
         assert.match(message, /Stack "production" cannot run: 13 configuration problem\(s\)/);
-        assert.ok(message.includes("pulumi config set --stack production --path 'alert-routing:aws.accountId' <12-digit account id>"), message);
+        assert.ok(
+            message.includes("pulumi config set --stack production --path 'alert-routing:aws.accountId' <12-digit account id>"),
+            message,
+        );
         assert.ok(message.includes("pulumi config set --stack production --path 'alert-routing:alertSources.email' <id>"), message);
         assert.ok(message.includes("pulumi config set --stack production --path 'alert-routing:escalationPaths.engineeringOnCall' <id>"));
-        assert.ok(message.includes("pulumi config set --stack production --secret 'incident-io:apiKey' <api key>   (or export INCIDENT_IO_TOKEN)"));
+        assert.ok(
+            message.includes(
+                "pulumi config set --stack production --secret 'incident-io:apiKey' <api key>   (or export INCIDENT_IO_TOKEN)",
+            ),
+        );
         assert.ok(message.includes("pulumi config set --stack production --path 'alert-routing:alertmanager.name' <alertmanager name>"));
         assert.match(message, /alert-routing:alertSources\.email: not set: the id of the sev0@ email alert source/);
     });
@@ -85,7 +92,12 @@ describe("stack config", () => {
         assert.equal(config.environment, "production");
         assert.equal(config.routeIds.alertSources.alertmanager, "01KHSNW67SZJ1KGWEMA9C0GPT7");
         assert.deepEqual(config.adopt, { productionAlerts: LIVE });
-        assert.deepEqual(config.aws, { region: "us-east-1", accountId: "123456789012", profile: undefined, adoptTokenSecretArn: undefined });
+        assert.deepEqual(config.aws, {
+            region: "us-east-1",
+            accountId: "123456789012",
+            profile: undefined,
+            adoptTokenSecretArn: undefined,
+        });
         assert.deepEqual(config.kubernetes, {
             context: "prod-cluster",
             namespace: "monitoring",
@@ -105,7 +117,11 @@ describe("stack config", () => {
                 "alert-routing:adopt": { stagingNotifications: LIVE, productionAlerts: LIVE, prodAlerts: "01X" },
             }),
         );
-        assert.deepEqual(keys, ["alert-routing:adopt.prodAlerts", "alert-routing:adopt.productionAlerts", "alert-routing:adopt.productionAlerts"]);
+        assert.deepEqual(keys, [
+            "alert-routing:adopt.prodAlerts",
+            "alert-routing:adopt.productionAlerts",
+            "alert-routing:adopt.productionAlerts",
+        ]);
         assert.match(error!.message, /"Production Alerts" is owned by the production stack, not staging/);
         assert.match(error!.message, /pulumi config rm --stack staging --path 'alert-routing:adopt\.productionAlerts'/);
         assert.match(error!.message, /unknown name "prodAlerts"; did you mean productionAlerts\? adopt takes productionAlerts, /);

@@ -13,10 +13,21 @@ import { CANARY, committedConfig, stackTestConfig } from "../support/stackHarnes
 const SECRET_KEYS = ["incident-io:apiKey", "alert-routing:alertSourceToken"];
 
 function runLikePulumi(stack: "production" | "staging", config: Record<string, string>) {
-    const env: NodeJS.ProcessEnv = { ...process.env, TEST_STACK: stack, TEST_STACK_CONFIG: JSON.stringify(config), TEST_STACK_SECRET_KEYS: JSON.stringify(SECRET_KEYS) };
+    const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        TEST_STACK: stack,
+        TEST_STACK_CONFIG: JSON.stringify(config),
+        TEST_STACK_SECRET_KEYS: JSON.stringify(SECRET_KEYS),
+    };
     // As under `pulumi up`: no test-runner loaders or ts-node settings leak into the program's process.
-    for (const key of Object.keys(env)) if (key.startsWith("TS_NODE_") || key === "NODE_OPTIONS" || key === "INCIDENT_IO_TOKEN") delete env[key];
-    return spawnSync(process.execPath, [path.join(__dirname, "..", "support", "runLikePulumi.js")], { cwd: PROJECT_ROOT, env, encoding: "utf8", timeout: 180_000 });
+    for (const key of Object.keys(env))
+        if (key.startsWith("TS_NODE_") || key === "NODE_OPTIONS" || key === "INCIDENT_IO_TOKEN") delete env[key];
+    return spawnSync(process.execPath, [path.join(__dirname, "..", "support", "runLikePulumi.js")], {
+        cwd: PROJECT_ROOT,
+        env,
+        encoding: "utf8",
+        timeout: 180_000,
+    });
 }
 
 describe("the program loads as Pulumi loads it", { timeout: 400_000 }, () => {
@@ -37,7 +48,15 @@ describe("the program loads as Pulumi loads it", { timeout: 400_000 }, () => {
         const report = JSON.parse(result.stdout.trim().split("\n").pop()!);
         assert.ok(report.types.includes(ALERT_ROUTE_TYPE), report.types.join(", "));
         assert.ok(report.types.includes("kubernetes:monitoring.coreos.com/v1:AlertmanagerPatch"));
-        assert.deepEqual(report.outputs.sort(), ["alertEventsUrl", "alertmanagerBefore", "alertmanagerConfig", "environment", "routes", "tokenSecretArn", "tokenSecretVersionId"]);
+        assert.deepEqual(report.outputs.sort(), [
+            "alertEventsUrl",
+            "alertmanagerBefore",
+            "alertmanagerConfig",
+            "environment",
+            "routes",
+            "tokenSecretArn",
+            "tokenSecretVersionId",
+        ]);
         assert.ok(!result.stdout.includes(CANARY.token) && !result.stderr.includes(CANARY.token));
     });
 

@@ -37,10 +37,14 @@ const IDS: RouteIds = {
     alertAttributes: { severity: ID.SEV, branch: ID.BRANCH },
 };
 
-const slack = [{ condition_groups: [], slack_targets: { binding: { array_value: [{ literal: "C_ALERTS" }] }, channel_visibility: "public" } }];
+const slack = [
+    { condition_groups: [], slack_targets: { binding: { array_value: [{ literal: "C_ALERTS" }] }, channel_visibility: "public" } },
+];
 const onCall = { auto_cancel_escalations: true, escalation_targets: [{ escalation_paths: { array_value: [{ literal: ID.ONCALL }] } }] };
 const attributeIs = (attribute: string, value: string) => ({
-    conditions: [{ subject: `alert.attributes.${attribute}`, operation: "one_of", param_bindings: [{ array_value: [{ literal: value }] }] }],
+    conditions: [
+        { subject: `alert.attributes.${attribute}`, operation: "one_of", param_bindings: [{ array_value: [{ literal: value }] }] },
+    ],
 });
 
 /** The table of issue #3, as payloads. */
@@ -64,7 +68,12 @@ const EXPECTED: Record<string, object> = {
     unroutedAlerts: {
         name: "Unrouted Alerts",
         alert_sources: [
-            { alert_source_id: ID.AM, condition_groups: [{ conditions: [{ subject: `alert.attributes.${ID.SEV}`, operation: "is_not_set", param_bindings: [] }] }] },
+            {
+                alert_source_id: ID.AM,
+                condition_groups: [
+                    { conditions: [{ subject: `alert.attributes.${ID.SEV}`, operation: "is_not_set", param_bindings: [] }] },
+                ],
+            },
         ],
         channel_config: slack,
     },
@@ -99,14 +108,14 @@ describe("route table", () => {
     });
 
     it("gives every route exactly one owner: staging owns Staging Notifications, production the other five", () => {
-        assert.deepEqual(routeDefinitions("staging", IDS).map((d) => d.spec.name), ["Staging Notifications"]);
-        assert.deepEqual(routeDefinitions("production", IDS).map((d) => d.spec.name), [
-            "Production Alerts",
-            "Production Warnings",
-            "Unrouted Alerts",
-            "Database Alerts",
-            "Informational",
-        ]);
+        assert.deepEqual(
+            routeDefinitions("staging", IDS).map((d) => d.spec.name),
+            ["Staging Notifications"],
+        );
+        assert.deepEqual(
+            routeDefinitions("production", IDS).map((d) => d.spec.name),
+            ["Production Alerts", "Production Warnings", "Unrouted Alerts", "Database Alerts", "Informational"],
+        );
         const keys = ROUTES.map((r) => r.key);
         const names = ROUTES.map((r) => r.name);
         assert.equal(new Set(keys).size, keys.length);
@@ -141,7 +150,10 @@ describe("route table", () => {
 
     it("names the missing id if a route is built without it", () => {
         const row = ROUTES.find((r) => r.key === "databaseAlerts")!;
-        assert.throws(() => routeSpec(row, { ...IDS, alertAttributes: {} }), /route "databaseAlerts" needs alert-routing:alertAttributes\.branch/);
+        assert.throws(
+            () => routeSpec(row, { ...IDS, alertAttributes: {} }),
+            /route "databaseAlerts" needs alert-routing:alertAttributes\.branch/,
+        );
     });
 });
 

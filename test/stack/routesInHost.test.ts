@@ -31,7 +31,10 @@ for (const environment of ["staging", "production"] as const satisfies readonly 
             const provider = alertRouteProvider; // the SDK serializes `() => provider`
             providerText = await serializeProvider(provider);
             host = await DynamicProviderHost.start({ env: { INCIDENT_IO_TOKEN: "" } });
-            await host.configure({ "incident-io:apiKey": API_KEY, "incident-io:baseUrl": emulator.url }, { secretKeys: ["incident-io:apiKey"] });
+            await host.configure(
+                { "incident-io:apiKey": API_KEY, "incident-io:baseUrl": emulator.url },
+                { secretKeys: ["incident-io:apiKey"] },
+            );
         });
 
         after(async () => {
@@ -49,12 +52,22 @@ for (const environment of ["staging", "production"] as const satisfies readonly 
                 assert.equal(refreshed.id, created.id);
                 emulator.resetLog();
                 const again = await host.check(urn, checked.inputs, { ...spec, __provider: providerText });
-                assert.equal((await host.diff(created.id, urn, refreshed.properties, again.inputs)).changes, "none", `${key} shows a diff after refresh`);
+                assert.equal(
+                    (await host.diff(created.id, urn, refreshed.properties, again.inputs)).changes,
+                    "none",
+                    `${key} shows a diff after refresh`,
+                );
                 assert.equal(emulator.count(), 0, "a preview without changes makes no request");
                 assert.equal(refreshed.properties.route.name, spec.name);
                 transcript.push(created, refreshed);
             }
-            assert.deepEqual(emulator.routes().map((r) => r.name).sort(), definitions.map((d) => d.spec.name).sort());
+            assert.deepEqual(
+                emulator
+                    .routes()
+                    .map((r) => r.name)
+                    .sort(),
+                definitions.map((d) => d.spec.name).sort(),
+            );
         });
 
         it("adopts live routes: no duplicates, the live route brought to the definition", async () => {
@@ -76,23 +89,38 @@ for (const environment of ["staging", "production"] as const satisfies readonly 
             }
             assert.equal(emulator.routes().length, before, "adoption creates nothing");
             assert.equal(emulator.route(same.id)!.version, 1, "an identical live route is not rewritten");
-            assert.equal(emulator.route(drifted.id)!.enabled, withDefaults(first.spec).enabled, "a drifted live route takes the definition");
+            assert.equal(
+                emulator.route(drifted.id)!.enabled,
+                withDefaults(first.spec).enabled,
+                "a drifted live route takes the definition",
+            );
             assert.equal(emulator.route(drifted.id)!.version, 2);
         });
 
         it("reads the Alertmanager source's token when none is configured", async () => {
             const alertmanager = ids.alertSources.alertmanager!;
-            emulator.addAlertSource({ id: alertmanager, name: `Alertmanager (${environment})`, source_type: "alertmanager", secret_token: TOKEN });
+            emulator.addAlertSource({
+                id: alertmanager,
+                name: `Alertmanager (${environment})`,
+                source_type: "alertmanager",
+                secret_token: TOKEN,
+            });
             assert.equal(await fetchAlertSourceToken({ baseUrl: emulator.url, apiKey: API_KEY, alertSourceId: alertmanager }), TOKEN);
 
             const tokenless = fakeId(`tokenless${environment}`);
             emulator.addAlertSource({ id: tokenless, name: "No token", source_type: "alertmanager" });
-            await assert.rejects(fetchAlertSourceToken({ baseUrl: emulator.url, apiKey: API_KEY, alertSourceId: tokenless }), /without a secret_token.*pulumi config set --secret alert-routing:alertSourceToken/);
-            await assert.rejects(fetchAlertSourceToken({ baseUrl: emulator.url, apiKey: API_KEY, alertSourceId: fakeId("missing") }), (error: Error) => {
-                assert.ok(error instanceof IncidentIoApiError && error.status === 404, String(error));
-                assert.ok(!error.message.includes(API_KEY));
-                return true;
-            });
+            await assert.rejects(
+                fetchAlertSourceToken({ baseUrl: emulator.url, apiKey: API_KEY, alertSourceId: tokenless }),
+                /without a secret_token.*pulumi config set --secret alert-routing:alertSourceToken/,
+            );
+            await assert.rejects(
+                fetchAlertSourceToken({ baseUrl: emulator.url, apiKey: API_KEY, alertSourceId: fakeId("missing") }),
+                (error: Error) => {
+                    assert.ok(error instanceof IncidentIoApiError && error.status === 404, String(error));
+                    assert.ok(!error.message.includes(API_KEY));
+                    return true;
+                },
+            );
         });
 
         it("leaves the API key nowhere in what the engine stores or prints", async () => {

@@ -30,21 +30,25 @@ let validate: ReturnType<Ajv["compile"]> | undefined;
 export function externalSecretProblems(manifest: unknown): string[] {
     if (!validate) {
         const reference = JSON.parse(fs.readFileSync(SCHEMA_FILE, "utf8"));
-        if (reference.version !== "v1" || !reference.served) throw new Error(`${SCHEMA_FILE} is not the served v1 schema: npm run regenerate-reference`);
+        if (reference.version !== "v1" || !reference.served)
+            throw new Error(`${SCHEMA_FILE} is not the served v1 schema: npm run regenerate-reference`);
         const schema = structuredClone(reference.openAPIV3Schema) as Schema;
         close(schema);
         const ajv = new Ajv({ strict: false, allErrors: true });
         addFormats(ajv);
         validate = ajv.compile(schema);
     }
-    const problems = validate(manifest) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message} ${JSON.stringify(e.params)}`);
+    const problems = validate(manifest)
+        ? []
+        : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message} ${JSON.stringify(e.params)}`);
     const m = manifest as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } };
     // What the CRD's schema leaves to the API server.
     if (m.apiVersion !== "external-secrets.io/v1") problems.push(`apiVersion is ${m.apiVersion}, want external-secrets.io/v1`);
     if (m.kind !== "ExternalSecret") problems.push(`kind is ${m.kind}, want ExternalSecret`);
     for (const field of ["name", "namespace"] as const) {
         const value = m.metadata?.[field];
-        if (!value || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value) || value.length > 63) problems.push(`metadata.${field} "${value}" is not a DNS-1123 label`);
+        if (!value || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value) || value.length > 63)
+            problems.push(`metadata.${field} "${value}" is not a DNS-1123 label`);
     }
     return problems;
 }

@@ -95,14 +95,22 @@ export function faultFor(name: FaultName, target: FaultTarget, times = 1, timing
                 ...match,
                 kind: "status",
                 status: 422,
-                body: envelope(422, "validation_error", { code: "invalid_value", message: "must be at most 255 characters", field: "name" }),
+                body: envelope(422, "validation_error", {
+                    code: "invalid_value",
+                    message: "must be at most 255 characters",
+                    field: "name",
+                }),
             };
         case "409 version rejected":
             return {
                 ...match,
                 kind: "status",
                 status: 409,
-                body: envelope(409, "conflict", { code: "conflict", message: "version is not the next version of this alert route", field: "version" }),
+                body: envelope(409, "conflict", {
+                    code: "conflict",
+                    message: "version is not the next version of this alert route",
+                    field: "version",
+                }),
             };
         case "422 version rejected":
             return {
@@ -166,7 +174,11 @@ export async function pool<T>(items: readonly T[], concurrency: number, work: (i
 export function idsNamedInAmbiguousCreate(message: string): string[] | undefined {
     if (!/may have succeeded/.test(message)) return undefined;
     const listed = /route\(s\) with that name: ([0-9A-Za-z, ]+)\./.exec(message);
-    if (listed) return listed[1].split(",").map((s) => s.trim()).filter(Boolean);
+    if (listed)
+        return listed[1]
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean);
     // "none right now, may still be in progress": the user looks the route up again (undefined).
     return undefined;
 }

@@ -109,7 +109,13 @@ export function installMocks(stack: string, opts: { preview?: boolean; liveAlert
     };
     const read = monitor.readResource.bind(monitor);
     monitor.readResource = (req: any, callback: any) => {
-        recorder.reads.push({ type: req.getType(), name: req.getName(), id: req.getId(), parent: req.getParent(), provider: req.getProvider() });
+        recorder.reads.push({
+            type: req.getType(),
+            name: req.getName(),
+            id: req.getId(),
+            parent: req.getParent(),
+            provider: req.getProvider(),
+        });
         return read(req, callback);
     };
     const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
@@ -123,11 +129,19 @@ export function installMocks(stack: string, opts: { preview?: boolean; liveAlert
 export const ALERTMANAGER_TYPE = "kubernetes:monitoring.coreos.com/v1:Alertmanager";
 
 /** The Alertmanager as the cluster would return it for `namespace/name`. */
-function mockLiveAlertmanager(args: pulumi.runtime.MockResourceArgs, spec: Record<string, unknown>): { id: string; state: Record<string, any> } {
+function mockLiveAlertmanager(
+    args: pulumi.runtime.MockResourceArgs,
+    spec: Record<string, unknown>,
+): { id: string; state: Record<string, any> } {
     const [namespace, name] = args.id!.split("/");
     return {
         id: args.id!,
-        state: { apiVersion: "monitoring.coreos.com/v1", kind: "Alertmanager", metadata: { name, namespace, labels: { release: "kube-prometheus-stack" } }, spec },
+        state: {
+            apiVersion: "monitoring.coreos.com/v1",
+            kind: "Alertmanager",
+            metadata: { name, namespace, labels: { release: "kube-prometheus-stack" } },
+            spec,
+        },
     };
 }
 
@@ -143,7 +157,10 @@ function mockResource(args: pulumi.runtime.MockResourceArgs): { id: string; stat
         case "aws:secretsmanager/secret:Secret":
             return { id: MOCK_SECRET_ARN, state: { ...inputs, arn: MOCK_SECRET_ARN } };
         case "aws:secretsmanager/secretVersion:SecretVersion":
-            return { id: `${MOCK_SECRET_ARN}|${MOCK_SECRET_VERSION_ID}`, state: { ...inputs, arn: MOCK_SECRET_ARN, versionId: MOCK_SECRET_VERSION_ID } };
+            return {
+                id: `${MOCK_SECRET_ARN}|${MOCK_SECRET_VERSION_ID}`,
+                state: { ...inputs, arn: MOCK_SECRET_ARN, versionId: MOCK_SECRET_VERSION_ID },
+            };
         default:
             return { id: `${args.name}-id`, state: inputs };
     }
@@ -183,7 +200,6 @@ export function withConfig(base: Record<string, string>, extra: Record<string, u
     return out;
 }
 
-
 /** The ids a user sets for each stack (the committed files leave them out on purpose). */
 const USER_SET_CONFIG: Record<Environment, Record<string, unknown>> = {
     production: {
@@ -211,7 +227,9 @@ const USER_SET_CONFIG: Record<Environment, Record<string, unknown>> = {
 
 /** The route ids in a config map (as PULUMI_CONFIG holds it). */
 export function routeIdsOf(config: Record<string, string>): RouteIds {
-    return Object.fromEntries(Object.keys(ID_DESCRIPTIONS).map((group) => [group, JSON.parse(config[`alert-routing:${group}`] ?? "{}")])) as RouteIds;
+    return Object.fromEntries(
+        Object.keys(ID_DESCRIPTIONS).map((group) => [group, JSON.parse(config[`alert-routing:${group}`] ?? "{}")]),
+    ) as RouteIds;
 }
 
 /** A stack's full config for tests: the committed file plus what a user sets. */
@@ -228,7 +246,10 @@ export function plaintextStrings(value: unknown, at = ""): Array<{ path: string;
     if (typeof value === "string") return [{ path: at, text: value }];
     if (!value || typeof value !== "object" || isSecret(value)) return [];
     const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
-    return entries.flatMap(([k, v]) => [...(Array.isArray(value) ? [] : [{ path: `${at}.${k}`, text: k }]), ...plaintextStrings(v, `${at}.${k}`)]);
+    return entries.flatMap(([k, v]) => [
+        ...(Array.isArray(value) ? [] : [{ path: `${at}.${k}`, text: k }]),
+        ...plaintextStrings(v, `${at}.${k}`),
+    ]);
 }
 
 /** The JSON of every value inside a secret, so a test can show a canary did reach where it belongs. */

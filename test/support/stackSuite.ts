@@ -102,7 +102,11 @@ export function describeStack(expected: StackExpectations): void {
             const expectedCounts = Object.fromEntries(Object.values(T).map((type) => [type, type === T.route ? expected.owns.length : 1]));
             const counts = Object.fromEntries(Object.values(T).map((type) => [type, all(type).length]));
             assert.deepEqual(counts, expectedCounts);
-            assert.equal(recorder.resources.length, Object.values(expectedCounts).reduce((a, b) => a + b), "and nothing else");
+            assert.equal(
+                recorder.resources.length,
+                Object.values(expectedCounts).reduce((a, b) => a + b),
+                "and nothing else",
+            );
             assert.deepEqual(recorder.invokes, []);
         });
 
@@ -111,7 +115,12 @@ export function describeStack(expected: StackExpectations): void {
             assert.deepEqual(routes.map((r) => r.name).sort(), [...expected.owns].sort());
             const other = ROUTES.filter((r) => r.owner !== environment).map((r) => r.name);
             for (const route of routes) assert.ok(!other.includes(route.inputs.name), `${route.inputs.name} belongs to another stack`);
-            assert.deepEqual(routes.map((r) => r.inputs.name).sort(), ROUTES.filter((r) => r.owner === environment).map((r) => r.name).sort());
+            assert.deepEqual(
+                routes.map((r) => r.inputs.name).sort(),
+                ROUTES.filter((r) => r.owner === environment)
+                    .map((r) => r.name)
+                    .sort(),
+            );
             for (const route of routes) assert.match(route.parent, /alert-routing:index:AlertRouting::routes$/);
         });
 
@@ -127,7 +136,11 @@ export function describeStack(expected: StackExpectations): void {
             assert.deepEqual([...new Set(protectedTypes)].sort(), production ? [...tokenPath, T.route].sort() : []);
             for (const type of [T.awsSecret, T.awsSecretVersion]) assert.equal(one(type).retainOnDelete, true, `${type} retainOnDelete`);
             const retained = recorder.resources.filter((r) => r.retainOnDelete).map((r) => r.type);
-            assert.deepEqual(retained.sort(), [T.awsSecret, T.awsSecretVersion].sort(), "only the AWS secret and its version outlive a destroy");
+            assert.deepEqual(
+                retained.sort(),
+                [T.awsSecret, T.awsSecretVersion].sort(),
+                "only the AWS secret and its version outlive a destroy",
+            );
         });
 
         it("sets the secret's recovery window explicitly: 30 days", () => {
@@ -197,7 +210,9 @@ export function describeStack(expected: StackExpectations): void {
             if (expected.tokenFrom === "config") {
                 assert.deepEqual(fetches, []);
             } else {
-                assert.deepEqual(fetches, [{ baseUrl: "https://api.incident.io", apiKey: CANARY.apiKey, alertSourceId: expected.alertmanagerSourceId }]);
+                assert.deepEqual(fetches, [
+                    { baseUrl: "https://api.incident.io", apiKey: CANARY.apiKey, alertSourceId: expected.alertmanagerSourceId },
+                ]);
             }
         });
 
@@ -214,12 +229,18 @@ export function describeStack(expected: StackExpectations): void {
             assert.equal(spec.refreshInterval, "1h");
             assert.deepEqual(spec.secretStoreRef, { name: "aws-secrets-manager", kind: "ClusterSecretStore" });
             assert.equal(spec.target.name, "alertmanager-incidentio");
-            assert.deepEqual(spec.data, [{ secretKey: "token", remoteRef: { key: "unkey/alertmanager-incident-io", property: "alert_source_token" } }]);
+            assert.deepEqual(spec.data, [
+                { secretKey: "token", remoteRef: { key: "unkey/alertmanager-incident-io", property: "alert_source_token" } },
+            ]);
         });
 
         it("re-syncs the ExternalSecret on rotation: force-sync is the (non-secret) AWS secret version id", () => {
             const annotation = one(T.externalSecret).inputs.metadata.annotations["force-sync"];
-            assert.equal(one(T.externalSecret).inputs.metadata.annotations["pulumi.com/waitFor"], "condition=Ready", "the update waits for ESO's sync");
+            assert.equal(
+                one(T.externalSecret).inputs.metadata.annotations["pulumi.com/waitFor"],
+                "condition=Ready",
+                "the update waits for ESO's sync",
+            );
             assert.equal(annotation, MOCK_SECRET_VERSION_ID);
             assert.equal(typeof annotation, "string", "a secret annotation would hide the fingerprint");
         });
@@ -231,7 +252,11 @@ export function describeStack(expected: StackExpectations): void {
             assert.deepEqual(configProblems(amConfig), []);
             const receiver = amConfig.receivers.find((r: { name: string }) => r.name === amConfig.route.receiver);
             assert.deepEqual(receiver.incidentio_configs, [
-                { send_resolved: true, url: expected.alertEventsUrl, alert_source_token_file: "/etc/alertmanager/secrets/alertmanager-incidentio/token" },
+                {
+                    send_resolved: true,
+                    url: expected.alertEventsUrl,
+                    alert_source_token_file: "/etc/alertmanager/secrets/alertmanager-incidentio/token",
+                },
             ]);
             assert.equal(JSON.stringify(amConfig).includes(CANARY.token), false);
         });
@@ -255,8 +280,14 @@ export function describeStack(expected: StackExpectations): void {
             );
             assert.deepEqual(mounted, [tokenFile]);
             // Applied only once the ExternalSecret is Ready (waitFor) and the config Secret exists.
-            assert.ok(patch.dependencies.some((u) => u.endsWith(`${T.externalSecret}::alertmanager-token`)), patch.dependencies.join("\n"));
-            assert.ok(patch.dependencies.some((u) => u.endsWith(`${T.k8sSecret}::alertmanager-config`)), patch.dependencies.join("\n"));
+            assert.ok(
+                patch.dependencies.some((u) => u.endsWith(`${T.externalSecret}::alertmanager-token`)),
+                patch.dependencies.join("\n"),
+            );
+            assert.ok(
+                patch.dependencies.some((u) => u.endsWith(`${T.k8sSecret}::alertmanager-config`)),
+                patch.dependencies.join("\n"),
+            );
         });
 
         it("puts no token or API key outside a secret, in any resource input or stack output", () => {
@@ -268,7 +299,11 @@ export function describeStack(expected: StackExpectations): void {
             assert.deepEqual(leaks, []);
             // Not vacuous: the token did reach the secret version, inside a secret.
             assert.ok(secretText(one(T.awsSecretVersion).inputs).includes(CANARY.token));
-            assert.equal(JSON.stringify(recorder.resources).includes(CANARY.apiKey), false, "the API key must not be in any resource at all");
+            assert.equal(
+                JSON.stringify(recorder.resources).includes(CANARY.apiKey),
+                false,
+                "the API key must not be in any resource at all",
+            );
         });
 
         it("serializes a small AlertRoute provider that requires its code and holds no key", () => {
@@ -302,7 +337,10 @@ export function describeStack(expected: StackExpectations): void {
                 // alert_sources is set-like: the backup holds it in canonical order (by source id).
                 const bySource = (sources: any[]) => [...sources].sort((a, b) => a.alert_source_id.localeCompare(b.alert_source_id));
                 assert.deepEqual(backup.route.alert_sources, bySource(resource.inputs.alert_sources));
-                assert.ok(backup.route.escalation_config && backup.route.incident_config && backup.route.incident_template, "the full route");
+                assert.ok(
+                    backup.route.escalation_config && backup.route.incident_config && backup.route.incident_template,
+                    "the full route",
+                );
             }
             assert.equal(secretText(out), "", "outputs must be readable without --show-secrets");
             assert.match(out.alertmanagerConfig, new RegExp(expected.alertEventsUrl));

@@ -103,7 +103,10 @@ export class IncidentIoClient {
     /** `version` must be the route's current version + 1. The answer must be that route at that
      * version; any other is reported as possibly applied, so the caller reads the route back. */
     async updateAlertRoute(id: string, spec: AlertRouteSpec, version: number): Promise<AlertRouteResponse> {
-        const body = await this.send<{ alert_route: AlertRouteResponse }>("PUT", `/v2/alert_routes/${encodeURIComponent(id)}`, { ...spec, version });
+        const body = await this.send<{ alert_route: AlertRouteResponse }>("PUT", `/v2/alert_routes/${encodeURIComponent(id)}`, {
+            ...spec,
+            version,
+        });
         return this.expectRoute(body, "PUT", { id, version });
     }
 
@@ -137,7 +140,12 @@ export class IncidentIoClient {
      * never a silently short list; a cursor that comes back a second time, or more than `maxPages`
      * pages, stops the listing rather than looping.
      */
-    private async listAll<T extends { id: string; name: string }>(path: string, field: string, pageSize?: number, onPage?: (listed: number) => void): Promise<T[]> {
+    private async listAll<T extends { id: string; name: string }>(
+        path: string,
+        field: string,
+        pageSize?: number,
+        onPage?: (listed: number) => void,
+    ): Promise<T[]> {
         const items: T[] = [];
         const seen = new Set<string>();
         let after: string | undefined;
@@ -147,14 +155,17 @@ export class IncidentIoClient {
             const stop = (detail: string) => new IncidentIoApiError({ method: "GET", path, kind: "malformed", detail });
             const list = body?.[field];
             if (!Array.isArray(list)) throw stop(`the answer has no ${field} array`);
-            if (list.some((item) => typeof item?.id !== "string" || typeof item?.name !== "string")) throw stop(`the answer has an entry of ${field} without an id or a name`);
+            if (list.some((item) => typeof item?.id !== "string" || typeof item?.name !== "string"))
+                throw stop(`the answer has an entry of ${field} without an id or a name`);
             items.push(...(list as T[]));
             onPage?.(items.length);
             const next = pageSize && list.length > 0 ? (body?.pagination_meta as { after?: unknown } | undefined)?.after : undefined;
             if (next === undefined || next === null || next === "") return items;
             const stopped = `listing stopped after ${page} pages (${items.length} entries read)`;
-            if (typeof next !== "string") throw stop(`the pagination cursor ${this.redact(JSON.stringify(next))} is not a string; ${stopped}`);
-            if (seen.has(next)) throw stop(`the pagination cursor ${this.redact(JSON.stringify(next))} came back a second time; ${stopped}`);
+            if (typeof next !== "string")
+                throw stop(`the pagination cursor ${this.redact(JSON.stringify(next))} is not a string; ${stopped}`);
+            if (seen.has(next))
+                throw stop(`the pagination cursor ${this.redact(JSON.stringify(next))} came back a second time; ${stopped}`);
             if (page >= this.maxPages) throw stop(`more than ${this.maxPages} pages of ${pageSize}; ${stopped}`);
             seen.add(next);
             after = next;
@@ -208,7 +219,10 @@ export class IncidentIoClient {
                 }, deadline);
             } catch (error) {
                 if (error instanceof LimiterDeadlineError) {
-                    throw outOfTime(attempt - 1, `no turn to send before incident-io:operationTimeoutSeconds (${this.operationTimeoutMs / 1000} s) passed: ${error.waitingFor}`);
+                    throw outOfTime(
+                        attempt - 1,
+                        `no turn to send before incident-io:operationTimeoutSeconds (${this.operationTimeoutMs / 1000} s) passed: ${error.waitingFor}`,
+                    );
                 }
                 if (error instanceof ResponseTooLargeError) {
                     throw new IncidentIoApiError({
@@ -268,7 +282,14 @@ export class IncidentIoClient {
                     await this.backoff(method, path, lastFailure, attempt, deadline, outOfTime);
                     continue;
                 }
-                throw new IncidentIoApiError({ method, path, kind: "malformed", status: answer.status, maybeApplied: method !== "GET", attempts: attempt });
+                throw new IncidentIoApiError({
+                    method,
+                    path,
+                    kind: "malformed",
+                    status: answer.status,
+                    maybeApplied: method !== "GET",
+                    attempts: attempt,
+                });
             }
 
             // Every string the API sends back is scrubbed: a proxy or the API may echo the key anywhere.
@@ -296,7 +317,10 @@ export class IncidentIoClient {
                         });
                     }
                     if (Date.now() + wait > deadline) {
-                        throw outOfTime(attempt, `the API asked to wait ${seconds} s, past incident-io:operationTimeoutSeconds (${this.operationTimeoutMs / 1000} s)`);
+                        throw outOfTime(
+                            attempt,
+                            `the API asked to wait ${seconds} s, past incident-io:operationTimeoutSeconds (${this.operationTimeoutMs / 1000} s)`,
+                        );
                     }
                     // Everyone in the process waits: the limit is per key, not per request.
                     const jitter = Math.max(0, Math.min(Math.floor(Math.random() * 250), this.maxRetryWaitMs - wait));
@@ -383,11 +407,21 @@ export class IncidentIoClient {
     }
 
     /** A route answer is trusted only when it is the route asked for, at the version sent. */
-    private expectRoute(body: { alert_route: AlertRouteResponse } | undefined, method: Method, asked: { id?: string; version?: number }): AlertRouteResponse {
+    private expectRoute(
+        body: { alert_route: AlertRouteResponse } | undefined,
+        method: Method,
+        asked: { id?: string; version?: number },
+    ): AlertRouteResponse {
         const route = body?.alert_route;
         const path = `/v2/alert_routes${asked.id ? `/${asked.id}` : ""}`;
         if (!route || typeof route.id !== "string" || route.id === "" || typeof route.version !== "number") {
-            throw new IncidentIoApiError({ method, path, kind: "malformed", detail: "the answer has no alert_route with an id and a version", maybeApplied: method !== "GET" });
+            throw new IncidentIoApiError({
+                method,
+                path,
+                kind: "malformed",
+                detail: "the answer has no alert_route with an id and a version",
+                maybeApplied: method !== "GET",
+            });
         }
         const wrongId = asked.id !== undefined && route.id !== asked.id;
         const wrongVersion = asked.version !== undefined && route.version !== asked.version;
