@@ -41,6 +41,14 @@ export default defineConfig(
         },
     },
     {
+        // Debt, not a licence: tests (and the host harness whose RPC answers they read) still walk
+        // JSON bodies and mock-monitor requests as `any` (114 places when this was written). They
+        // warn until typed (`unknown` + narrowing, or the API types in providers/incident-io/types.ts);
+        // new code anywhere else fails on `any`.
+        files: ["test/**/*.ts", "dev/host.ts"],
+        rules: { "@typescript-eslint/no-explicit-any": "warn" },
+    },
+    {
         // The provider's public surface is its index.ts; only the provider itself and its tests reach inside.
         files: ["index.ts", "stack/**/*.ts", "scripts/**/*.ts", "bench/**/*.ts", "dev/**/*.ts"],
         rules: {

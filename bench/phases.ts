@@ -51,8 +51,8 @@ interface RouteState {
     i: number;
     urn: string;
     id?: string;
-    inputs?: Record<string, any>;
-    outputs?: Record<string, any>;
+    inputs?: Record<string, unknown>;
+    outputs?: Record<string, unknown>;
 }
 
 export async function runSize(
@@ -273,7 +273,7 @@ function peakInWindow(times: number[], windowMs: number): number {
 }
 
 /** Check, failing loudly on check failures (a bench spec bug or a provider bug). */
-async function checkOrThrow(host: DynamicProviderHost, urn: string, olds: object, news: object): Promise<Record<string, any>> {
+async function checkOrThrow(host: DynamicProviderHost, urn: string, olds: object, news: object): Promise<Record<string, unknown>> {
     const checked = await host.check(urn, olds, news);
     if (checked.failures.length > 0) {
         throw new Error(`Check failed for ${urn}: ${checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);

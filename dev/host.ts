@@ -14,19 +14,21 @@
 //  * Properties cross the wire as google.protobuf.Struct via
 //    `Struct.fromJavaScript` / `toJavaScript()` (numbers become doubles,
 //    `undefined` is rejected with "Unexpected struct type.").
-import { ChildProcess, spawn } from "child_process";
+import type { ChildProcess } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as readline from "readline";
 
 import * as grpc from "@grpc/grpc-js";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 // The engine's signature key / secret signature for wrapped secrets, from the SDK (one home).
 import { specialSecretSig as SPECIAL_SECRET_SIG, specialSigKey as SPECIAL_SIG_KEY, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import { serializeFunction } from "@pulumi/pulumi/runtime/closure/serializeClosure";
 
 // The project root: the host resolves `require`s in the provider text from its cwd.
 import { PROJECT_ROOT } from "./paths";
@@ -45,9 +47,7 @@ const DEFAULT_RPC_TIMEOUT_MS = 30_000;
  * `serializeFunction(() => provider, { allowSecrets: true })`.
  */
 export async function serializeProvider(provider: pulumi.dynamic.ResourceProvider): Promise<string> {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const sc = require("@pulumi/pulumi/runtime/closure/serializeClosure") as typeof pulumi.runtime;
-    const sf = await sc.serializeFunction(() => provider, { allowSecrets: true });
+    const sf = await serializeFunction(() => provider, { allowSecrets: true });
     return sf.text;
 }
 

@@ -58,10 +58,25 @@ export function readBackups(target: string): Backups {
     return checkDuplicates(result);
 }
 
+/** A resource of `pulumi stack export` as far as this reads it; any field may be missing. */
+interface ExportedResource {
+    urn?: string;
+    type?: string;
+    id?: string;
+    outputs?: { route?: unknown; version?: number };
+}
+
+/** What a backup file may hold: a stack export, a route list, `{alert_route}`, or a bare route. */
+interface BackupDocument {
+    deployment?: { resources?: ExportedResource[] };
+    alert_routes?: unknown;
+    alert_route?: unknown;
+}
+
 /** One parsed JSON document: a stack export, `{alert_route}`, or a bare route. */
 export function parseBackup(json: unknown, source: string): Backups {
-    const doc = json as Record<string, any>;
-    if (doc && typeof doc === "object" && doc.deployment) return fromStackExport(doc, source);
+    const doc = json as BackupDocument | null | undefined;
+    if (doc && typeof doc === "object" && doc.deployment) return fromStackExport(doc.deployment, source);
     if (doc && typeof doc === "object" && Array.isArray(doc.alert_routes)) {
         return {
             routes: [],
@@ -90,8 +105,8 @@ export function parseBackup(json: unknown, source: string): Backups {
     return { routes: [imported(route.id, canonical(fromResponse(route)), source, route.version)], problems: [] };
 }
 
-function fromStackExport(doc: Record<string, any>, source: string): Backups {
-    const resources: Array<Record<string, any>> = doc.deployment.resources ?? [];
+function fromStackExport(deployment: NonNullable<BackupDocument["deployment"]>, source: string): Backups {
+    const resources: ExportedResource[] = deployment.resources ?? [];
     const result: Backups = { routes: [], problems: [] };
     for (const resource of resources) {
         const stack = /^urn:pulumi:([^:]+)::/.exec(resource.urn ?? "")?.[1];
@@ -104,7 +119,7 @@ function fromStackExport(doc: Record<string, any>, source: string): Backups {
             result.problems.push({ source: at, problem: "no id or route in its outputs (never created, or pending): skipped" });
             continue;
         }
-        result.routes.push(imported(resource.id, canonical(route as AlertRouteSpec), at, resource.outputs.version));
+        result.routes.push(imported(resource.id, canonical(route as AlertRouteSpec), at, resource.outputs?.version));
     }
     if (resources.length > 0 && result.routes.length === 0 && result.problems.length === 0) {
         result.problems.push({ source, problem: "a stack export without alert routes" });

@@ -5,7 +5,8 @@
 // It never guesses: where the structure and the hints leave more than one key (two unconditioned
 // sources of one route, both of a type that fits), the finding lists every candidate key.
 import type { AlertRouteSpec, ParamBinding } from "../providers/incident-io";
-import { ID_DESCRIPTIONS, ROUTES, type IdGroup, type IdRef, type RouteIds, type RouteRow } from "../stack/routes";
+import type { ID_DESCRIPTIONS } from "../stack/routes";
+import { ROUTES, type IdGroup, type IdRef, type RouteIds, type RouteRow } from "../stack/routes";
 
 export type IdKind = "alert source" | "escalation path" | "slack channel" | "alert attribute";
 

@@ -123,6 +123,7 @@ export const alertRouteProvider: pulumi.dynamic.ResourceProvider = {
 // or of its `main:`. So walk up to Pulumi.yaml and load the handlers from the program directory
 // (`main:` when set). The host runs plain node, so ts-node compiles our TypeScript unless something
 // already does. Comments inside the body would be serialized: keep them out here.
+/* eslint-disable @typescript-eslint/no-require-imports -- the shim resolves these at run time, in the host */
 function loadHandlers(): Required<pulumi.dynamic.ResourceProvider> {
     const cache = globalThis as { __incidentIoAlertRouteHandlers?: Required<pulumi.dynamic.ResourceProvider> };
     if (!cache.__incidentIoAlertRouteHandlers) {
@@ -156,3 +157,4 @@ function loadHandlers(): Required<pulumi.dynamic.ResourceProvider> {
     }
     return cache.__incidentIoAlertRouteHandlers!;
 }
+/* eslint-enable @typescript-eslint/no-require-imports */

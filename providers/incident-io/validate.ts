@@ -1,6 +1,6 @@
 // `check` for alert routes: every problem in a spec, each with its property path and a fix,
 // found before any API call. Values Pulumi does not know yet (preview) are accepted.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { SPEC_FIELDS } from "./model";
 
 export type CheckFailure = pulumi.dynamic.CheckFailure;

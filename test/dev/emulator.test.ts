@@ -2,7 +2,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as path from "node:path";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { OPENAPI_PATH } from "../../dev/paths";

@@ -7,7 +7,8 @@ import { ALERT_ROUTE_TYPE, alertRouteProvider } from "../../providers/incident-i
 import { INCIDENT_IO_ID } from "../../providers/incident-io/validate";
 import { IncidentIoEmulator } from "../../dev/emulator";
 import { minimalRoute, productionAlerts } from "../fixtures/routes";
-import { DynamicProviderHost, HostRpcError, serializeProvider, UNKNOWN, urnFor } from "../../dev/host";
+import type { HostRpcError } from "../../dev/host";
+import { DynamicProviderHost, serializeProvider, UNKNOWN, urnFor } from "../../dev/host";
 
 const API_KEY_CANARY = `canary-key-${crypto.randomBytes(8).toString("hex")}`;
 

@@ -25,7 +25,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 
-import { ALERT_ROUTE_TYPE, IncidentIoApiError } from "../../providers/incident-io";
+import { ALERT_ROUTE_TYPE } from "../../providers/incident-io";
 import { fetchAlertSourceToken } from "../../stack/alertSourceToken";
 import type { Environment } from "../../stack/routes";
 import { IncidentIoEmulator } from "../../dev/emulator";

@@ -87,7 +87,7 @@ describe("import-routes", () => {
             assert.equal(code, 0, stderr);
             assert.equal(stderr, "");
             assert.match(stdout, /4 route\(s\) in .*backups:/);
-            assert.match(stdout, /legacyDatadogOld .*"Legacy: Datadog \(old\)"  NOT in stack\/routes\.ts/);
+            assert.match(stdout, /legacyDatadogOld .*"Legacy: Datadog \(old\)" {2}NOT in stack\/routes\.ts/);
             assert.match(
                 stdout,
                 /refers to: alert source 01J0DATAD0G000000000000000, slack channel C04ALERTS01\n/,
@@ -146,7 +146,7 @@ describe("import-routes", () => {
         const { code, stdout, stderr } = run([path.join(FIXTURES, "backups-with-problems")]);
         assert.equal(code, 1);
         assert.match(stdout, /1 route\(s\)/);
-        assert.match(stdout, /productionAlerts  01J0R0VTEPR0DA1ERTS0000000  v7/);
+        assert.match(stdout, /productionAlerts {2}01J0R0VTEPR0DA1ERTS0000000 {2}v7/);
         assert.match(stderr, /route-list\.json: a route list holds no route configuration/);
         assert.match(stderr, /truncated\.json: not JSON/);
     });

@@ -1,5 +1,6 @@
 // The ExternalSecret (pure) against External Secrets Operator's v1 CRD schema in dev/reference/.
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
 import { describe, it } from "node:test";
 
 import { externalSecretManifest } from "../../stack/externalSecret";
@@ -16,8 +17,7 @@ describe("ExternalSecret", () => {
     }
 
     it("makes pulumi up wait for ESO's Ready condition (pulumi-kubernetes >= 4.18; installed 4.34.2)", () => {
-        const installed = JSON.parse(require("node:fs").readFileSync(require.resolve("@pulumi/kubernetes/package.json"), "utf8"))
-            .version as string;
+        const installed = JSON.parse(fs.readFileSync(require.resolve("@pulumi/kubernetes/package.json"), "utf8")).version as string;
         const [major, minor] = installed.split(".").map(Number);
         assert.ok(major > 4 || (major === 4 && minor >= 18), `@pulumi/kubernetes ${installed} predates pulumi.com/waitFor`);
         assert.equal(valid("SecretStore").metadata.annotations["pulumi.com/waitFor"], "condition=Ready");

@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 
 import * as pulumi from "@pulumi/pulumi";
 
-import { StackConfigError } from "../../stack/config";
+import { readStackConfig, StackConfigError } from "../../stack/config";
 import type { Environment } from "../../stack/routes";
 import { CANARY, TEST_ACCOUNT_IDS, fakeId, installMocks, stackTestConfig } from "./stackHarness";
 
@@ -252,7 +252,6 @@ export function describeBadConfig(stack: Environment): void {
                     .map((b) => b.config),
             );
             pulumi.runtime.setAllConfig(stackTestConfig(stack, all), []);
-            const { readStackConfig } = require("../../stack/config") as typeof import("../../stack/config");
             assert.throws(
                 () => readStackConfig(stack, {}),
                 (e: unknown) => e instanceof StackConfigError && e.problems.length >= 10 && new Set(e.problems.map((p) => p.key)).size >= 8,

@@ -11,7 +11,8 @@
 //    new inputs (pkg/backend/display/rows.go getDiffInfo), and `--diff` prints the property diff of
 //    old inputs vs new inputs (pkg/backend/display/object_diff.go getResourcePropertiesDetails →
 //    printOldNewDiffs). Keys starting with `__` are internal and never shown.
-import { DynamicProviderHost, HostRpcError } from "../../dev/host";
+import type { DynamicProviderHost } from "../../dev/host";
+import { HostRpcError } from "../../dev/host";
 
 export interface StoredResource {
     id: string;

@@ -21,6 +21,7 @@ export function parseBaseUrl(raw: string, key = "incident-io:baseUrl"): string {
     const value = raw.trim();
     if (value === "") fail(`must be a URL such as ${DEFAULT_BASE_URL}, got an empty value`);
     // The URL parser would silently drop tabs and newlines inside the value.
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
     if (/[\s\u0000-\u001f\u007f-\u009f]/.test(value)) fail("must not contain spaces or control characters");
 
     let url: URL;

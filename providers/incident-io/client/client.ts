@@ -6,6 +6,7 @@ import { IncidentIoApiError, redact, type ApiErrorDetail } from "./errors";
 import { LimiterDeadlineError, RequestLimiter, sleep } from "./limiter";
 import {
     backoffMs,
+    causeChain,
     DEFAULT_RETRY_POLICY,
     isArgumentError,
     isRetryableStatus,
@@ -458,7 +459,7 @@ function parseJson(text: string): unknown {
 }
 
 function isTimeout(error: unknown): boolean {
-    for (let e: any = error; e; e = e.cause) {
+    for (const e of causeChain(error)) {
         if (e.name === "TimeoutError" || e.name === "AbortError") return true;
         if (e.code === "UND_ERR_HEADERS_TIMEOUT" || e.code === "UND_ERR_BODY_TIMEOUT") return true;
     }
@@ -466,14 +467,15 @@ function isTimeout(error: unknown): boolean {
 }
 
 function errorCode(error: unknown): string {
-    for (let e: any = error; e; e = e.cause) if (typeof e.code === "string") return e.code;
+    for (const e of causeChain(error)) if (typeof e.code === "string") return e.code;
     return "network error";
 }
 
 function describe(error: unknown): string {
     const parts: string[] = [];
-    for (let e: any = error; e && parts.length < 3; e = e.cause) {
-        if (e.message) parts.push(e.code ? `${e.message} (${e.code})` : e.message);
+    for (const e of causeChain(error)) {
+        if (parts.length >= 3) break;
+        if (e.message) parts.push(e.code ? `${String(e.message)} (${String(e.code)})` : String(e.message));
     }
     return parts.join(": ") || String(error);
 }
