@@ -131,7 +131,7 @@ export function report(backups: Backups, source: string, idsOf: (stack: Environm
     }
     const commands = adoptionCommands(backups.routes);
     if (commands.length > 0) {
-        lines.push("", "Adopt them on the next `pulumi up` (first adoption; see README, runbooks):", ...commands.map((c) => `  ${c}`));
+        lines.push("", "Adopt them on the next `pulumi up` (first adoption; see docs/runbooks.md):", ...commands.map((c) => `  ${c}`));
         for (const stack of ENVIRONMENTS) {
             const yaml = adoptionYaml(backups.routes, stack);
             if (yaml)

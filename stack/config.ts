@@ -59,7 +59,7 @@ export class StackConfigError extends pulumi.RunError {
             `Stack "${stackName}" cannot run: ${problems.length} configuration problem(s). Nothing was read from or changed in ` +
                 `incident.io, AWS or Kubernetes.\n` +
                 problems.map((p) => `\n  ${p.key}: ${p.problem}\n    ${p.fix}`).join("") +
-                `\n\nEvery key is described in README.md, "Stack configuration".`,
+                `\n\nEvery key is described in docs/configuration.md, "Stack configuration".`,
         );
         this.name = "StackConfigError";
     }

@@ -14,7 +14,7 @@ import type {
 /**
  * The arguments of an incident.io alert route: the v2 create payload field for field, so a
  * route's JSON from incident.io (or an old backup file) can be pasted in. Fields marked
- * "default" may be left out; the README lists the defaults.
+ * "default" may be left out; docs/alert-route.md lists the defaults.
  */
 export interface AlertRouteArgs {
     name: pulumi.Input<string>;

@@ -4,7 +4,7 @@
 //  - `canonical` is the form both sides are compared in;
 //  - `changedFields` / `sameRoute` compare meaning, not bytes.
 //
-// The real API does not answer with what it was sent (README, "The `AlertRoute` resource"). Every rule
+// The real API does not answer with what it was sent (docs/alert-route.md). Every rule
 // that absorbs a difference lives in this file, next to its evidence (incident.io's own Terraform
 // provider, incident-io/terraform-provider-incident):
 //  1. operation aliases            OPERATION_ALIASES, reconcileOperations
@@ -83,7 +83,7 @@ export const DEFAULT_INCIDENT_TEMPLATE: IncidentTemplate = {
     severity: SERVER_DEFAULTS.severity,
 };
 
-/** The defaults a route gets for fields its definition leaves out (documented in the README),
+/** The defaults a route gets for fields its definition leaves out (documented in docs/alert-route.md),
  * and the server's own defaults, made explicit so that what we send is what it stores. */
 export function withDefaults(spec: Partial<AlertRouteSpec>): AlertRouteSpec {
     return withServerDefaults({
