@@ -91,8 +91,12 @@ function dropUndefined(v: unknown): unknown {
     return v;
 }
 
-function fromStruct(s: structproto.Struct | undefined): any {
-    return s ? s.toJavaScript() : undefined;
+/** Properties as the host returns them: JSON, with the engine's secret and unknown sentinels. */
+export type HostProperties = Record<string, unknown>;
+
+/** An absent struct (e.g. Read of a route that is gone) is no properties. */
+function fromStruct(s: structproto.Struct | undefined): HostProperties {
+    return s ? s.toJavaScript() : {};
 }
 
 /** Wraps a value the way the engine marshals a secret when the receiver accepts secrets. */
@@ -108,7 +112,7 @@ export class HostRpcError extends Error {
         readonly method: string,
         readonly metadata?: grpc.Metadata,
         /** Set when a create/update error carried `id` (ErrorResourceInitFailed detail). */
-        readonly initFailure?: { id: string; properties: any; reasons: string[] },
+        readonly initFailure?: { id: string; properties: HostProperties; reasons: string[] },
     ) {
         super(message);
         this.name = "HostRpcError";
@@ -310,7 +314,11 @@ export class DynamicProviderHost {
         };
     }
 
-    async check(urn: string, olds: object, news: object): Promise<{ inputs: any; failures: Array<{ property: string; reason: string }> }> {
+    async check(
+        urn: string,
+        olds: object,
+        news: object,
+    ): Promise<{ inputs: HostProperties; failures: Array<{ property: string; reason: string }> }> {
         const req = new provproto.CheckRequest();
         req.setUrn(urn);
         req.setName(nameOfUrn(urn));
@@ -359,7 +367,7 @@ export class DynamicProviderHost {
         urn: string,
         properties: object,
         opts: { preview?: boolean; timeoutSeconds?: number } = {},
-    ): Promise<{ id: string; properties: any }> {
+    ): Promise<{ id: string; properties: HostProperties }> {
         const req = new provproto.CreateRequest();
         req.setUrn(urn);
         req.setName(nameOfUrn(urn));
@@ -373,7 +381,12 @@ export class DynamicProviderHost {
         return { id: resp.getId(), properties: fromStruct(resp.getProperties()) };
     }
 
-    async read(id: string, urn: string, properties: object, inputs?: object): Promise<{ id: string; properties: any; inputs?: any }> {
+    async read(
+        id: string,
+        urn: string,
+        properties: object,
+        inputs?: object,
+    ): Promise<{ id: string; properties: HostProperties; inputs?: HostProperties }> {
         const req = new provproto.ReadRequest();
         req.setId(id);
         req.setUrn(urn);
@@ -384,7 +397,7 @@ export class DynamicProviderHost {
             req.setInputs(toStruct(inputs));
         }
         const resp = await this.unary<provproto.ReadRequest, provproto.ReadResponse>("Read", this.client.read, req);
-        const out: { id: string; properties: any; inputs?: any } = {
+        const out: { id: string; properties: HostProperties; inputs?: HostProperties } = {
             id: resp.getId(),
             properties: fromStruct(resp.getProperties()),
         };
@@ -400,7 +413,7 @@ export class DynamicProviderHost {
         olds: object,
         news: object,
         opts: { preview?: boolean; oldInputs?: object; ignoreChanges?: string[]; timeoutSeconds?: number } = {},
-    ): Promise<{ properties: any }> {
+    ): Promise<{ properties: HostProperties }> {
         const req = new provproto.UpdateRequest();
         req.setId(id);
         req.setUrn(urn);

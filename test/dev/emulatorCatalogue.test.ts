@@ -11,9 +11,16 @@ const KEY = "test-api-key";
 
 describe("emulator: workspace lists", () => {
     let emu: IncidentIoEmulator;
+    /** The list answers as the tests read them (each is also checked against the spec). */
+    interface ListBody {
+        alert_sources: Array<{ source_type?: unknown; secret_token?: unknown }>;
+        alert_attributes: Array<{ name: string }>;
+        escalation_paths: Array<{ id: string }>;
+        pagination_meta: { after?: string };
+    }
     const get = async (path: string) => {
         const res = await fetch(`${emu.url}${path}`, { headers: { authorization: `Bearer ${KEY}` } });
-        return { status: res.status, body: (await res.json()) as any };
+        return { status: res.status, body: (await res.json()) as ListBody };
     };
 
     before(async () => {
@@ -29,13 +36,13 @@ describe("emulator: workspace lists", () => {
         assert.equal(status, 200);
         assert.deepEqual(validateAgainstSpec("AlertSourcesListResultV2", body), []);
         assert.equal(body.alert_sources.length, 10);
-        assert.ok(body.alert_sources.every((s: any) => typeof s.source_type === "string" && s.secret_token));
+        assert.ok(body.alert_sources.every((s) => typeof s.source_type === "string" && s.secret_token));
     });
 
     it("lists alert attributes, valid per the spec", async () => {
         const { body } = await get("/v2/alert_attributes");
         assert.deepEqual(validateAgainstSpec("AlertAttributesListResultV2", body), []);
-        assert.deepEqual(body.alert_attributes.map((a: any) => a.name).sort(), ["branch", "severity", "team"]);
+        assert.deepEqual(body.alert_attributes.map((a) => a.name).sort(), ["branch", "severity", "team"]);
     });
 
     it("pages escalation paths 25 at a time, after the last id, and refuses a page_size above the spec's maximum", async () => {
@@ -46,7 +53,7 @@ describe("emulator: workspace lists", () => {
         const second = await get(`/v2/escalation_paths?page_size=25&after=${first.body.pagination_meta.after}`);
         assert.equal(second.body.escalation_paths.length, 7);
         assert.equal(second.body.pagination_meta.after, undefined, "no cursor on the last page");
-        const ids = [...first.body.escalation_paths, ...second.body.escalation_paths].map((p: any) => p.id);
+        const ids = [...first.body.escalation_paths, ...second.body.escalation_paths].map((p) => p.id);
         assert.equal(new Set(ids).size, 32);
         assert.equal((await get("/v2/escalation_paths?page_size=26")).status, 422);
     });
@@ -89,7 +96,10 @@ describe("dev/reference/regenerate.ts", () => {
             "```",
             "### `<wechat_config>`",
         ].join("\n");
-        const facts = alertmanagerReference(md) as any;
+        const facts = alertmanagerReference(md) as {
+            incidentio_config: { fields: unknown; mutually_exclusive: unknown };
+            receiver: { fields: unknown };
+        };
         assert.deepEqual(facts.incidentio_config.fields, { timeout: "<duration>", url: "<string>", url_file: "<filepath>" });
         assert.deepEqual(facts.incidentio_config.mutually_exclusive, [["url", "url_file"]]);
         assert.deepEqual(facts.receiver.fields, ["incidentio_configs", "name"]);

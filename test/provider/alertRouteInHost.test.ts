@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { ALERT_ROUTE_TYPE, alertRouteProvider } from "../../providers/incident-io/alertRoute";
+import type { AlertRouteSpec } from "../../providers/incident-io/types";
 import { INCIDENT_IO_ID } from "../../providers/incident-io/validate";
 import { IncidentIoEmulator } from "../../dev/emulator";
 import { minimalRoute, productionAlerts } from "../fixtures/routes";
@@ -53,7 +54,7 @@ describe("AlertRoute in the real dynamic-provider host", { timeout: 120_000 }, (
         transcript.push(checked, created);
         assert.match(created.id, INCIDENT_IO_ID);
         assert.equal(created.properties.version, 1);
-        assert.equal(created.properties.route.name, "Production Alerts");
+        assert.equal((created.properties.route as AlertRouteSpec).name, "Production Alerts");
         assert.equal(created.properties.__provider, providerText);
         assert.equal(emulator.routes().length, 1);
         assert.equal(emulator.managedResources().length, 1);
@@ -102,7 +103,7 @@ describe("AlertRoute in the real dynamic-provider host", { timeout: 120_000 }, (
 
         // pulumi refresh shows the edit; the next up applies the code's version.
         const afterEdit = await host.read(created.id, urn, updated.properties, renamed.inputs);
-        assert.equal(afterEdit.properties.route.enabled, false);
+        assert.equal((afterEdit.properties.route as AlertRouteSpec).enabled, false);
         assert.equal((await host.diff(created.id, urn, afterEdit.properties, back.inputs)).changes, "some");
         const reapplied = await host.update(created.id, urn, afterEdit.properties, back.inputs);
         assert.equal(reapplied.properties.version, 4);

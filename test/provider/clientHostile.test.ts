@@ -237,7 +237,7 @@ describe("bounded waits, pure parts", () => {
         release();
         await holding;
         assert.equal(await limiter.run(async () => "next"), "next", "the slot was released");
-        assert.equal((limiter as any).inFlight, 0);
+        assert.equal((limiter as unknown as { inFlight: number }).inFlight, 0);
     });
 
     test("a request that would wait out a 429 pause past its deadline gives up at once", async () => {

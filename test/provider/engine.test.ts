@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { ALERT_ROUTE_TYPE, alertRouteProvider } from "../../providers/incident-io/alertRoute";
-import { IncidentIoEmulator } from "../../dev/emulator";
+import { IncidentIoEmulator, type CreatePayload } from "../../dev/emulator";
 import { productionAlerts } from "../fixtures/routes";
 import { EngineModel } from "../support/engine";
 import { DynamicProviderHost, serializeProvider, urnFor } from "../../dev/host";
@@ -156,7 +156,7 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
     });
 
     test("adoption refuses another stack's route before any write, naming both names and the config key", async () => {
-        const production = emulator.seedRoute(productionAlerts() as any);
+        const production = emulator.seedRoute(productionAlerts() as CreatePayload);
         const engine = new EngineModel(host, urnFor("stagingNotifications", ALERT_ROUTE_TYPE), providerText);
         const staging = {
             ...productionAlerts(),
@@ -192,7 +192,7 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
     });
 
     test("check reports what adoption will change (the preview cannot show it otherwise)", async () => {
-        const live = emulator.seedRoute({ ...productionAlerts(), enabled: false } as any);
+        const live = emulator.seedRoute({ ...productionAlerts(), enabled: false } as CreatePayload);
         const engine = new EngineModel(host, URN, providerText);
         const before = host.logs.length;
         emulator.resetLog();

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import type { AlertRouteInputs, AlertRouteOutputs } from "../../providers/incident-io/alertRoute";
 import { canonical, fromResponse } from "../../providers/incident-io/model";
-import { IncidentIoEmulator } from "../../dev/emulator";
+import type { AlertRouteResponse } from "../../providers/incident-io/types";
+import { IncidentIoEmulator, type CreatePayload } from "../../dev/emulator";
 import { minimalRoute, productionAlerts } from "../fixtures/routes";
 import { handlersFor, TEST_API_KEY } from "../support/handlers";
 
@@ -84,7 +85,7 @@ describe("AlertRoute handlers", () => {
     });
 
     test("adoption takes a live route with GET + PUT(version + 1), never POST", async () => {
-        const live = emulator.seedRoute({ ...productionAlerts(), name: "Production Alerts (UI)" } as any);
+        const live = emulator.seedRoute({ ...productionAlerts(), name: "Production Alerts (UI)" } as CreatePayload);
         emulator.editInUi(live.id, () => {}); // version 2, as an edited route would be
         const { handlers } = await handlersFor(emulator);
         const inputs = await checked(handlers, { ...productionAlerts(), adoptId: live.id, adoptRenaming: true });
@@ -100,7 +101,7 @@ describe("AlertRoute handlers", () => {
     });
 
     test("adopting a route that already matches writes nothing", async () => {
-        const live = emulator.seedRoute(productionAlerts() as any);
+        const live = emulator.seedRoute(productionAlerts() as CreatePayload);
         const { handlers } = await handlersFor(emulator, { "incident-io:claimManaged": "false" });
         const inputs = await checked(handlers, { ...productionAlerts(), adoptId: live.id });
         emulator.resetLog();
@@ -296,12 +297,15 @@ describe("AlertRoute handlers", () => {
     test("a failed claim still records the created route (id + outputs) so nothing is lost or duplicated", async () => {
         const { handlers } = await handlersFor(emulator, { "incident-io:maxRetries": "0" });
         emulator.inject({ kind: "status", status: 500, method: "POST", path: "/v2/managed_resources" });
-        await assert.rejects(handlers.create(await checked(handlers, minimalRoute())), (e: any) => {
-            assert.equal(e.id, emulator.routes()[0].id);
-            assert.equal(e.properties.version, 1);
-            assert.match(e.message, /was saved, but claiming it as managed by code failed/);
-            return true;
-        });
+        await assert.rejects(
+            handlers.create(await checked(handlers, minimalRoute())),
+            (e: Error & { id?: string; properties?: AlertRouteOutputs }) => {
+                assert.equal(e.id, emulator.routes()[0].id);
+                assert.equal(e.properties?.version, 1);
+                assert.match(e.message, /was saved, but claiming it as managed by code failed/);
+                return true;
+            },
+        );
         assert.equal(emulator.routes().length, 1);
     });
 
@@ -321,7 +325,24 @@ describe("AlertRoute handlers", () => {
         const { handlers } = await handlersFor(emulator);
         const { id } = await handlers.create(await checked(handlers, productionAlerts() as unknown as Record<string, unknown>));
         const answer = emulator.route(id)!;
-        const { id: _id, version: _v, created_at: _c, updated_at: _u, ...pasted } = answer as any;
+        // The answer as JSON a user pasted: walked and pruned below as plain objects.
+        type Pasted = Record<string, unknown> & {
+            routing_insights?: unknown;
+            escalation_config: { escalation_priority?: unknown };
+            alert_sources: Array<{ source_health?: unknown }>;
+        };
+        const {
+            id: _id,
+            version: _v,
+            created_at: _c,
+            updated_at: _u,
+            ...pasted
+        } = answer as unknown as Pasted & {
+            id: string;
+            version: number;
+            created_at: string;
+            updated_at: string;
+        };
         // The answer holds aliases (contains_one_of), the users echo and labels: all accepted. Fields the
         // provider has never heard of are named, not passed silently (inputs stay strict).
         const strict = await handlers.check({}, pasted);
@@ -335,6 +356,6 @@ describe("AlertRoute handlers", () => {
         delete pasted.escalation_config.escalation_priority;
         for (const source of pasted.alert_sources) delete source.source_health;
         const inputs = await checked(handlers, pasted);
-        assert.deepEqual(canonical(inputs), canonical(fromResponse(answer as any)));
+        assert.deepEqual(canonical(inputs), canonical(fromResponse(answer as unknown as AlertRouteResponse)));
     });
 });

@@ -6,7 +6,7 @@ import * as crypto from "node:crypto";
 import { after, before, describe, it } from "node:test";
 
 import { ALERT_ROUTE_TYPE, alertRouteProvider } from "../../providers/incident-io/alertRoute";
-import { IncidentIoApiError, withDefaults } from "../../providers/incident-io";
+import { IncidentIoApiError, withDefaults, type AlertRouteSpec } from "../../providers/incident-io";
 import { fetchAlertSourceToken } from "../../stack/alertSourceToken";
 import { routeDefinitions, type Environment } from "../../stack/routes";
 import { IncidentIoEmulator } from "../../dev/emulator";
@@ -58,7 +58,7 @@ for (const environment of ["staging", "production"] as const satisfies readonly 
                     `${key} shows a diff after refresh`,
                 );
                 assert.equal(emulator.count(), 0, "a preview without changes makes no request");
-                assert.equal(refreshed.properties.route.name, spec.name);
+                assert.equal((refreshed.properties.route as AlertRouteSpec).name, spec.name);
                 transcript.push(created, refreshed);
             }
             assert.deepEqual(

@@ -11,7 +11,17 @@ import addFormats from "ajv-formats";
 
 const SCHEMA_FILE = path.join(REFERENCE_DIR, "external-secrets", "externalsecret-v1.schema.json");
 
-type Schema = Record<string, any>;
+/** A JSON Schema node, as far as closing it needs. */
+interface Schema {
+    properties?: Record<string, Schema>;
+    additionalProperties?: boolean | Schema;
+    items?: Schema;
+    allOf?: Schema[];
+    anyOf?: Schema[];
+    oneOf?: Schema[];
+    "x-kubernetes-preserve-unknown-fields"?: boolean;
+    [keyword: string]: unknown;
+}
 
 function close(schema: Schema): void {
     if (!schema || typeof schema !== "object") return;
@@ -21,7 +31,7 @@ function close(schema: Schema): void {
     for (const child of Object.values(schema.properties ?? {})) close(child as Schema);
     if (schema.items) close(schema.items);
     if (typeof schema.additionalProperties === "object") close(schema.additionalProperties);
-    for (const key of ["allOf", "anyOf", "oneOf"]) for (const s of schema[key] ?? []) close(s);
+    for (const key of ["allOf", "anyOf", "oneOf"] as const) for (const s of schema[key] ?? []) close(s);
 }
 
 let validate: ReturnType<Ajv["compile"]> | undefined;

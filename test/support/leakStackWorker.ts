@@ -10,6 +10,7 @@
 import * as fs from "node:fs";
 
 import * as pulumi from "@pulumi/pulumi";
+import type * as resproto from "@pulumi/pulumi/proto/resource_pb";
 
 import { installMocks, runStack, type Registered } from "./stackHarness";
 
@@ -17,14 +18,14 @@ export interface ReturnedState {
     type: string;
     name: string;
     /** RegisterResourceResponse.object: the mocks' state, serialized as the SDK receives it. */
-    state: Record<string, any>;
+    state: Record<string, unknown>;
 }
 
 export interface StackRun {
     stack: string;
     resources: Registered[];
     states: ReturnedState[];
-    stackOutputs?: Record<string, any>;
+    stackOutputs?: Record<string, unknown>;
     invokes: string[];
     /** The program's failure, as Pulumi would print it (message and stack). */
     error?: string;
@@ -43,10 +44,15 @@ async function main(): Promise<void> {
 
     const recorder = installMocks(stack);
     const states: ReturnedState[] = [];
-    const monitor = pulumi.runtime.getMonitor() as any;
+    const monitor = pulumi.runtime.getMonitor() as unknown as {
+        registerResource(
+            req: resproto.RegisterResourceRequest,
+            callback: (err: unknown, resp?: resproto.RegisterResourceResponse) => void,
+        ): unknown;
+    };
     const register = monitor.registerResource.bind(monitor); // the recorder's wrapper
-    monitor.registerResource = (req: any, callback: any) =>
-        register(req, (err: any, resp: any) => {
+    monitor.registerResource = (req, callback) =>
+        register(req, (err, resp) => {
             if (!err && resp) states.push({ type: req.getType(), name: req.getName(), state: resp.getObject()?.toJavaScript() ?? {} });
             return callback(err, resp);
         });

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 import * as pulumi from "@pulumi/pulumi";
+import type * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import * as YAML from "yaml";
 
 import { ALERT_ROUTE_TYPE } from "../../providers/incident-io/alertRoute";
@@ -73,6 +74,13 @@ export interface Recorder {
     invokes: string[];
 }
 
+/** The three calls of the mocked resource monitor the recorder listens to (its gRPC client's shape). */
+interface MockMonitor {
+    registerResource(req: resproto.RegisterResourceRequest, callback: (...args: unknown[]) => void): unknown;
+    readResource(req: resproto.ReadResourceRequest, callback: (...args: unknown[]) => void): unknown;
+    registerResourceOutputs(req: resproto.RegisterResourceOutputsRequest, callback: (...args: unknown[]) => void): unknown;
+}
+
 /** Sets the mocks (project alert-routing, stack = environment) and records every registration. */
 export function installMocks(stack: string, opts: { preview?: boolean; liveAlertmanagerSpec?: Record<string, unknown> } = {}): Recorder {
     const recorder: Recorder = { resources: [], reads: [], invokes: [] };
@@ -90,9 +98,9 @@ export function installMocks(stack: string, opts: { preview?: boolean; liveAlert
         stack,
         opts.preview ?? false,
     );
-    const monitor = pulumi.runtime.getMonitor() as any;
+    const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
     const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, callback: any) => {
+    monitor.registerResource = (req, callback) => {
         recorder.resources.push({
             type: req.getType(),
             name: req.getName(),
@@ -108,7 +116,7 @@ export function installMocks(stack: string, opts: { preview?: boolean; liveAlert
         return register(req, callback);
     };
     const read = monitor.readResource.bind(monitor);
-    monitor.readResource = (req: any, callback: any) => {
+    monitor.readResource = (req, callback) => {
         recorder.reads.push({
             type: req.getType(),
             name: req.getName(),
@@ -119,7 +127,7 @@ export function installMocks(stack: string, opts: { preview?: boolean; liveAlert
         return read(req, callback);
     };
     const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
-    monitor.registerResourceOutputs = (req: any, callback: any) => {
+    monitor.registerResourceOutputs = (req, callback) => {
         if (req.getUrn().includes("::pulumi:pulumi:Stack::")) recorder.stackOutputs = req.getOutputs()?.toJavaScript() ?? {};
         return registerOutputs(req, callback);
     };
