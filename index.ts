@@ -1,5 +1,5 @@
 // The Pulumi program (package.json `main`): `pulumi up --stack production|staging`.
-// What a stack manages is in stack/; README.md has the config keys and runbooks.
+// What a stack manages is in stack/; docs/configuration.md has the config keys, docs/runbooks.md the runbooks.
 import { alertRoutingStack } from "./stack/program";
 
 const stack = alertRoutingStack();

@@ -69,7 +69,9 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
         listed = await client.listAlertRoutes((n) => progress(`listing alert routes: ${n}`));
     } catch (error) {
         progress("");
-        io.error(`could not list the alert routes: ${(error as Error).message}\nNothing was written. Fix the cause, then run again: npm run backup-routes -- --out ${outArg}\n`);
+        io.error(
+            `could not list the alert routes: ${(error as Error).message}\nNothing was written. Fix the cause, then run again: npm run backup-routes -- --out ${outArg}\n`,
+        );
         return 1;
     }
     fs.mkdirSync(out, { recursive: true });
@@ -100,7 +102,9 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
     for (const o of outcomes) names.set(o.name, [...(names.get(o.name) ?? []), o.id]);
     for (const [name, ids] of names) {
         if (ids.length > 1 && ownerOf(name) !== "not managed by any stack") {
-            io.log(`\nwarning: ${ids.length} live routes are named "${name}" (${ids.join(", ")}): a stack adopts one; delete or rename the others in incident.io.\n`);
+            io.log(
+                `\nwarning: ${ids.length} live routes are named "${name}" (${ids.join(", ")}): a stack adopts one; delete or rename the others in incident.io.\n`,
+            );
         }
     }
     const live = new Set(listed.map((r) => r.id));

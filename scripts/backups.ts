@@ -4,10 +4,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { canonical, fromResponse, type AlertRouteResponse, type AlertRouteSpec } from "../providers/incident-io";
+import { ALERT_ROUTE_TYPE, canonical, fromResponse, type AlertRouteResponse, type AlertRouteSpec } from "../providers/incident-io";
 import { ROUTES, type Environment } from "../stack/routes";
-
-export const ALERT_ROUTE_TYPE = "pulumi-nodejs:dynamic/incident-io:AlertRoute";
 
 export interface ImportedRoute {
     /** The key in stack/routes.ts; for a route not in the table, one derived from its name. */
@@ -60,22 +58,55 @@ export function readBackups(target: string): Backups {
     return checkDuplicates(result);
 }
 
+/** A resource of `pulumi stack export` as far as this reads it; any field may be missing. */
+interface ExportedResource {
+    urn?: string;
+    type?: string;
+    id?: string;
+    outputs?: { route?: unknown; version?: number };
+}
+
+/** What a backup file may hold: a stack export, a route list, `{alert_route}`, or a bare route. */
+interface BackupDocument {
+    deployment?: { resources?: ExportedResource[] };
+    alert_routes?: unknown;
+    alert_route?: unknown;
+}
+
 /** One parsed JSON document: a stack export, `{alert_route}`, or a bare route. */
 export function parseBackup(json: unknown, source: string): Backups {
-    const doc = json as Record<string, any>;
-    if (doc && typeof doc === "object" && doc.deployment) return fromStackExport(doc, source);
+    const doc = json as BackupDocument | null | undefined;
+    if (doc && typeof doc === "object" && doc.deployment) return fromStackExport(doc.deployment, source);
     if (doc && typeof doc === "object" && Array.isArray(doc.alert_routes)) {
-        return { routes: [], problems: [{ source, problem: "a route list holds no route configuration; back up each route with GET /v2/alert_routes/{id}" }] };
+        return {
+            routes: [],
+            problems: [{ source, problem: "a route list holds no route configuration; back up each route with GET /v2/alert_routes/{id}" }],
+        };
     }
     const route = (doc?.alert_route ?? doc) as AlertRouteResponse | undefined;
-    if (!route || typeof route !== "object" || typeof route.id !== "string" || typeof route.name !== "string" || !Array.isArray(route.alert_sources)) {
-        return { routes: [], problems: [{ source, problem: "not an alert route: expected {alert_route: {...}}, a route with id, name and alert_sources, or a stack export" }] };
+    if (
+        !route ||
+        typeof route !== "object" ||
+        typeof route.id !== "string" ||
+        typeof route.name !== "string" ||
+        !Array.isArray(route.alert_sources)
+    ) {
+        return {
+            routes: [],
+            problems: [
+                {
+                    source,
+                    problem:
+                        "not an alert route: expected {alert_route: {...}}, a route with id, name and alert_sources, or a stack export",
+                },
+            ],
+        };
     }
     return { routes: [imported(route.id, canonical(fromResponse(route)), source, route.version)], problems: [] };
 }
 
-function fromStackExport(doc: Record<string, any>, source: string): Backups {
-    const resources: Array<Record<string, any>> = doc.deployment.resources ?? [];
+function fromStackExport(deployment: NonNullable<BackupDocument["deployment"]>, source: string): Backups {
+    const resources: ExportedResource[] = deployment.resources ?? [];
     const result: Backups = { routes: [], problems: [] };
     for (const resource of resources) {
         const stack = /^urn:pulumi:([^:]+)::/.exec(resource.urn ?? "")?.[1];
@@ -88,7 +119,7 @@ function fromStackExport(doc: Record<string, any>, source: string): Backups {
             result.problems.push({ source: at, problem: "no id or route in its outputs (never created, or pending): skipped" });
             continue;
         }
-        result.routes.push(imported(resource.id, canonical(route as AlertRouteSpec), at, resource.outputs.version));
+        result.routes.push(imported(resource.id, canonical(route as AlertRouteSpec), at, resource.outputs?.version));
     }
     if (resources.length > 0 && result.routes.length === 0 && result.problems.length === 0) {
         result.problems.push({ source, problem: "a stack export without alert routes" });
@@ -103,7 +134,12 @@ function imported(id: string, spec: AlertRouteSpec, source: string, version?: nu
 
 /** "Production Alerts" → "productionAlerts", the style of stack/routes.ts keys. */
 export function keyFromName(name: string): string {
-    const words = name.normalize("NFKD").replace(/[^A-Za-z0-9]+/g, " ").trim().split(" ").filter(Boolean);
+    const words = name
+        .normalize("NFKD")
+        .replace(/[^A-Za-z0-9]+/g, " ")
+        .trim()
+        .split(" ")
+        .filter(Boolean);
     const key = words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0].toUpperCase() + w.slice(1).toLowerCase())).join("");
     return /^[a-z]/.test(key) ? key : `route${key[0]?.toUpperCase() ?? ""}${key.slice(1)}`;
 }
@@ -117,7 +153,10 @@ function checkDuplicates(backups: Backups): Backups {
         else if (seen.id === route.id) {
             if ((route.version ?? 0) > (seen.version ?? 0)) byKey.set(route.key, route);
         } else {
-            backups.problems.push({ source: route.source, problem: `"${route.spec.name}" (${route.id}) has the same key as ${seen.id} from ${seen.source}: keeping the first` });
+            backups.problems.push({
+                source: route.source,
+                problem: `"${route.spec.name}" (${route.id}) has the same key as ${seen.id} from ${seen.source}: keeping the first`,
+            });
         }
     }
     return { ...backups, routes: [...byKey.values()] };

@@ -1,7 +1,10 @@
 // What the operator scripts that talk to incident.io share: arguments, the key, the client.
-import { DEFAULT_BASE_URL, IncidentIoClient } from "../providers/incident-io";
-import { API_KEY_ENV } from "../providers/incident-io/settings";
-import type { RetryPolicy } from "../providers/incident-io/client/retry";
+import * as path from "node:path";
+
+import { API_KEY_ENV, DEFAULT_BASE_URL, IncidentIoClient, type RetryPolicy } from "../providers/incident-io";
+
+/** The checkout the scripts belong to: where Pulumi.<stack>.yaml and stack/routes.ts are. */
+export const PROJECT_DIR = path.resolve(__dirname, "..");
 
 export interface ScriptIo {
     log: (text: string) => void;
@@ -37,7 +40,8 @@ export function parseFlags(argv: string[], valued: string[], switches: string[] 
         if (name !== undefined && switches.includes(name) && inline === undefined) flags[name] = true;
         else if (name !== undefined && valued.includes(name)) {
             const value = inline ?? argv[++i];
-            if (value === undefined || value === "" || (inline === undefined && value.startsWith("--"))) throw new UsageError(`--${name} needs a value`);
+            if (value === undefined || value === "" || (inline === undefined && value.startsWith("--")))
+                throw new UsageError(`--${name} needs a value`);
             flags[name] = value;
         } else throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
     }
@@ -47,7 +51,8 @@ export function parseFlags(argv: string[], valued: string[], switches: string[] 
 /** The client, or the reason it cannot be made (before any request). */
 export function clientFor(flags: Record<string, string | true>, io: ScriptIo, overrides: ClientOverrides = {}): IncidentIoClient {
     const baseUrl = typeof flags["base-url"] === "string" ? flags["base-url"] : DEFAULT_BASE_URL;
-    if (!/^https?:\/\/[^\s/]+/.test(baseUrl)) throw new UsageError(`--base-url must be a URL such as ${DEFAULT_BASE_URL}, got ${JSON.stringify(baseUrl)}`);
+    if (!/^https?:\/\/[^\s/]+/.test(baseUrl))
+        throw new UsageError(`--base-url must be a URL such as ${DEFAULT_BASE_URL}, got ${JSON.stringify(baseUrl)}`);
     if (!io.env[API_KEY_ENV]) {
         throw new UsageError(
             `${API_KEY_ENV} is not set: nothing was read. Export an incident.io API key with the scope "View data" first: ` +
@@ -65,7 +70,15 @@ export function clientFor(flags: Record<string, string | true>, io: ScriptIo, ov
 /** JSON with object keys sorted at every level, indented, newline-terminated: the same data gives the same bytes. */
 export function stableJson(value: unknown): string {
     const sort = (v: unknown): unknown =>
-        Array.isArray(v) ? v.map(sort) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])])) : v;
+        Array.isArray(v)
+            ? v.map(sort)
+            : v && typeof v === "object"
+              ? Object.fromEntries(
+                    Object.keys(v)
+                        .sort()
+                        .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+                )
+              : v;
     return `${JSON.stringify(sort(value), null, 2)}\n`;
 }
 

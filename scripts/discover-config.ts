@@ -14,12 +14,20 @@ import * as YAML from "yaml";
 
 import type { AlertRouteSpec } from "../providers/incident-io";
 import { canonical, fromResponse } from "../providers/incident-io";
-import { ENVIRONMENTS, ID_DESCRIPTIONS, idsRequiredBy, routesOwnedBy, type Environment, type IdRef, type RouteIds, type RouteRow } from "../stack/routes";
-import { clientFor, parseFlags, processIo, UsageError, type ClientOverrides, type ScriptIo } from "./cli";
+import {
+    ENVIRONMENTS,
+    ID_DESCRIPTIONS,
+    idsRequiredBy,
+    routesOwnedBy,
+    type Environment,
+    type IdRef,
+    type RouteIds,
+    type RouteRow,
+} from "../stack/routes";
+import { clientFor, parseFlags, PROJECT_DIR, processIo, UsageError, type ClientOverrides, type ScriptIo } from "./cli";
 import { stackFileIds } from "./import-routes";
 import { configKey, fits, idsAcrossRoutes, matcherOf, type Described } from "./routeIds";
 
-const PROJECT_DIR = path.resolve(__dirname, "..");
 const USAGE =
     "usage: npm run discover-config -- --stack <production|staging> [--base-url <url>] [--write] [--project-dir <dir holding Pulumi.<stack>.yaml>]   (key from INCIDENT_IO_TOKEN)";
 
@@ -99,10 +107,18 @@ export function discover(stack: Environment, ws: Workspace, known: RouteIds): Di
         { described, known },
     );
     const routesUsing = (refKey: string, id: string) =>
-        adopted.filter((_, i) => findings[i].some((f) => f.id === id && f.keys.length === 1 && configKey(f.keys[0]) === refKey)).map((a) => `"${a.row.name}"`);
+        adopted
+            .filter((_, i) => findings[i].some((f) => f.id === id && f.keys.length === 1 && configKey(f.keys[0]) === refKey))
+            .map((a) => `"${a.row.name}"`);
 
     const pool = (ref: IdRef): Candidate[] =>
-        ref.group === "alertSources" ? ws.sources : ref.group === "alertAttributes" ? ws.attributes : ref.group === "escalationPaths" ? ws.escalationPaths : [];
+        ref.group === "alertSources"
+            ? ws.sources
+            : ref.group === "alertAttributes"
+              ? ws.attributes
+              : ref.group === "escalationPaths"
+                ? ws.escalationPaths
+                : [];
     const byId = new Map([...ws.sources, ...ws.attributes, ...ws.escalationPaths].map((c) => [c.id, c]));
     const show = (id: string) => (byId.has(id) ? describeCandidate(byId.get(id)!) : id);
 
@@ -142,7 +158,8 @@ export function discover(stack: Environment, ws: Workspace, known: RouteIds): Di
                 if (candidates.length < before) steps.push(label);
             };
             if (candidates.length > 1 && fileValue) narrowBy(`set in Pulumi.${stack}.yaml`, (c) => c.id === fileValue);
-            if (candidates.length > 1 && fromRoutes?.candidates.length) narrowBy("in a live route of the stack", (c) => fromRoutes.candidates.includes(c.id));
+            if (candidates.length > 1 && fromRoutes?.candidates.length)
+                narrowBy("in a live route of the stack", (c) => fromRoutes.candidates.includes(c.id));
             if (candidates.length > 1 && m.preferName) narrowBy(`named like ${m.preferName}`, (c) => m.preferName!.test(c.name));
             if (candidates.length > 1) {
                 const others = ENVIRONMENTS.filter((e) => e !== stack);
@@ -225,14 +242,22 @@ export async function readWorkspace(client: ReturnType<typeof clientFor>, stack:
     };
 }
 
-export async function main(argv: string[], io: ScriptIo = processIo(), overrides: ClientOverrides & { projectDir?: string } = {}): Promise<number> {
+export async function main(
+    argv: string[],
+    io: ScriptIo = processIo(),
+    overrides: ClientOverrides & { projectDir?: string } = {},
+): Promise<number> {
     let flags: Record<string, string | true>;
     let client: ReturnType<typeof clientFor>;
     let stack: Environment;
     try {
         flags = parseFlags(argv, ["stack", "base-url", "project-dir"], ["write"]);
         if (!ENVIRONMENTS.includes(flags.stack as Environment)) {
-            throw new UsageError(flags.stack === undefined ? "--stack is required" : `--stack must be one of ${ENVIRONMENTS.join(", ")}, got ${JSON.stringify(flags.stack)}`);
+            throw new UsageError(
+                flags.stack === undefined
+                    ? "--stack is required"
+                    : `--stack must be one of ${ENVIRONMENTS.join(", ")}, got ${JSON.stringify(flags.stack)}`,
+            );
         }
         stack = flags.stack as Environment;
         client = clientFor(flags, io, overrides);
@@ -241,30 +266,42 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
         io.error(`${error.message}\n${USAGE}\n`);
         return 2;
     }
-    const projectDir = typeof flags["project-dir"] === "string" ? path.resolve(io.cwd, flags["project-dir"]) : (overrides.projectDir ?? PROJECT_DIR);
+    const projectDir =
+        typeof flags["project-dir"] === "string" ? path.resolve(io.cwd, flags["project-dir"]) : (overrides.projectDir ?? PROJECT_DIR);
 
     let workspace: Workspace;
     try {
         workspace = await readWorkspace(client, stack);
     } catch (error) {
-        io.error(`could not read incident.io: ${(error as Error).message}\nNothing was written. Fix the cause, then run again: npm run discover-config -- --stack ${stack}\n`);
+        io.error(
+            `could not read incident.io: ${(error as Error).message}\nNothing was written. Fix the cause, then run again: npm run discover-config -- --stack ${stack}\n`,
+        );
         return 1;
     }
     const { found, problems, notes } = discover(stack, workspace, stackFileIds(stack, projectDir));
 
     io.log(`# ${stack}: ${found.length} key(s) found in incident.io (${workspace.routes.length} live route(s) named like the stack's)\n`);
-    io.log(commands(stack, found).map((c) => `${c}\n`).join(""));
+    io.log(
+        commands(stack, found)
+            .map((c) => `${c}\n`)
+            .join(""),
+    );
     for (const note of notes) io.log(`# note: ${note}\n`);
     if (flags.write) {
         const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
         const changed = writeStackFile(file, found);
-        io.log(`\nwrote ${changed.length} key(s) to Pulumi.${stack}.yaml${changed.length ? `: ${changed.join(", ")}` : " (all already set)"}\n`);
+        io.log(
+            `\nwrote ${changed.length} key(s) to Pulumi.${stack}.yaml${changed.length ? `: ${changed.join(", ")}` : " (all already set)"}\n`,
+        );
     }
     if (problems.length > 0) {
         io.error(
             `\n${problems.length} key(s) not set: incident.io does not settle them, and this never guesses:\n` +
                 problems
-                    .map((p) => `  ${p.key}: ${p.problem}.\n${p.candidates.map((c) => `      candidate: ${c}\n`).join("")}      then: pulumi config set --stack ${stack} --path '${p.key}' <id>\n`)
+                    .map(
+                        (p) =>
+                            `  ${p.key}: ${p.problem}.\n${p.candidates.map((c) => `      candidate: ${c}\n`).join("")}      then: pulumi config set --stack ${stack} --path '${p.key}' <id>\n`,
+                    )
                     .join(""),
         );
         return 1;

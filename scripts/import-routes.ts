@@ -8,15 +8,23 @@ import * as path from "node:path";
 
 import * as YAML from "yaml";
 
-import type { AlertRouteSpec } from "../providers/incident-io";
-import { changedFields, withDefaults } from "../providers/incident-io/model";
-import { ENVIRONMENTS, ID_DESCRIPTIONS, ROUTES, idsUsedBy, routeSpec, type Environment, type IdGroup, type RouteIds } from "../stack/routes";
+import { changedFields, INCIDENT_IO_ID, withDefaults, type AlertRouteSpec } from "../providers/incident-io";
+import {
+    ENVIRONMENTS,
+    ID_DESCRIPTIONS,
+    ROUTES,
+    idsUsedBy,
+    routeSpec,
+    type Environment,
+    type IdGroup,
+    type RouteIds,
+} from "../stack/routes";
 import { readBackups, type Backups, type ImportedRoute } from "./backups";
+import { PROJECT_DIR } from "./cli";
 import { describeFinding, idsAcrossRoutes, rowNamed, type IdFinding } from "./routeIds";
 
-const PROJECT_DIR = path.resolve(__dirname, "..");
-
-const USAGE = "usage: npm run import-routes -- <backup dir | route backup .json | stack export .json> [--out <dir>] [--project-dir <dir holding Pulumi.<stack>.yaml>]";
+const USAGE =
+    "usage: npm run import-routes -- <backup dir | route backup .json | stack export .json> [--out <dir>] [--project-dir <dir holding Pulumi.<stack>.yaml>]";
 
 /** `pulumi config set` commands adopting each owned route in its stack. */
 export function adoptionCommands(routes: ImportedRoute[]): string[] {
@@ -40,14 +48,19 @@ export function definitionsModule(routes: ImportedRoute[], typesImport: string, 
     );
 }
 
+/** `alert.attributes.<id>` in a condition's subject, the id as the provider checks it. */
+const ATTRIBUTE_SUBJECT = new RegExp(`alert\\.attributes\\.${INCIDENT_IO_ID.source.replace(/^\^|\$$/g, "")}`, "g");
+
 /** The ids a route refers to, so the stack config (alertSources, escalationPaths, ...) can be filled in. */
 export function referencedIds(spec: AlertRouteSpec): string[] {
     const literals = (b?: { array_value?: Array<{ literal?: string }>; value?: { literal?: string } }) =>
         [...(b?.array_value ?? []), ...(b?.value ? [b.value] : [])].map((v) => v.literal).filter((v): v is string => !!v);
-    const subjects = JSON.stringify(spec).match(/alert\.attributes\.[0-9A-Z]{26}/g) ?? [];
+    const subjects = JSON.stringify(spec).match(ATTRIBUTE_SUBJECT) ?? [];
     return [
         ...spec.alert_sources.map((s) => `alert source ${s.alert_source_id}`),
-        ...(spec.escalation_config?.escalation_targets ?? []).flatMap((t) => literals(t.escalation_paths).map((id) => `escalation path ${id}`)),
+        ...(spec.escalation_config?.escalation_targets ?? []).flatMap((t) =>
+            literals(t.escalation_paths).map((id) => `escalation path ${id}`),
+        ),
         ...(spec.channel_config ?? []).flatMap((c) => literals(c.slack_targets?.binding).map((id) => `slack channel ${id}`)),
         ...[...new Set(subjects)].map((s) => `alert attribute ${s.slice("alert.attributes.".length)}`),
     ];
@@ -75,7 +88,9 @@ export function comparison(route: ImportedRoute, ids: RouteIds): string {
         return `not compared: Pulumi.${row.owner}.yaml lacks ${[...new Set(missing.map((m) => `alert-routing:${m.group}.${m.name}`))].join(", ")}`;
     }
     const changed = changedFields(route.spec, withDefaults(routeSpec(row, ids)));
-    return changed.length === 0 ? "same as stack/routes.ts" : `differs from stack/routes.ts in ${changed.join(", ")}: adopting it will change the live route`;
+    return changed.length === 0
+        ? "same as stack/routes.ts"
+        : `differs from stack/routes.ts in ${changed.join(", ")}: adopting it will change the live route`;
 }
 
 /**
@@ -116,10 +131,18 @@ export function report(backups: Backups, source: string, idsOf: (stack: Environm
     }
     const commands = adoptionCommands(backups.routes);
     if (commands.length > 0) {
-        lines.push("", "Adopt them on the next `pulumi up` (first adoption; see README, runbooks):", ...commands.map((c) => `  ${c}`));
+        lines.push("", "Adopt them on the next `pulumi up` (first adoption; see docs/runbooks.md):", ...commands.map((c) => `  ${c}`));
         for (const stack of ENVIRONMENTS) {
             const yaml = adoptionYaml(backups.routes, stack);
-            if (yaml) lines.push("", `or in Pulumi.${stack}.yaml:`, ...yaml.trimEnd().split("\n").map((l) => `  ${l}`));
+            if (yaml)
+                lines.push(
+                    "",
+                    `or in Pulumi.${stack}.yaml:`,
+                    ...yaml
+                        .trimEnd()
+                        .split("\n")
+                        .map((l) => `  ${l}`),
+                );
         }
     }
     return `${lines.join("\n")}\n`;
@@ -135,7 +158,10 @@ export function writeDefinitions(backups: Backups, outDir: string, source: strin
         written.push(file);
     };
     for (const r of backups.routes) write(`${r.key}.json`, `${JSON.stringify(r.spec, null, 2)}\n`);
-    let typesImport = path.relative(path.resolve(outDir), path.resolve(__dirname, "..", "providers", "incident-io")).split(path.sep).join("/");
+    let typesImport = path
+        .relative(path.resolve(outDir), path.resolve(__dirname, "..", "providers", "incident-io"))
+        .split(path.sep)
+        .join("/");
     if (!typesImport.startsWith(".")) typesImport = `./${typesImport}`;
     write("routes.ts", definitionsModule(backups.routes, typesImport, source));
     for (const stack of ENVIRONMENTS) {
@@ -150,11 +176,20 @@ export function emptyReason(target: string): string {
     if (!fs.statSync(target).isDirectory()) return "holds no alert route";
     const entries = fs.readdirSync(target);
     const others = entries.filter((f) => !f.endsWith(".json"));
-    const what = entries.length === 0 ? "the folder is empty" : `the folder holds no .json file (${others.length} other file(s): ${others.slice(0, 5).join(", ")})`;
+    const what =
+        entries.length === 0
+            ? "the folder is empty"
+            : `the folder holds no .json file (${others.length} other file(s): ${others.slice(0, 5).join(", ")})`;
     return `found no route: ${what}. Back the live routes up into it first: npm run backup-routes -- --out ${target}`;
 }
 
-export function main(argv: string[], out: { log: (s: string) => void; error: (s: string) => void } = { log: (s) => process.stdout.write(s), error: (s) => process.stderr.write(s) }): number {
+export function main(
+    argv: string[],
+    out: { log: (s: string) => void; error: (s: string) => void } = {
+        log: (s) => process.stdout.write(s),
+        error: (s) => process.stderr.write(s),
+    },
+): number {
     const args = [...argv];
     const outAt = args.indexOf("--out");
     const outDir = outAt >= 0 ? args.splice(outAt, 2)[1] : undefined;
@@ -177,7 +212,12 @@ export function main(argv: string[], out: { log: (s: string) => void; error: (s:
         return 1;
     }
     out.log(report(backups, source, (stack) => stackFileIds(stack, projectDir ? from(projectDir) : PROJECT_DIR)));
-    if (outDir) out.log(`\nwrote:\n${writeDefinitions(backups, from(outDir), source).map((f) => `  ${f}\n`).join("")}`);
+    if (outDir)
+        out.log(
+            `\nwrote:\n${writeDefinitions(backups, from(outDir), source)
+                .map((f) => `  ${f}\n`)
+                .join("")}`,
+        );
     for (const p of backups.problems) out.error(`${p.source}: ${p.problem}\n`);
     return backups.routes.length === 0 || backups.problems.length > 0 ? 1 : 0;
 }

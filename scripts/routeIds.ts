@@ -4,8 +4,9 @@
 //
 // It never guesses: where the structure and the hints leave more than one key (two unconditioned
 // sources of one route, both of a type that fits), the finding lists every candidate key.
-import type { AlertRouteSpec, ParamBinding } from "../providers/incident-io/types";
-import { ID_DESCRIPTIONS, ROUTES, type IdGroup, type IdRef, type RouteIds, type RouteRow } from "../stack/routes";
+import type { AlertRouteSpec, ParamBinding } from "../providers/incident-io";
+import type { ID_DESCRIPTIONS } from "../stack/routes";
+import { ROUTES, type IdGroup, type IdRef, type RouteIds, type RouteRow } from "../stack/routes";
 
 export type IdKind = "alert source" | "escalation path" | "slack channel" | "alert attribute";
 
@@ -97,7 +98,9 @@ export function idsInRoute(spec: AlertRouteSpec, row: RouteRow | undefined, hint
     // Alert sources: a row's conditioned sources pair with the route's conditioned ones, the
     // unconditioned with the unconditioned; within each, a key holds one id.
     const rowSources = (row?.sources ?? []).map((ref) =>
-        typeof ref === "string" ? { key: { group: "alertSources", name: ref } as IdRef, when: undefined } : { key: { group: "alertSources", name: ref.source } as IdRef, when: ref.when },
+        typeof ref === "string"
+            ? { key: { group: "alertSources", name: ref } as IdRef, when: undefined }
+            : { key: { group: "alertSources", name: ref.source } as IdRef, when: ref.when },
     );
     const sourceFindings = spec.alert_sources.map((s) => {
         const conditioned = (s.condition_groups ?? []).some((g) => (g.conditions ?? []).length > 0);
@@ -110,7 +113,11 @@ export function idsInRoute(spec: AlertRouteSpec, row: RouteRow | undefined, hint
     // Attributes: those in a source's conditions belong to the attributes its candidate keys condition on.
     const attributeKeys = new Map<string, IdRef[]>();
     for (const { finding, source } of sourceFindings) {
-        const names = [...new Set(rowSources.filter((r) => r.when && finding.keys.some((k) => k.name === r.key.name)).map((r) => r.when!.attribute as string))];
+        const names = [
+            ...new Set(
+                rowSources.filter((r) => r.when && finding.keys.some((k) => k.name === r.key.name)).map((r) => r.when!.attribute as string),
+            ),
+        ];
         for (const m of JSON.stringify(source.condition_groups ?? []).matchAll(ATTRIBUTE_SUBJECT)) {
             const seen = attributeKeys.get(m[1]) ?? [];
             for (const name of names) if (!seen.some((k) => k.name === name)) seen.push({ group: "alertAttributes", name });
@@ -133,7 +140,7 @@ export function idsInRoute(spec: AlertRouteSpec, row: RouteRow | undefined, hint
 
 /** A key settled for one id is no candidate for another id of the same route. */
 function settle(findings: IdFinding[]): void {
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
         changed = false;
         for (const settled of findings.filter((f) => f.keys.length === 1)) {
             for (const other of findings) {
@@ -153,7 +160,8 @@ export function rowNamed(name: string): RouteRow | undefined {
 /** "alert source 01… = alert-routing:alertSources.alertmanager", or the candidates, or why none. */
 export function describeFinding(f: IdFinding): string {
     if (f.keys.length === 1) return `${f.kind} ${f.id} = ${configKey(f.keys[0])}`;
-    if (f.keys.length > 1) return `${f.kind} ${f.id} = one of ${f.keys.map(configKey).join(", ")} (the route alone cannot tell; npm run discover-config reads each source's type)`;
+    if (f.keys.length > 1)
+        return `${f.kind} ${f.id} = one of ${f.keys.map(configKey).join(", ")} (the route alone cannot tell; npm run discover-config reads each source's type)`;
     return `${f.kind} ${f.id} (no key: its definition in stack/routes.ts has no place for it)`;
 }
 
@@ -187,10 +195,11 @@ export function idsAcrossRoutes(
             if (f.keys.length === 1) {
                 const e = entry(f.keys[0]);
                 if (!e.ids.includes(f.id)) e.ids.push(f.id);
-            } else for (const ref of f.keys) {
-                const e = entry(ref);
-                if (!e.candidates.includes(f.id)) e.candidates.push(f.id);
-            }
+            } else
+                for (const ref of f.keys) {
+                    const e = entry(ref);
+                    if (!e.candidates.includes(f.id)) e.candidates.push(f.id);
+                }
         }
         for (const e of keys.values()) e.candidates = e.candidates.filter((id) => !e.ids.includes(id));
         const next: RouteIds = structuredClone(known);

@@ -35,7 +35,11 @@ export class AlertRouting extends pulumi.ComponentResource {
         for (const { key, spec, adoptRenaming, retire } of args.routes) {
             // Adoption errors name the config key to fix; adoptRenaming only where a row asks for it.
             const adoption = args.adopt[key] ? { adoptId: args.adopt[key], adoptIdConfigKey: `alert-routing:adopt.${key}` } : {};
-            const route = new AlertRoute(key, { ...spec, ...adoption, ...(adoptRenaming ? { adoptRenaming } : {}) }, { parent: this, ...routeOptions(args.protect, retire) });
+            const route = new AlertRoute(
+                key,
+                { ...spec, ...adoption, ...(adoptRenaming ? { adoptRenaming } : {}) },
+                { parent: this, ...routeOptions(args.protect, retire) },
+            );
             this.routes[key] = { id: route.id, name: route.name, version: route.version, route: route.route };
         }
         this.registerOutputs({ routes: this.routes });

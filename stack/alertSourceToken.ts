@@ -37,5 +37,7 @@ export function alertSourceToken(args: {
     if (args.configured) return pulumi.secret(args.configured);
     const fetch = args.fetch ?? fetchAlertSourceToken;
     // apply on the secret API key keeps the result secret; pulumi.secret makes that explicit.
-    return pulumi.secret(args.incidentIo.apiKey.apply((apiKey) => fetch({ baseUrl: args.incidentIo.baseUrl, apiKey, alertSourceId: args.alertSourceId })));
+    return pulumi.secret(
+        args.incidentIo.apiKey.apply((apiKey) => fetch({ baseUrl: args.incidentIo.baseUrl, apiKey, alertSourceId: args.alertSourceId })),
+    );
 }

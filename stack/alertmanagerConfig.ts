@@ -74,5 +74,8 @@ export function alertmanagerConfigYaml(alertEventsUrl: string): string {
  * list, so the patch owns all of it: list any other Secrets the Alertmanager mounts in `extraSecrets`.
  */
 export function alertmanagerSpecPatch(extraSecrets: readonly string[] = []): { configSecret: string; secrets: string[] } {
-    return { configSecret: ALERTMANAGER_CONFIG_SECRET, secrets: [KUBERNETES_TOKEN_SECRET, ...extraSecrets.filter((s) => s !== KUBERNETES_TOKEN_SECRET)] };
+    return {
+        configSecret: ALERTMANAGER_CONFIG_SECRET,
+        secrets: [KUBERNETES_TOKEN_SECRET, ...extraSecrets.filter((s) => s !== KUBERNETES_TOKEN_SECRET)],
+    };
 }

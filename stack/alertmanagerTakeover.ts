@@ -64,7 +64,10 @@ export function takeoverProblems(before: AlertmanagerBefore, settings: TakeoverS
         problems.push(
             `${where} mounts Secret(s) ${unlisted.map((s) => `"${s}"`).join(", ")} (spec.secrets), which the patch would unmount: ` +
                 `list each to keep it: ${unlisted
-                    .map((s, i) => `pulumi config set --stack ${stack} --path 'alert-routing:alertmanager.extraSecrets[${settings.extraSecrets.length + i}]' ${s}`)
+                    .map(
+                        (s, i) =>
+                            `pulumi config set --stack ${stack} --path 'alert-routing:alertmanager.extraSecrets[${settings.extraSecrets.length + i}]' ${s}`,
+                    )
                     .join(" ; ")}`,
         );
     }

@@ -140,6 +140,10 @@ export class AlertmanagerTokenPath extends pulumi.ComponentResource {
 
         this.secretArn = secret.arn;
         this.secretVersionId = version.versionId;
-        this.registerOutputs({ secretArn: this.secretArn, secretVersionId: this.secretVersionId, alertmanagerBefore: this.alertmanagerBefore });
+        this.registerOutputs({
+            secretArn: this.secretArn,
+            secretVersionId: this.secretVersionId,
+            alertmanagerBefore: this.alertmanagerBefore,
+        });
     }
 }

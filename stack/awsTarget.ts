@@ -31,7 +31,8 @@ const SECRET_ARN = /^arn:([a-z0-9-]+):secretsmanager:([a-z0-9-]+):(\d{12}):secre
 export function tokenSecretArnProblem(arn: string, expected: { accountId: string; region: string }): string | undefined {
     const match = SECRET_ARN.exec(arn);
     const example = `arn:${awsPartition(expected.region)}:secretsmanager:${expected.region}:${expected.accountId}:secret:${TOKEN_SECRET_NAME}-AbCdEf`;
-    if (!match) return `"${arn}" is not a Secrets Manager secret ARN (like ${example}; aws secretsmanager describe-secret --secret-id ${TOKEN_SECRET_NAME} --query ARN)`;
+    if (!match)
+        return `"${arn}" is not a Secrets Manager secret ARN (like ${example}; aws secretsmanager describe-secret --secret-id ${TOKEN_SECRET_NAME} --query ARN)`;
     const [, partition, region, accountId, name] = match;
     const wrong: string[] = [];
     if (partition !== awsPartition(expected.region)) wrong.push(`partition ${partition}, not ${awsPartition(expected.region)}`);

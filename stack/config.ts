@@ -3,14 +3,21 @@
 // `pulumi config set` command that fixes it.
 import * as pulumi from "@pulumi/pulumi";
 
-import { parseBaseUrl } from "../providers/incident-io/client/baseUrl";
-import { DEFAULT_BASE_URL } from "../providers/incident-io/client/client";
-import { API_KEY_ENV } from "../providers/incident-io/settings";
-import { INCIDENT_IO_ID } from "../providers/incident-io/validate";
+import { API_KEY_ENV, DEFAULT_BASE_URL, INCIDENT_IO_ID, parseBaseUrl } from "../providers/incident-io";
 import { AWS_ACCOUNT_ID, AWS_REGIONS, tokenSecretArnProblem } from "./awsTarget";
 import { closestKey, dns1123LabelProblem, dns1123SubdomainProblem, slackChannelProblem } from "./configValues";
 import type { SecretStoreRef } from "./externalSecret";
-import { ENVIRONMENTS, ID_DESCRIPTIONS, ROUTES, idsRequiredBy, routesOwnedBy, type Environment, type IdGroup, type RouteIds, type RouteKey } from "./routes";
+import {
+    ENVIRONMENTS,
+    ID_DESCRIPTIONS,
+    ROUTES,
+    idsRequiredBy,
+    routesOwnedBy,
+    type Environment,
+    type IdGroup,
+    type RouteIds,
+    type RouteKey,
+} from "./routes";
 import { DEFAULT_NAMESPACE } from "./tokenPath";
 
 export const PROJECT = "alert-routing";
@@ -52,7 +59,7 @@ export class StackConfigError extends pulumi.RunError {
             `Stack "${stackName}" cannot run: ${problems.length} configuration problem(s). Nothing was read from or changed in ` +
                 `incident.io, AWS or Kubernetes.\n` +
                 problems.map((p) => `\n  ${p.key}: ${p.problem}\n    ${p.fix}`).join("") +
-                `\n\nEvery key is described in README.md, "Stack configuration".`,
+                `\n\nEvery key is described in docs/configuration.md, "Stack configuration".`,
         );
         this.name = "StackConfigError";
     }
@@ -62,7 +69,15 @@ const SECRET_STORE_KINDS = ["SecretStore", "ClusterSecretStore"] as const;
 const PLACEHOLDER = /^<.*>$|^(todo|tbd|changeme|xxx+)$/i;
 
 /** Every key of `alert-routing:` and, for objects, the names inside them; anything else is a typo. */
-const TOP_LEVEL_KEYS = [...Object.keys(ID_DESCRIPTIONS), "adopt", "alertSourceToken", "adoptTokenSecretArn", "aws", "secretStore", "alertmanager"];
+const TOP_LEVEL_KEYS = [
+    ...Object.keys(ID_DESCRIPTIONS),
+    "adopt",
+    "alertSourceToken",
+    "adoptTokenSecretArn",
+    "aws",
+    "secretStore",
+    "alertmanager",
+];
 const OBJECT_KEYS = {
     aws: ["accountId"],
     secretStore: ["name", "kind"],
@@ -122,11 +137,16 @@ class Reader {
     private routeIds(environment: Environment): RouteIds {
         const ids = {} as Record<IdGroup, Record<string, string>>;
         for (const group of Object.keys(ID_DESCRIPTIONS) as IdGroup[]) {
-            ids[group] = this.stringMap(group, Object.keys(ID_DESCRIPTIONS[group]), group === "slackChannels" ? slackChannelProblem : incidentIoIdProblem);
+            ids[group] = this.stringMap(
+                group,
+                Object.keys(ID_DESCRIPTIONS[group]),
+                group === "slackChannels" ? slackChannelProblem : incidentIoIdProblem,
+            );
         }
         const required = idsRequiredBy(environment);
         // The token path needs the Alertmanager source even where no route of the stack does.
-        if (!required.some((r) => r.group === "alertSources" && r.name === "alertmanager")) required.push({ group: "alertSources", name: "alertmanager" });
+        if (!required.some((r) => r.group === "alertSources" && r.name === "alertmanager"))
+            required.push({ group: "alertSources", name: "alertmanager" });
         for (const ref of required) {
             if (ids[ref.group][ref.name] === undefined) {
                 const key = `${PROJECT}:${ref.group}.${ref.name}`;
@@ -139,7 +159,11 @@ class Reader {
 
     private adopt(environment: Environment): Partial<Record<RouteKey, string>> {
         const owned = routesOwnedBy(environment).map((r) => r.key);
-        const adopt = this.stringMap("adopt", ROUTES.map((r) => r.key), incidentIoIdProblem);
+        const adopt = this.stringMap(
+            "adopt",
+            ROUTES.map((r) => r.key),
+            incidentIoIdProblem,
+        );
         const byId = new Map<string, string>();
         for (const [routeKey, id] of Object.entries(adopt)) {
             const row = ROUTES.find((r) => r.key === routeKey);
@@ -201,13 +225,18 @@ class Reader {
             );
             region = undefined;
         }
-        if (rawRegion === undefined) this.missing("aws:region", "the AWS region of the token secret", this.setCommand("aws:region", "us-east-1"));
+        if (rawRegion === undefined)
+            this.missing("aws:region", "the AWS region of the token secret", this.setCommand("aws:region", "us-east-1"));
 
         const target = this.object("aws", OBJECT_KEYS.aws) ?? {};
         const accountKey = `${PROJECT}:aws.accountId`;
         let accountId = this.text(target.accountId, accountKey, "<12-digit account id>");
         if (accountId !== undefined && !AWS_ACCOUNT_ID.test(accountId)) {
-            this.problem(accountKey, `"${accountId}" is not an AWS account id (12 digits)`, this.setCommand(accountKey, "<12-digit account id>", { path: true }));
+            this.problem(
+                accountKey,
+                `"${accountId}" is not an AWS account id (12 digits)`,
+                this.setCommand(accountKey, "<12-digit account id>", { path: true }),
+            );
             accountId = undefined;
         }
         if (accountId === undefined) {
@@ -240,14 +269,19 @@ class Reader {
         const storeName = this.dnsName(store.name, `${PROJECT}:secretStore.name`, (v) => dns1123SubdomainProblem(v, "SecretStore"));
         if (storeName === undefined) {
             const key = `${PROJECT}:secretStore.name`;
-            this.missing(key, "the External Secrets store that reads AWS Secrets Manager", this.setCommand(key, "<store name>", { path: true }));
+            this.missing(
+                key,
+                "the External Secrets store that reads AWS Secrets Manager",
+                this.setCommand(key, "<store name>", { path: true }),
+            );
         }
 
         const alertmanager = this.object("alertmanager", OBJECT_KEYS.alertmanager) ?? {};
         const nameKey = `${PROJECT}:alertmanager.name`;
         const name = this.dnsName(this.text(alertmanager.name, nameKey), nameKey, (v) => dns1123SubdomainProblem(v, "Alertmanager"));
         const namespaceKey = `${PROJECT}:alertmanager.namespace`;
-        const namespace = this.dnsName(this.text(alertmanager.namespace, namespaceKey), namespaceKey, dns1123LabelProblem) ?? DEFAULT_NAMESPACE;
+        const namespace =
+            this.dnsName(this.text(alertmanager.namespace, namespaceKey), namespaceKey, dns1123LabelProblem) ?? DEFAULT_NAMESPACE;
         if (name === undefined) {
             this.missing(
                 nameKey,
@@ -260,7 +294,11 @@ class Reader {
         const takeOver = alertmanager.takeOverConfig;
         // `pulumi config set --path` stores true as a boolean; a hand-edited file may hold the string.
         if (takeOver !== undefined && takeOver !== true && takeOver !== false && takeOver !== "true" && takeOver !== "false") {
-            this.problem(takeOverKey, `must be true or false, got ${JSON.stringify(takeOver)}`, this.setCommand(takeOverKey, "true", { path: true }));
+            this.problem(
+                takeOverKey,
+                `must be true or false, got ${JSON.stringify(takeOver)}`,
+                this.setCommand(takeOverKey, "true", { path: true }),
+            );
         }
         return {
             context: new pulumi.Config("kubernetes").get("context"),
@@ -276,7 +314,11 @@ class Reader {
         const key = `${PROJECT}:alertmanager.extraSecrets`;
         if (value === undefined || value === null) return [];
         if (!Array.isArray(value)) {
-            this.problem(key, `must be a list of Secret names, got ${JSON.stringify(value)}`, this.setCommand(`${key}[0]`, "<secret name>", { path: true }));
+            this.problem(
+                key,
+                `must be a list of Secret names, got ${JSON.stringify(value)}`,
+                this.setCommand(`${key}[0]`, "<secret name>", { path: true }),
+            );
             return [];
         }
         const names: string[] = [];
@@ -306,7 +348,8 @@ class Reader {
             const full = `${PROJECT}:${key}.${name}`;
             const text = this.text(v, full, "<id>");
             const problem = text === undefined ? undefined : valueProblem?.(text);
-            if (problem) this.problem(full, problem, this.setCommand(full, key === "slackChannels" ? "<channel id>" : "<id>", { path: true }));
+            if (problem)
+                this.problem(full, problem, this.setCommand(full, key === "slackChannels" ? "<channel id>" : "<id>", { path: true }));
             else if (text !== undefined) out[name] = text;
         }
         return out;
@@ -323,7 +366,11 @@ class Reader {
         }
         if (value === undefined) return undefined;
         if (value === null || typeof value !== "object" || Array.isArray(value)) {
-            this.problem(full, "must be an object of names to values", `set its entries with --path, e.g. ${this.setCommand(`${full}.<name>`, "<value>", { path: true })}`);
+            this.problem(
+                full,
+                "must be an object of names to values",
+                `set its entries with --path, e.g. ${this.setCommand(`${full}.<name>`, "<value>", { path: true })}`,
+            );
             // Its entries are reported here, not again as missing.
             for (const name of known) this.reported.add(`${full}.${name}`);
             return undefined;
@@ -342,7 +389,11 @@ class Reader {
     private text(value: unknown, key: string, placeholder = "<value>"): string | undefined {
         if (value === undefined || value === null) return undefined;
         if (typeof value !== "string" || value.trim() === "" || value.trim() !== value || PLACEHOLDER.test(value)) {
-            this.problem(key, `must be a plain, non-empty value, got ${JSON.stringify(value)}`, this.setCommand(key, placeholder, { path: key.includes(".") }));
+            this.problem(
+                key,
+                `must be a plain, non-empty value, got ${JSON.stringify(value)}`,
+                this.setCommand(key, placeholder, { path: key.includes(".") }),
+            );
             return undefined;
         }
         return value;

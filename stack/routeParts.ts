@@ -1,6 +1,6 @@
 // The small pieces an incident.io alert route is built from, named for what they mean, so the
 // route table in routes.ts never spells out param bindings by hand.
-import type { AlertSourceFilter, ChannelConfig, Condition, EscalationConfig, ParamBinding } from "../providers/incident-io/types";
+import type { AlertSourceFilter, ChannelConfig, Condition, EscalationConfig, ParamBinding } from "../providers/incident-io";
 
 /** A binding to one or more fixed ids/values (what the dashboard stores for a picked item). */
 export function literals(...values: string[]): ParamBinding {

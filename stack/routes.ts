@@ -1,6 +1,6 @@
 // The company's alert routes: one row per route, as in the table of issue #3. Ids differ per
 // environment and come from stack config (see config.ts); everything else is here, once.
-import type { AlertRouteSpec, Condition } from "../providers/incident-io/types";
+import type { AlertRouteSpec, Condition } from "../providers/incident-io";
 import { attributeIs, attributeNotSet, escalateTo, fromSource, postToSlack } from "./routeParts";
 
 export const ENVIRONMENTS = ["production", "staging"] as const;
@@ -56,7 +56,7 @@ export interface RouteRow {
     /** Adopt the live route under `alert-routing:adopt.<key>` even though its name differs (adoption renames it). */
     adoptRenaming?: boolean;
     /**
-     * Retiring a route, step one (README, "Retire a route"): "delete" unprotects it, so the pull
+     * Retiring a route, step one (docs/runbooks.md, "Retire a production route"): "delete" unprotects it, so the pull
      * request that then removes the row deletes it in incident.io; "keep" also sets retainOnDelete,
      * so removing the row only stops managing it. Set in code first, so no CI run re-protects it.
      */

@@ -14,7 +14,7 @@ import type {
 /**
  * The arguments of an incident.io alert route: the v2 create payload field for field, so a
  * route's JSON from incident.io (or an old backup file) can be pasted in. Fields marked
- * "default" may be left out; the README lists the defaults.
+ * "default" may be left out; docs/alert-route.md lists the defaults.
  */
 export interface AlertRouteArgs {
     name: pulumi.Input<string>;
@@ -67,6 +67,15 @@ export type AlertRouteInputs = AlertRouteSpec & {
  * managed-resource claim once it succeeded (absent: the next `up` claims it). */
 export type AlertRouteOutputs = AlertRouteInputs & { version: number; route: AlertRouteSpec; claimed?: Record<string, string> };
 
+/** The two parts of the resource type token the dynamic resource registers under. */
+const ALERT_ROUTE_MODULE = "incident-io";
+const ALERT_ROUTE_NAME = "AlertRoute";
+/**
+ * Every route's type in the state. Changing it orphans every route's state (test/provider/alertRouteUnderMocks.test.ts
+ * pins the literal); `pulumi-nodejs:dynamic/<module>:<name>` is how dynamic.Resource builds it.
+ */
+export const ALERT_ROUTE_TYPE = `pulumi-nodejs:dynamic/${ALERT_ROUTE_MODULE}:${ALERT_ROUTE_NAME}`;
+
 /**
  * An incident.io alert route. Every change is an in-place update (PUT with version + 1);
  * nothing about a route forces a replacement.
@@ -82,7 +91,14 @@ export class AlertRoute extends pulumi.dynamic.Resource {
     constructor(name: string, args: AlertRouteArgs, opts?: pulumi.CustomResourceOptions) {
         // The host cannot learn the stack itself (see ownership.ts), so the program passes it.
         const owner = { pulumiProject: pulumi.getProject(), pulumiStack: pulumi.getStack() };
-        super(alertRouteProvider, name, { ...args, ...owner, version: undefined, route: undefined, claimed: undefined }, opts, "incident-io", "AlertRoute");
+        super(
+            alertRouteProvider,
+            name,
+            { ...args, ...owner, version: undefined, route: undefined, claimed: undefined },
+            opts,
+            ALERT_ROUTE_MODULE,
+            ALERT_ROUTE_NAME,
+        );
     }
 }
 
@@ -107,6 +123,7 @@ export const alertRouteProvider: pulumi.dynamic.ResourceProvider = {
 // or of its `main:`. So walk up to Pulumi.yaml and load the handlers from the program directory
 // (`main:` when set). The host runs plain node, so ts-node compiles our TypeScript unless something
 // already does. Comments inside the body would be serialized: keep them out here.
+/* eslint-disable @typescript-eslint/no-require-imports -- the shim resolves these at run time, in the host */
 function loadHandlers(): Required<pulumi.dynamic.ResourceProvider> {
     const cache = globalThis as { __incidentIoAlertRouteHandlers?: Required<pulumi.dynamic.ResourceProvider> };
     if (!cache.__incidentIoAlertRouteHandlers) {
@@ -124,14 +141,20 @@ function loadHandlers(): Required<pulumi.dynamic.ResourceProvider> {
         const handlers = path.join(root, "providers", "incident-io", "handlers");
         try {
             if (!require.extensions[".ts"]) {
-                require(require.resolve("ts-node", { paths: [root] })).register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
+                require(require.resolve("ts-node", { paths: [root] })).register({
+                    transpileOnly: true,
+                    project: path.join(root, "tsconfig.json"),
+                });
             }
             cache.__incidentIoAlertRouteHandlers = require(handlers).alertRouteHandlers;
         } catch (error) {
             if ((error as { code?: string }).code !== "MODULE_NOT_FOUND") throw error;
-            throw new Error(`cannot load the AlertRoute handlers from ${handlers} (searched up from ${process.cwd()} for Pulumi.yaml): ` +
-                `${(error as Error).message.split("\n")[0]}. Run \`npm ci\` in ${root}, then the Pulumi command again.`);
+            throw new Error(
+                `cannot load the AlertRoute handlers from ${handlers} (searched up from ${process.cwd()} for Pulumi.yaml): ` +
+                    `${(error as Error).message.split("\n")[0]}. Run \`npm ci\` in ${root}, then the Pulumi command again.`,
+            );
         }
     }
     return cache.__incidentIoAlertRouteHandlers!;
 }
+/* eslint-enable @typescript-eslint/no-require-imports */

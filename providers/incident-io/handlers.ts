@@ -148,7 +148,7 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
                           ? `incident.io now has ${candidates.length} route(s) with that name: ${candidates.join(", ")}. `
                           : "incident.io has no route with that name right now, but the request may still be in progress: " +
                             "look again in a minute (Alerts → Routes) before running `pulumi up` again. ") +
-                    "If it was created, set `adoptId: \"<route id>\"` on this route (or `alert-routing:adopt` in stack config) and run `pulumi up` to take it under management.",
+                    'If it was created, set `adoptId: "<route id>"` on this route (or `alert-routing:adopt` in stack config) and run `pulumi up` to take it under management.',
             );
         }
     }
@@ -171,7 +171,9 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
             if (error instanceof IncidentIoApiError && error.isNotFound) {
                 return { property: "adoptId", reason: notFound(inputs.name, inputs.adoptId!, "adopt").message };
             }
-            this.log(`incident.io: could not read the route to adopt (${inputs.adoptId}) for "${inputs.name}" during check: ${(error as Error).message}`);
+            this.log(
+                `incident.io: could not read the route to adopt (${inputs.adoptId}) for "${inputs.name}" during check: ${(error as Error).message}`,
+            );
             return undefined;
         }
         const mismatch = adoptionMismatch(inputs, remote.name);
@@ -187,7 +189,12 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
 
     /** PUT with version + 1. A rejected version, or an answer lost after sending, is settled by
      * reading the route back: if it holds exactly our write at our version, the write landed. */
-    private async put(id: string, spec: AlertRouteSpec, current: AlertRouteResponse, action: "update" | "adopt"): Promise<AlertRouteResponse> {
+    private async put(
+        id: string,
+        spec: AlertRouteSpec,
+        current: AlertRouteResponse,
+        action: "update" | "adopt",
+    ): Promise<AlertRouteResponse> {
         const version = current.version + 1;
         try {
             return await this.api().updateAlertRoute(id, spec, version);
@@ -232,7 +239,8 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
         } catch (error) {
             // The route itself was saved: record it (id + outputs, without this claim) so nothing
             // is lost or duplicated, and report the failed claim. The next `pulumi up` claims it again.
-            const message = `alert route "${outs.name}" (${id}) was saved, but claiming it as managed by code failed: ${(error as Error).message}. ` +
+            const message =
+                `alert route "${outs.name}" (${id}) was saved, but claiming it as managed by code failed: ${(error as Error).message}. ` +
                 "Run `pulumi up` again, or `pulumi config set incident-io:claimManaged false` to skip claiming.";
             throw Object.assign(new Error(message), { id, properties: outs, reasons: [message] });
         }

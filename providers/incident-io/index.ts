@@ -1,6 +1,17 @@
 // incident.io as Pulumi resources: the AlertRoute dynamic resource and the API client it runs on.
-export { AlertRoute, type AlertRouteArgs, type AlertRouteInputs, type AlertRouteOutputs } from "./alertRoute";
+export {
+    ALERT_ROUTE_TYPE,
+    AlertRoute,
+    alertRouteProvider,
+    type AlertRouteArgs,
+    type AlertRouteInputs,
+    type AlertRouteOutputs,
+} from "./alertRoute";
 export { IncidentIoClient, type IncidentIoClientOptions, DEFAULT_BASE_URL } from "./client/client";
 export { IncidentIoApiError } from "./client/errors";
-export { canonical, fromResponse, toPayload, withDefaults } from "./model";
+export { parseBaseUrl } from "./client/baseUrl";
+export type { RetryPolicy } from "./client/retry";
+export { canonical, changedFields, fromResponse, toPayload, withDefaults } from "./model";
+export { API_KEY_ENV, CONFIG_KEYS, readSettings, type ProviderSettings } from "./settings";
+export { INCIDENT_IO_ID } from "./validate";
 export * from "./types";

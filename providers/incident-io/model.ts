@@ -4,7 +4,7 @@
 //  - `canonical` is the form both sides are compared in;
 //  - `changedFields` / `sameRoute` compare meaning, not bytes.
 //
-// The real API does not answer with what it was sent (README, "The `AlertRoute` resource"). Every rule
+// The real API does not answer with what it was sent (docs/alert-route.md). Every rule
 // that absorbs a difference lives in this file, next to its evidence (incident.io's own Terraform
 // provider, incident-io/terraform-provider-incident):
 //  1. operation aliases            OPERATION_ALIASES, reconcileOperations
@@ -83,7 +83,7 @@ export const DEFAULT_INCIDENT_TEMPLATE: IncidentTemplate = {
     severity: SERVER_DEFAULTS.severity,
 };
 
-/** The defaults a route gets for fields its definition leaves out (documented in the README),
+/** The defaults a route gets for fields its definition leaves out (documented in docs/alert-route.md),
  * and the server's own defaults, made explicit so that what we send is what it stores. */
 export function withDefaults(spec: Partial<AlertRouteSpec>): AlertRouteSpec {
     return withServerDefaults({
@@ -104,7 +104,10 @@ export function withDefaults(spec: Partial<AlertRouteSpec>): AlertRouteSpec {
 function withServerDefaults(spec: AlertRouteSpec): AlertRouteSpec {
     const out = { ...spec };
     if (isObject(out.incident_config)) {
-        out.incident_config = { auto_relate_grouped_alerts: SERVER_DEFAULTS.autoRelateGroupedAlerts, ...dropUndefined(out.incident_config) };
+        out.incident_config = {
+            auto_relate_grouped_alerts: SERVER_DEFAULTS.autoRelateGroupedAlerts,
+            ...dropUndefined(out.incident_config),
+        };
     }
     if (isObject(out.incident_template)) {
         const t: IncidentTemplate = { ...dropUndefined(out.incident_template) };
@@ -148,7 +151,7 @@ const TEMPLATE_BINDING = { binding: BINDING } as const;
 const CHANNEL_TARGET = { binding: BINDING, channel_visibility: LEAF } as const;
 
 /**
- * AlertRoutesCreatePayloadV2, key for key (test/model.test.ts checks it against the OpenAPI spec).
+ * AlertRoutesCreatePayloadV2, key for key (test/provider/model.test.ts checks it against the OpenAPI spec).
  * incident.io adds response fields over time, anywhere in the tree; whatever is not in here is
  * dropped from answers, so it never becomes a diff nor enters the `route` output.
  */
@@ -415,11 +418,17 @@ export function sameRoute(a: AlertRouteSpec, b: AlertRouteSpec): boolean {
 
 /** JSON with object keys sorted at every level, for comparisons and fingerprints. */
 export function stableJson(value: unknown): string {
-    return JSON.stringify(value, (_k, v) =>
-        v && typeof v === "object" && !Array.isArray(v)
-            ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]))
-            : v,
-    ) ?? "undefined";
+    return (
+        JSON.stringify(value, (_k, v) =>
+            v && typeof v === "object" && !Array.isArray(v)
+                ? Object.fromEntries(
+                      Object.keys(v)
+                          .sort()
+                          .map((k) => [k, v[k]]),
+                  )
+                : v,
+        ) ?? "undefined"
+    );
 }
 
 function field(item: Json, key: string): string {

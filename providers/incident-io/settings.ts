@@ -2,6 +2,14 @@
 // their namespace) with environment fallbacks. Pure: tested with plain tables.
 import { API_KEY_CONFIG, API_KEY_ENV, cleanApiKey } from "./client/apiKey";
 import { DEFAULT_BASE_URL, parseBaseUrl } from "./client/baseUrl";
+import {
+    DEFAULT_LIMITS,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRY_WAIT_MS,
+    DEFAULT_OPERATION_TIMEOUT_MS,
+    DEFAULT_REQUEST_TIMEOUT_MS,
+} from "./client/client";
+import { DEFAULT_RETRY_POLICY } from "./client/retry";
 
 export { API_KEY_ENV } from "./client/apiKey";
 
@@ -93,13 +101,15 @@ export function readSettings(get: (key: string) => string | undefined, env: Node
         apiKey,
         onConflict: onConflict === "overwrite" ? "overwrite" : "fail",
         claimManaged: claim !== "false",
-        requestTimeoutMs: number(CONFIG_KEYS.requestTimeoutSeconds, 30, 0.1, MAX_SECONDS) * 1000,
-        maxRetries: Math.floor(number(CONFIG_KEYS.maxRetries, 5, 0)),
-        requestsPerMinute: number(CONFIG_KEYS.requestsPerMinute, 1200, 1),
-        maxConcurrency: Math.floor(number(CONFIG_KEYS.maxConcurrency, 8, 1)),
-        maxRetryWaitMs: number(CONFIG_KEYS.maxRetryWaitSeconds, 60, 0, MAX_SECONDS) * 1000,
-        operationTimeoutMs: number(CONFIG_KEYS.operationTimeoutSeconds, 300, 0.1, MAX_SECONDS) * 1000,
-        maxResponseBytes: Math.floor(number(CONFIG_KEYS.maxResponseMegabytes, 10, 0.001, 1024) * 1024 * 1024),
+        requestTimeoutMs: number(CONFIG_KEYS.requestTimeoutSeconds, DEFAULT_REQUEST_TIMEOUT_MS / 1000, 0.1, MAX_SECONDS) * 1000,
+        maxRetries: Math.floor(number(CONFIG_KEYS.maxRetries, DEFAULT_RETRY_POLICY.maxRetries, 0)),
+        requestsPerMinute: number(CONFIG_KEYS.requestsPerMinute, DEFAULT_LIMITS.requestsPerMinute, 1),
+        maxConcurrency: Math.floor(number(CONFIG_KEYS.maxConcurrency, DEFAULT_LIMITS.maxConcurrency, 1)),
+        maxRetryWaitMs: number(CONFIG_KEYS.maxRetryWaitSeconds, DEFAULT_MAX_RETRY_WAIT_MS / 1000, 0, MAX_SECONDS) * 1000,
+        operationTimeoutMs: number(CONFIG_KEYS.operationTimeoutSeconds, DEFAULT_OPERATION_TIMEOUT_MS / 1000, 0.1, MAX_SECONDS) * 1000,
+        maxResponseBytes: Math.floor(
+            number(CONFIG_KEYS.maxResponseMegabytes, DEFAULT_MAX_RESPONSE_BYTES / 1024 / 1024, 0.001, 1024) * 1024 * 1024,
+        ),
     };
     if (problems.length > 0) throw new Error(`invalid incident.io provider configuration:\n  - ${problems.join("\n  - ")}`);
     return settings;

@@ -1,6 +1,6 @@
 // `check` for alert routes: every problem in a spec, each with its property path and a fix,
 // found before any API call. Values Pulumi does not know yet (preview) are accepted.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { SPEC_FIELDS } from "./model";
 
 export type CheckFailure = pulumi.dynamic.CheckFailure;
@@ -51,7 +51,20 @@ export const OPERATIONS: Record<string, Arity> = {
 
 const EXPRESSION_OPTION_KEYS = ["branches", "cast", "concatenate", "filter", "navigate", "parse"];
 const TEMPLATE_BINDINGS = ["incident_mode", "incident_type", "membership_teams", "start_in_triage", "workspace"];
-const EXPRESSION_OPERATIONS = ["navigate", "filter", "concatenate", "count", "min", "max", "sum", "random", "first", "parse", "branches", "cast"];
+const EXPRESSION_OPERATIONS = [
+    "navigate",
+    "filter",
+    "concatenate",
+    "count",
+    "min",
+    "max",
+    "sum",
+    "random",
+    "first",
+    "parse",
+    "branches",
+    "cast",
+];
 const CHANNEL_VISIBILITIES = ["public", "private"];
 const KNOWN_INPUTS = new Set<string>([...SPEC_FIELDS, "adoptId", "__provider", "version", "route"]);
 
@@ -71,7 +84,7 @@ export function validateRoute(inputs: Record<string, unknown>): CheckFailure[] {
     for (const key of Object.keys(inputs)) {
         if (!KNOWN_INPUTS.has(key)) v.fail(key, `unknown field "${key}"; an alert route takes ${SPEC_FIELDS.join(", ")} and adoptId`);
     }
-    v.nonEmptyString(inputs.name, "name", "give the route a name, e.g. \"Production Alerts\"");
+    v.nonEmptyString(inputs.name, "name", 'give the route a name, e.g. "Production Alerts"');
     if (typeof inputs.name === "string" && inputs.name.length > MAX_NAME_LENGTH) {
         v.fail("name", `is ${inputs.name.length} characters long; keep it to ${MAX_NAME_LENGTH}`);
     }
@@ -89,7 +102,10 @@ export function validateRoute(inputs: Record<string, unknown>): CheckFailure[] {
     v.optionalArray(inputs.owning_team_ids, "owning_team_ids", (id, p) => v.id(id, p, "team"));
     if (inputs.adoptId !== undefined && !isUnknown(inputs.adoptId)) {
         if (typeof inputs.adoptId !== "string" || !INCIDENT_IO_ID.test(inputs.adoptId)) {
-            v.fail("adoptId", `"${String(inputs.adoptId)}" is not an alert route id (26 characters like 01FCNDV6P870EA6S7TK1DSYDG0); copy it from the route's URL or \`npm run import-routes\``);
+            v.fail(
+                "adoptId",
+                `"${String(inputs.adoptId)}" is not an alert route id (26 characters like 01FCNDV6P870EA6S7TK1DSYDG0); copy it from the route's URL or \`npm run import-routes\``,
+            );
         }
     }
     return v.failures;
@@ -165,16 +181,24 @@ class Validator {
 
     alertSources(value: unknown, path: string): void {
         if (value === undefined) {
-            this.fail(path, "is required: list the alert sources this route takes alerts from, e.g. [{ alert_source_id, condition_groups: [] }]");
+            this.fail(
+                path,
+                "is required: list the alert sources this route takes alerts from, e.g. [{ alert_source_id, condition_groups: [] }]",
+            );
             return;
         }
         const seen = new Map<string, number>();
         if (!this.array(value, path, (source, p) => this.alertSource(source, p))) return;
-        if ((value as unknown[]).length === 0) this.fail(path, "must name at least one alert source; a route without sources never receives an alert");
+        if ((value as unknown[]).length === 0)
+            this.fail(path, "must name at least one alert source; a route without sources never receives an alert");
         (value as unknown[]).forEach((source, i) => {
             const id = (source as { alert_source_id?: unknown } | null)?.alert_source_id;
             if (typeof id !== "string" || isUnknown(id)) return;
-            if (seen.has(id)) this.fail(`${path}[${i}].alert_source_id`, `repeats alert source ${id} (also at ${path}[${seen.get(id)}]); merge their condition_groups`);
+            if (seen.has(id))
+                this.fail(
+                    `${path}[${i}].alert_source_id`,
+                    `repeats alert source ${id} (also at ${path}[${seen.get(id)}]); merge their condition_groups`,
+                );
             else seen.set(id, i);
         });
     }
@@ -183,7 +207,8 @@ class Validator {
         if (!this.object(value, path, "{ alert_source_id, condition_groups }")) return;
         this.knownKeys(value, path, ["alert_source_id", "condition_groups"]);
         this.id(value.alert_source_id, `${path}.alert_source_id`, "alert source");
-        if (value.condition_groups === undefined) this.fail(`${path}.condition_groups`, "is required; use [] to take every alert from this source");
+        if (value.condition_groups === undefined)
+            this.fail(`${path}.condition_groups`, "is required; use [] to take every alert from this source");
         else this.array(value.condition_groups, `${path}.condition_groups`, (g, p) => this.conditionGroup(g, p));
     }
 
@@ -192,7 +217,10 @@ class Validator {
         if (typeof value !== "string" || value === "") {
             this.fail(path, `is required: the ${what}'s id (26 characters like 01FCNDV6P870EA6S7TK1DSYDG0)`);
         } else if (!INCIDENT_IO_ID.test(value)) {
-            this.fail(path, `"${value}" is not a known ${what} id: incident.io ids are 26 characters like 01FCNDV6P870EA6S7TK1DSYDG0 (copy it from the ${what}'s page)`);
+            this.fail(
+                path,
+                `"${value}" is not a known ${what} id: incident.io ids are 26 characters like 01FCNDV6P870EA6S7TK1DSYDG0 (copy it from the ${what}'s page)`,
+            );
         }
     }
 
@@ -203,7 +231,10 @@ class Validator {
             this.fail(`${path}.conditions`, "is required: a group is a list of conditions that must all hold");
             return;
         }
-        if (this.array(value.conditions, `${path}.conditions`, (c, p) => this.condition(c, p)) && (value.conditions as unknown[]).length === 0) {
+        if (
+            this.array(value.conditions, `${path}.conditions`, (c, p) => this.condition(c, p)) &&
+            (value.conditions as unknown[]).length === 0
+        ) {
             this.fail(`${path}.conditions`, "must not be empty; drop the group to match every alert");
         }
     }
@@ -231,13 +262,19 @@ class Validator {
         const bindings = value.param_bindings as Array<Record<string, unknown>>;
         if (arity === "none" && bindings.length > 0) this.fail(`${path}.param_bindings`, `must be [] for "${op}", which takes no value`);
         if ((arity === "one" || arity === "many") && bindings.length !== 1) {
-            this.fail(`${path}.param_bindings`, `"${op}" takes exactly one binding, e.g. [{ ${arity === "many" ? 'array_value: [{ literal: "critical" }]' : 'value: { literal: "main" }'} }]`);
+            this.fail(
+                `${path}.param_bindings`,
+                `"${op}" takes exactly one binding, e.g. [{ ${arity === "many" ? 'array_value: [{ literal: "critical" }]' : 'value: { literal: "main" }'} }]`,
+            );
         }
         if (arity === "many" && bindings.length === 1 && bindings[0]?.value !== undefined && bindings[0]?.array_value === undefined) {
             this.fail(`${path}.param_bindings[0]`, `"${op}" compares against a list: use array_value: [{ literal: ... }] instead of value`);
         }
         if (arity === "one" && bindings.length === 1 && bindings[0]?.array_value !== undefined && bindings[0]?.value === undefined) {
-            this.fail(`${path}.param_bindings[0]`, `"${op}" compares against one value: use value: { literal: ... } instead of array_value`);
+            this.fail(
+                `${path}.param_bindings[0]`,
+                `"${op}" compares against one value: use value: { literal: ... } instead of array_value`,
+            );
         }
     }
 
@@ -255,11 +292,17 @@ class Validator {
         const hasArray = value.array_value !== undefined;
         this.knownKeys(value, path, ["value", "array_value"]);
         if (hasValue === hasArray) {
-            this.fail(path, hasValue ? "set value or array_value, not both" : "is empty: set value: { literal: ... } or array_value: [{ literal: ... }]");
+            this.fail(
+                path,
+                hasValue
+                    ? "set value or array_value, not both"
+                    : "is empty: set value: { literal: ... } or array_value: [{ literal: ... }]",
+            );
         }
         if (hasValue) this.bindingValue(value.value, `${path}.value`, ids);
         if (hasArray && this.array(value.array_value, `${path}.array_value`, (item, p) => this.bindingValue(item, p, ids))) {
-            if ((value.array_value as unknown[]).length === 0) this.fail(`${path}.array_value`, "must not be empty; drop the binding instead");
+            if ((value.array_value as unknown[]).length === 0)
+                this.fail(`${path}.array_value`, "must not be empty; drop the binding instead");
         }
     }
 
@@ -268,11 +311,19 @@ class Validator {
         this.knownKeys(value, path, ["literal", "reference", "label"]);
         const { literal, reference } = value;
         if ((literal === undefined) === (reference === undefined)) {
-            this.fail(path, literal === undefined ? "is empty: set literal (a fixed value) or reference (e.g. alert.title)" : "set literal or reference, not both");
+            this.fail(
+                path,
+                literal === undefined
+                    ? "is empty: set literal (a fixed value) or reference (e.g. alert.title)"
+                    : "set literal or reference, not both",
+            );
             return;
         }
         if (literal !== undefined && !isUnknown(literal) && typeof literal !== "string") {
-            this.fail(`${path}.literal`, `must be a string (incident.io takes literals as text), got ${describeType(literal)}; write ${JSON.stringify(String(literal))}`);
+            this.fail(
+                `${path}.literal`,
+                `must be a string (incident.io takes literals as text), got ${describeType(literal)}; write ${JSON.stringify(String(literal))}`,
+            );
         }
         if (reference !== undefined) this.reference(reference, `${path}.reference`, "a reference such as alert.title");
         if (ids && typeof literal === "string") this.id(literal, `${path}.literal`, ids);
@@ -285,10 +336,20 @@ class Validator {
         this.nonEmptyString(value.reference, `${path}.reference`, "give it a reference, unique in the route");
         // "." is the whole scope; `branches` requires it. Evidence: terraform-provider-incident
         // internal/provider/incident_alert_route_validate.go ("Invalid root_reference for branches operation").
-        const usesBranches = Array.isArray(value.operations) && value.operations.some((op) => (op as { operation_type?: unknown } | null)?.operation_type === "branches");
-        if (value.root_reference !== ".") this.reference(value.root_reference, `${path}.root_reference`, "where the expression starts, e.g. alert (or \".\" for the whole scope)");
+        const usesBranches =
+            Array.isArray(value.operations) &&
+            value.operations.some((op) => (op as { operation_type?: unknown } | null)?.operation_type === "branches");
+        if (value.root_reference !== ".")
+            this.reference(
+                value.root_reference,
+                `${path}.root_reference`,
+                'where the expression starts, e.g. alert (or "." for the whole scope)',
+            );
         if (usesBranches && typeof value.root_reference === "string" && !isUnknown(value.root_reference) && value.root_reference !== ".") {
-            this.fail(`${path}.root_reference`, `is "${value.root_reference}", but an expression with a branches operation starts from the whole scope: set root_reference: "." and give its conditions full references such as alert.attributes.<id>`);
+            this.fail(
+                `${path}.root_reference`,
+                `is "${value.root_reference}", but an expression with a branches operation starts from the whole scope: set root_reference: "." and give its conditions full references such as alert.attributes.<id>`,
+            );
         }
         if (value.operations === undefined) this.fail(`${path}.operations`, "is required: the steps of the expression");
         else {
@@ -297,8 +358,15 @@ class Validator {
                 this.knownKeys(op, p, ["operation_type", ...EXPRESSION_OPTION_KEYS]);
                 const type = op.operation_type;
                 if (!isUnknown(type) && (typeof type !== "string" || !EXPRESSION_OPERATIONS.includes(type))) {
-                    this.fail(`${p}.operation_type`, `unknown operation_type ${JSON.stringify(type)}; use one of: ${EXPRESSION_OPERATIONS.join(", ")}`);
-                } else if (typeof type === "string" && ["navigate", "filter", "parse", "branches", "concatenate", "cast"].includes(type) && op[type] === undefined) {
+                    this.fail(
+                        `${p}.operation_type`,
+                        `unknown operation_type ${JSON.stringify(type)}; use one of: ${EXPRESSION_OPERATIONS.join(", ")}`,
+                    );
+                } else if (
+                    typeof type === "string" &&
+                    ["navigate", "filter", "parse", "branches", "concatenate", "cast"].includes(type) &&
+                    op[type] === undefined
+                ) {
                     this.fail(`${p}.${type}`, `is required when operation_type is "${type}"`);
                 }
             });
@@ -315,7 +383,11 @@ class Validator {
         value.forEach((e, i) => {
             const ref = (e as { reference?: unknown } | null)?.reference;
             if (typeof ref !== "string" || isUnknown(ref)) return;
-            if (seen.has(ref)) this.fail(`expressions[${i}].reference`, `"${ref}" is already used by expressions[${seen.get(ref)}]; references must be unique`);
+            if (seen.has(ref))
+                this.fail(
+                    `expressions[${i}].reference`,
+                    `"${ref}" is already used by expressions[${seen.get(ref)}]; references must be unique`,
+                );
             else seen.set(ref, i);
         });
     }
@@ -346,7 +418,15 @@ class Validator {
 
     incidentConfig(value: unknown, path: string): void {
         if (!this.object(value, path, "incident creation settings")) return;
-        this.knownKeys(value, path, ["enabled", "auto_decline_enabled", "auto_relate_grouped_alerts", "condition_groups", "grouping_keys", "grouping_window_seconds", "defer_time_seconds"]);
+        this.knownKeys(value, path, [
+            "enabled",
+            "auto_decline_enabled",
+            "auto_relate_grouped_alerts",
+            "condition_groups",
+            "grouping_keys",
+            "grouping_window_seconds",
+            "defer_time_seconds",
+        ]);
         this.requiredBoolean(value.enabled, `${path}.enabled`);
         this.requiredBoolean(value.auto_decline_enabled, `${path}.auto_decline_enabled`);
         this.optionalBoolean(value.auto_relate_grouped_alerts, `${path}.auto_relate_grouped_alerts`);
@@ -359,7 +439,8 @@ class Validator {
         this.nonNegativeInteger(value.grouping_window_seconds, `${path}.grouping_window_seconds`);
         this.nonNegativeInteger(value.defer_time_seconds, `${path}.defer_time_seconds`);
         for (const key of ["condition_groups", "grouping_keys", "grouping_window_seconds", "defer_time_seconds"]) {
-            if (value[key] === undefined) this.fail(`${path}.${key}`, `is required (the API has no default); e.g. ${key.endsWith("seconds") ? "0" : "[]"}`);
+            if (value[key] === undefined)
+                this.fail(`${path}.${key}`, `is required (the API has no default); e.g. ${key.endsWith("seconds") ? "0" : "[]"}`);
         }
     }
 
@@ -372,7 +453,8 @@ class Validator {
             this.knownKeys(t, `${path}.${key}`, ["binding"]);
             if (t.binding !== undefined) this.binding(t.binding, `${path}.${key}.binding`);
         }
-        if (value.name === undefined) this.fail(`${path}.name`, "is required; use { autogenerated: true } to let incident.io name incidents");
+        if (value.name === undefined)
+            this.fail(`${path}.name`, "is required; use { autogenerated: true } to let incident.io name incidents");
         for (const key of ["name", "summary"]) {
             const t = value[key];
             if (t === undefined || !this.object(t, `${path}.${key}`, "{ autogenerated } or { binding }")) continue;
@@ -400,7 +482,10 @@ class Validator {
         if (value.condition_groups === undefined) this.fail(`${path}.condition_groups`, "is required; use [] to post every alert");
         else this.array(value.condition_groups, `${path}.condition_groups`, (g, p) => this.conditionGroup(g, p));
         if (value.slack_targets === undefined && value.ms_teams_targets === undefined) {
-            this.fail(path, "posts nowhere: set slack_targets: { binding: { array_value: [{ literal: <channel id> }] }, channel_visibility: \"public\" }");
+            this.fail(
+                path,
+                'posts nowhere: set slack_targets: { binding: { array_value: [{ literal: <channel id> }] }, channel_visibility: "public" }',
+            );
         }
         for (const key of ["slack_targets", "ms_teams_targets"]) {
             const t = value[key];

@@ -8,7 +8,7 @@
 //   npm run import-routes -- backups/incident.io
 //
 // Stop it with Ctrl-C (or kill <pid>).
-import { IncidentIoEmulator } from "../emulator";
+import { IncidentIoEmulator } from "../../dev/emulator";
 import { seedWorkspace } from "./workspace";
 
 async function run(): Promise<void> {

@@ -11,7 +11,8 @@
 //    new inputs (pkg/backend/display/rows.go getDiffInfo), and `--diff` prints the property diff of
 //    old inputs vs new inputs (pkg/backend/display/object_diff.go getResourcePropertiesDetails →
 //    printOldNewDiffs). Keys starting with `__` are internal and never shown.
-import { DynamicProviderHost, HostRpcError } from "./host";
+import type { DynamicProviderHost } from "../../dev/host";
+import { HostRpcError } from "../../dev/host";
 
 export interface StoredResource {
     id: string;
@@ -68,7 +69,9 @@ export class EngineModel {
                 const created = await this.host.create(this.urn, checked);
                 this.state = { id: created.id, inputs: checked, outputs: created.properties };
             } else {
-                const updated = await this.host.update(this.state!.id, this.urn, this.state!.outputs, checked, { oldInputs: this.state!.inputs });
+                const updated = await this.host.update(this.state!.id, this.urn, this.state!.outputs, checked, {
+                    oldInputs: this.state!.inputs,
+                });
                 this.state = { id: this.state!.id, inputs: checked, outputs: updated.properties };
             }
             return view;
@@ -87,10 +90,18 @@ export class EngineModel {
             this.state = undefined;
             return { op: "delete", shortDiff: "", lines: [] };
         }
-        const refreshed: StoredResource = { id: read.id, inputs: read.inputs ?? old.inputs, outputs: read.properties, initErrors: old.initErrors };
+        const refreshed: StoredResource = {
+            id: read.id,
+            inputs: read.inputs ?? old.inputs,
+            outputs: read.properties,
+            initErrors: old.initErrors,
+        };
         const inverted = await this.host.diff(read.id, this.urn, refreshed.outputs, old.inputs, { oldInputs: refreshed.inputs });
         this.state = refreshed;
-        const view: StepView = inverted.changes === "some" ? { op: "update", ...renderInputDiff(old.inputs, refreshed.inputs) } : { op: "same", shortDiff: "", lines: [] };
+        const view: StepView =
+            inverted.changes === "some"
+                ? { op: "update", ...renderInputDiff(old.inputs, refreshed.inputs) }
+                : { op: "same", shortDiff: "", lines: [] };
         return { ...view, readInputs: read.inputs };
     }
 }
@@ -104,7 +115,14 @@ export function renderInputDiff(olds: Record<string, unknown>, news: Record<stri
     const updates = all.filter((k) => k in olds && k in news && !deepEqual(olds[k], news[k]));
     let shortDiff = "";
     if (adds.length + deletes.length + updates.length > 0) {
-        shortDiff = `[diff: ${[["+", adds], ["-", deletes], ["~", updates]].filter(([, ks]) => ks.length > 0).map(([p, ks]) => `${p}${(ks as string[]).join(",")}`).join("")}]`;
+        shortDiff = `[diff: ${[
+            ["+", adds],
+            ["-", deletes],
+            ["~", updates],
+        ]
+            .filter(([, ks]) => ks.length > 0)
+            .map(([p, ks]) => `${p}${(ks as string[]).join(",")}`)
+            .join("")}]`;
     }
     const lines: string[] = [];
     printObjectDiff(olds, news, all, 1, lines);
@@ -120,7 +138,13 @@ function indentation(indent: number, prefix?: string): string {
     return prefix ? spaces.slice(0, -2) + `${prefix} ` : spaces;
 }
 
-function printObjectDiff(olds: Record<string, unknown>, news: Record<string, unknown>, keys: string[], indent: number, out: string[]): void {
+function printObjectDiff(
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+    keys: string[],
+    indent: number,
+    out: string[],
+): void {
     const align = Math.max(0, ...keys.map((k) => k.length));
     for (const key of keys) {
         const title = `${key.padEnd(align)}: `;

@@ -1,7 +1,7 @@
-// Shared by the fault matrix (test/faults.test.ts) and the soak (test/soak.test.ts): the catalogue
+// Shared by the fault matrix (test/provider/faults.test.ts) and the soak (test/provider/soak.test.ts): the catalogue
 // of faults as emulator injections, a seeded PRNG, a bounded pool, and what a user reads out of
 // the provider's "may have succeeded" error.
-import type { Fault } from "../emulator";
+import type { Fault } from "../../dev/emulator";
 
 /** The faults of the matrix, in the order of the issue. */
 export const FAULT_NAMES = [
@@ -95,14 +95,22 @@ export function faultFor(name: FaultName, target: FaultTarget, times = 1, timing
                 ...match,
                 kind: "status",
                 status: 422,
-                body: envelope(422, "validation_error", { code: "invalid_value", message: "must be at most 255 characters", field: "name" }),
+                body: envelope(422, "validation_error", {
+                    code: "invalid_value",
+                    message: "must be at most 255 characters",
+                    field: "name",
+                }),
             };
         case "409 version rejected":
             return {
                 ...match,
                 kind: "status",
                 status: 409,
-                body: envelope(409, "conflict", { code: "conflict", message: "version is not the next version of this alert route", field: "version" }),
+                body: envelope(409, "conflict", {
+                    code: "conflict",
+                    message: "version is not the next version of this alert route",
+                    field: "version",
+                }),
             };
         case "422 version rejected":
             return {
@@ -166,7 +174,11 @@ export async function pool<T>(items: readonly T[], concurrency: number, work: (i
 export function idsNamedInAmbiguousCreate(message: string): string[] | undefined {
     if (!/may have succeeded/.test(message)) return undefined;
     const listed = /route\(s\) with that name: ([0-9A-Za-z, ]+)\./.exec(message);
-    if (listed) return listed[1].split(",").map((s) => s.trim()).filter(Boolean);
+    if (listed)
+        return listed[1]
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean);
     // "none right now, may still be in progress": the user looks the route up again (undefined).
     return undefined;
 }

@@ -54,7 +54,12 @@ export class Gateway {
     private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
         const chunks: Buffer[] = [];
         for await (const chunk of req) chunks.push(chunk as Buffer);
-        const request: GatewayRequest = { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+        const request: GatewayRequest = {
+            method: req.method ?? "GET",
+            url: req.url ?? "/",
+            headers: req.headers,
+            body: Buffer.concat(chunks).toString("utf8"),
+        };
         this.seen.push(request);
         const forward = () => this.forward(request);
         try {
@@ -74,7 +79,13 @@ export class Gateway {
                 const chunks: Buffer[] = [];
                 answer.on("data", (c: Buffer) => chunks.push(c));
                 answer.on("end", () => {
-                    const { "content-length": _length, connection: _c, "keep-alive": _k, "transfer-encoding": _t, ...rest } = answer.headers;
+                    const {
+                        "content-length": _length,
+                        connection: _c,
+                        "keep-alive": _k,
+                        "transfer-encoding": _t,
+                        ...rest
+                    } = answer.headers;
                     resolve({ status: answer.statusCode ?? 502, headers: rest, body: Buffer.concat(chunks).toString("utf8") });
                 });
                 answer.on("error", reject);
@@ -86,7 +97,11 @@ export class Gateway {
 }
 
 /** Streams `total` bytes of JSON-looking filler; records how much was written before the client hung up. */
-export function streamHuge(res: http.ServerResponse, total: number, opts: { declareLength?: boolean } = {}): Promise<{ written: number; finished: boolean }> {
+export function streamHuge(
+    res: http.ServerResponse,
+    total: number,
+    opts: { declareLength?: boolean } = {},
+): Promise<{ written: number; finished: boolean }> {
     return new Promise((resolve) => {
         res.writeHead(200, { "content-type": "application/json", ...(opts.declareLength ? { "content-length": String(total) } : {}) });
         const chunk = Buffer.alloc(64 * 1024, "a");

@@ -1,6 +1,6 @@
 // Builds AlertRouteHandlers wired to an emulator, as `configure` would in the host.
 import { AlertRouteHandlers } from "../../providers/incident-io/handlers";
-import type { IncidentIoEmulator } from "../emulator";
+import type { IncidentIoEmulator } from "../../dev/emulator";
 
 export const TEST_API_KEY = "test-api-key";
 

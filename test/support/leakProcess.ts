@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import * as path from "node:path";
 import * as readline from "node:readline";
 
-import { PROJECT_ROOT } from "./host";
+import { PROJECT_ROOT } from "../../dev/paths";
 
 export interface ChildRun {
     code: number | null;

@@ -1,8 +1,8 @@
 // The secret-leak suite's search: every place searched is counted by kind, every canary found
 // outside Pulumi's secret envelope is a hit, and a canary found inside a secret is tallied apart
 // (so a test can show the secret did reach where it belongs, i.e. that the search could fail).
-// What counts as "inside a secret" is the stack harness's own rule (test/stack/harness.ts).
-import { plaintextStrings, secretText } from "../stack/harness";
+// What counts as "inside a secret" is the stack harness's own rule (test/support/stackHarness.ts).
+import { plaintextStrings, secretText } from "./stackHarness";
 
 export interface Canary {
     /** Short name used in reports: "apiKey", "token", ... */

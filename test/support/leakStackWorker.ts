@@ -1,5 +1,5 @@
 // Child process of the secret-leak suite: runs ONE stack's program under the harness's mocks
-// (one stack per process, see test/stack/harness.ts) with the config it is given, the token read
+// (one stack per process, see test/support/stackHarness.ts) with the config it is given, the token read
 // through the REAL fetch path (no fetchAlertSourceToken stub), and writes what the engine would
 // have seen to a JSON file: every RegisterResource request (inputs as serialized, secrets still
 // wrapped), the state the mocks returned for it (as serialized back to the SDK), the stack
@@ -10,21 +10,22 @@
 import * as fs from "node:fs";
 
 import * as pulumi from "@pulumi/pulumi";
+import type * as resproto from "@pulumi/pulumi/proto/resource_pb";
 
-import { installMocks, runStack, type Registered } from "../stack/harness";
+import { installMocks, runStack, type Registered } from "./stackHarness";
 
 export interface ReturnedState {
     type: string;
     name: string;
     /** RegisterResourceResponse.object: the mocks' state, serialized as the SDK receives it. */
-    state: Record<string, any>;
+    state: Record<string, unknown>;
 }
 
 export interface StackRun {
     stack: string;
     resources: Registered[];
     states: ReturnedState[];
-    stackOutputs?: Record<string, any>;
+    stackOutputs?: Record<string, unknown>;
     invokes: string[];
     /** The program's failure, as Pulumi would print it (message and stack). */
     error?: string;
@@ -43,10 +44,15 @@ async function main(): Promise<void> {
 
     const recorder = installMocks(stack);
     const states: ReturnedState[] = [];
-    const monitor = pulumi.runtime.getMonitor() as any;
+    const monitor = pulumi.runtime.getMonitor() as unknown as {
+        registerResource(
+            req: resproto.RegisterResourceRequest,
+            callback: (err: unknown, resp?: resproto.RegisterResourceResponse) => void,
+        ): unknown;
+    };
     const register = monitor.registerResource.bind(monitor); // the recorder's wrapper
-    monitor.registerResource = (req: any, callback: any) =>
-        register(req, (err: any, resp: any) => {
+    monitor.registerResource = (req, callback) =>
+        register(req, (err, resp) => {
             if (!err && resp) states.push({ type: req.getType(), name: req.getName(), state: resp.getObject()?.toJavaScript() ?? {} });
             return callback(err, resp);
         });

@@ -4,7 +4,7 @@
 // other routes that the route list takes several pages.
 import { withDefaults } from "../../providers/incident-io/model";
 import { routeDefinitions, type RouteIds } from "../../stack/routes";
-import type { IncidentIoEmulator } from "../emulator";
+import type { IncidentIoEmulator } from "../../dev/emulator";
 
 /** Tokens the sources hold: must never appear in any script's output. */
 export const SOURCE_TOKEN_CANARY = "canary-alert-source-token-7f3a9";
@@ -68,7 +68,8 @@ export function seedWorkspace(emu: IncidentIoEmulator, opts: SeedOptions = {}): 
         [p.axiom, "Axiom", "http"],
         [p.statusPageViews, "Status Page Views", "status_page_views"],
     ];
-    for (const [id, name, source_type] of sources) emu.addAlertSource({ id, name, source_type, secret_token: `${SOURCE_TOKEN_CANARY}-${id}` });
+    for (const [id, name, source_type] of sources)
+        emu.addAlertSource({ id, name, source_type, secret_token: `${SOURCE_TOKEN_CANARY}-${id}` });
 
     const a = LIVE_IDS.production.alertAttributes;
     emu.addAlertAttribute({ id: a.severity, name: "severity" });
@@ -77,10 +78,12 @@ export function seedWorkspace(emu: IncidentIoEmulator, opts: SeedOptions = {}): 
 
     emu.addEscalationPath({ id: LIVE_IDS.production.escalationPaths.engineeringOnCall, name: "Engineering On-Call" });
     emu.addEscalationPath({ id: "01J0SVPP0RT000000000000000", name: "Support" });
-    for (let i = 1; i <= (opts.otherEscalationPaths ?? 30); i++) emu.addEscalationPath({ id: fillerId("01J1PATH", i), name: `Team ${pad(i)} on-call` });
+    for (let i = 1; i <= (opts.otherEscalationPaths ?? 30); i++)
+        emu.addEscalationPath({ id: fillerId("01J1PATH", i), name: `Team ${pad(i)} on-call` });
 
     for (const stack of ["production", "staging"] as const) {
-        for (const def of routeDefinitions(stack, LIVE_IDS[stack])) emu.seedRoute(withDefaults(def.spec) as never, { id: LIVE_ROUTE_IDS[def.key] });
+        for (const def of routeDefinitions(stack, LIVE_IDS[stack]))
+            emu.seedRoute(withDefaults(def.spec) as never, { id: LIVE_ROUTE_IDS[def.key] });
     }
     for (let i = 1; i <= (opts.otherRoutes ?? 120); i++) {
         emu.seedRoute(

@@ -9,6 +9,7 @@ export const MISSING_KEY_MESSAGE =
     `(or export ${API_KEY_ENV}) with a key that has the scopes "View data" and "Create and manage on-call resources".`;
 
 /** Control characters (C0, DEL, C1): never part of a key, and not allowed in an HTTP header. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**

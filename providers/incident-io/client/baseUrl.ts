@@ -21,6 +21,7 @@ export function parseBaseUrl(raw: string, key = "incident-io:baseUrl"): string {
     const value = raw.trim();
     if (value === "") fail(`must be a URL such as ${DEFAULT_BASE_URL}, got an empty value`);
     // The URL parser would silently drop tabs and newlines inside the value.
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
     if (/[\s\u0000-\u001f\u007f-\u009f]/.test(value)) fail("must not contain spaces or control characters");
 
     let url: URL;
@@ -30,17 +31,24 @@ export function parseBaseUrl(raw: string, key = "incident-io:baseUrl"): string {
         return fail(`must be a URL such as ${DEFAULT_BASE_URL}`, withoutCredentials(value));
     }
     const shown = withoutCredentials(value);
-    if (url.username || url.password) fail("must not contain credentials (the API key is set with `pulumi config set --secret incident-io:apiKey`)", shown);
+    if (url.username || url.password)
+        fail("must not contain credentials (the API key is set with `pulumi config set --secret incident-io:apiKey`)", shown);
     if (url.protocol === "http:") {
-        if (!isLoopback(url.hostname)) fail("must use https: over http the API key would travel in clear text (http is accepted only for a loopback address such as http://127.0.0.1:8080)", shown);
+        if (!isLoopback(url.hostname))
+            fail(
+                "must use https: over http the API key would travel in clear text (http is accepted only for a loopback address such as http://127.0.0.1:8080)",
+                shown,
+            );
     } else if (url.protocol !== "https:") {
         fail("must be an https URL", shown);
     }
-    if (url.pathname !== "/" && url.pathname !== "") fail(`must be the API's origin without a path (the provider adds /v2/...): use ${url.origin}`, shown);
+    if (url.pathname !== "/" && url.pathname !== "")
+        fail(`must be the API's origin without a path (the provider adds /v2/...): use ${url.origin}`, shown);
     if (url.search !== "" || value.includes("?")) fail(`must not have a query: use ${url.origin}`, shown);
     if (url.hash !== "" || value.includes("#")) fail(`must not have a fragment: use ${url.origin}`, shown);
     const host = url.hostname.toLowerCase();
-    if (NOT_THE_API.test(host) && host !== API_HOST) fail(`names ${host}, which is not incident.io's API (that is ${DEFAULT_BASE_URL})`, shown);
+    if (NOT_THE_API.test(host) && host !== API_HOST)
+        fail(`names ${host}, which is not incident.io's API (that is ${DEFAULT_BASE_URL})`, shown);
     return url.origin;
 }
 

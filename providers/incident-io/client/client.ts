@@ -6,6 +6,7 @@ import { IncidentIoApiError, redact, type ApiErrorDetail } from "./errors";
 import { LimiterDeadlineError, RequestLimiter, sleep } from "./limiter";
 import {
     backoffMs,
+    causeChain,
     DEFAULT_RETRY_POLICY,
     isArgumentError,
     isRetryableStatus,
@@ -43,6 +44,9 @@ export interface IncidentIoClientOptions {
     log?: (line: string) => void;
 }
 
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** The API allows 1200 requests a minute per key; 8 in flight keeps a stack of routes quick without bursts. */
+export const DEFAULT_LIMITS = { requestsPerMinute: 1200, maxConcurrency: 8 } as const;
 export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
 export const DEFAULT_OPERATION_TIMEOUT_MS = 300_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
@@ -76,7 +80,7 @@ export class IncidentIoClient {
         this.apiKey = typeof key === "function" ? key : () => key;
         this.limiter = opts.limiter ?? processLimiter();
         this.retry = opts.retry ?? DEFAULT_RETRY_POLICY;
-        this.requestTimeoutMs = opts.requestTimeoutMs ?? 30_000;
+        this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
         this.maxRetryWaitMs = opts.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
         this.operationTimeoutMs = opts.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
         this.maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -100,7 +104,10 @@ export class IncidentIoClient {
     /** `version` must be the route's current version + 1. The answer must be that route at that
      * version; any other is reported as possibly applied, so the caller reads the route back. */
     async updateAlertRoute(id: string, spec: AlertRouteSpec, version: number): Promise<AlertRouteResponse> {
-        const body = await this.send<{ alert_route: AlertRouteResponse }>("PUT", `/v2/alert_routes/${encodeURIComponent(id)}`, { ...spec, version });
+        const body = await this.send<{ alert_route: AlertRouteResponse }>("PUT", `/v2/alert_routes/${encodeURIComponent(id)}`, {
+            ...spec,
+            version,
+        });
         return this.expectRoute(body, "PUT", { id, version });
     }
 
@@ -134,7 +141,12 @@ export class IncidentIoClient {
      * never a silently short list; a cursor that comes back a second time, or more than `maxPages`
      * pages, stops the listing rather than looping.
      */
-    private async listAll<T extends { id: string; name: string }>(path: string, field: string, pageSize?: number, onPage?: (listed: number) => void): Promise<T[]> {
+    private async listAll<T extends { id: string; name: string }>(
+        path: string,
+        field: string,
+        pageSize?: number,
+        onPage?: (listed: number) => void,
+    ): Promise<T[]> {
         const items: T[] = [];
         const seen = new Set<string>();
         let after: string | undefined;
@@ -144,14 +156,17 @@ export class IncidentIoClient {
             const stop = (detail: string) => new IncidentIoApiError({ method: "GET", path, kind: "malformed", detail });
             const list = body?.[field];
             if (!Array.isArray(list)) throw stop(`the answer has no ${field} array`);
-            if (list.some((item) => typeof item?.id !== "string" || typeof item?.name !== "string")) throw stop(`the answer has an entry of ${field} without an id or a name`);
+            if (list.some((item) => typeof item?.id !== "string" || typeof item?.name !== "string"))
+                throw stop(`the answer has an entry of ${field} without an id or a name`);
             items.push(...(list as T[]));
             onPage?.(items.length);
             const next = pageSize && list.length > 0 ? (body?.pagination_meta as { after?: unknown } | undefined)?.after : undefined;
             if (next === undefined || next === null || next === "") return items;
             const stopped = `listing stopped after ${page} pages (${items.length} entries read)`;
-            if (typeof next !== "string") throw stop(`the pagination cursor ${this.redact(JSON.stringify(next))} is not a string; ${stopped}`);
-            if (seen.has(next)) throw stop(`the pagination cursor ${this.redact(JSON.stringify(next))} came back a second time; ${stopped}`);
+            if (typeof next !== "string")
+                throw stop(`the pagination cursor ${this.redact(JSON.stringify(next))} is not a string; ${stopped}`);
+            if (seen.has(next))
+                throw stop(`the pagination cursor ${this.redact(JSON.stringify(next))} came back a second time; ${stopped}`);
             if (page >= this.maxPages) throw stop(`more than ${this.maxPages} pages of ${pageSize}; ${stopped}`);
             seen.add(next);
             after = next;
@@ -205,7 +220,10 @@ export class IncidentIoClient {
                 }, deadline);
             } catch (error) {
                 if (error instanceof LimiterDeadlineError) {
-                    throw outOfTime(attempt - 1, `no turn to send before incident-io:operationTimeoutSeconds (${this.operationTimeoutMs / 1000} s) passed: ${error.waitingFor}`);
+                    throw outOfTime(
+                        attempt - 1,
+                        `no turn to send before incident-io:operationTimeoutSeconds (${this.operationTimeoutMs / 1000} s) passed: ${error.waitingFor}`,
+                    );
                 }
                 if (error instanceof ResponseTooLargeError) {
                     throw new IncidentIoApiError({
@@ -265,7 +283,14 @@ export class IncidentIoClient {
                     await this.backoff(method, path, lastFailure, attempt, deadline, outOfTime);
                     continue;
                 }
-                throw new IncidentIoApiError({ method, path, kind: "malformed", status: answer.status, maybeApplied: method !== "GET", attempts: attempt });
+                throw new IncidentIoApiError({
+                    method,
+                    path,
+                    kind: "malformed",
+                    status: answer.status,
+                    maybeApplied: method !== "GET",
+                    attempts: attempt,
+                });
             }
 
             // Every string the API sends back is scrubbed: a proxy or the API may echo the key anywhere.
@@ -293,7 +318,10 @@ export class IncidentIoClient {
                         });
                     }
                     if (Date.now() + wait > deadline) {
-                        throw outOfTime(attempt, `the API asked to wait ${seconds} s, past incident-io:operationTimeoutSeconds (${this.operationTimeoutMs / 1000} s)`);
+                        throw outOfTime(
+                            attempt,
+                            `the API asked to wait ${seconds} s, past incident-io:operationTimeoutSeconds (${this.operationTimeoutMs / 1000} s)`,
+                        );
                     }
                     // Everyone in the process waits: the limit is per key, not per request.
                     const jitter = Math.max(0, Math.min(Math.floor(Math.random() * 250), this.maxRetryWaitMs - wait));
@@ -380,11 +408,21 @@ export class IncidentIoClient {
     }
 
     /** A route answer is trusted only when it is the route asked for, at the version sent. */
-    private expectRoute(body: { alert_route: AlertRouteResponse } | undefined, method: Method, asked: { id?: string; version?: number }): AlertRouteResponse {
+    private expectRoute(
+        body: { alert_route: AlertRouteResponse } | undefined,
+        method: Method,
+        asked: { id?: string; version?: number },
+    ): AlertRouteResponse {
         const route = body?.alert_route;
         const path = `/v2/alert_routes${asked.id ? `/${asked.id}` : ""}`;
         if (!route || typeof route.id !== "string" || route.id === "" || typeof route.version !== "number") {
-            throw new IncidentIoApiError({ method, path, kind: "malformed", detail: "the answer has no alert_route with an id and a version", maybeApplied: method !== "GET" });
+            throw new IncidentIoApiError({
+                method,
+                path,
+                kind: "malformed",
+                detail: "the answer has no alert_route with an id and a version",
+                maybeApplied: method !== "GET",
+            });
         }
         const wrongId = asked.id !== undefined && route.id !== asked.id;
         const wrongVersion = asked.version !== undefined && route.version !== asked.version;
@@ -406,7 +444,7 @@ let shared: { limiter: RequestLimiter; key: string } | undefined;
 
 /** The limiter every client in this process shares unless given its own; replaced only when the
  * limits change (a host may configure the provider more than once). */
-export function processLimiter(opts: { requestsPerMinute: number; maxConcurrency: number } = { requestsPerMinute: 1200, maxConcurrency: 8 }): RequestLimiter {
+export function processLimiter(opts: { requestsPerMinute: number; maxConcurrency: number } = DEFAULT_LIMITS): RequestLimiter {
     const key = `${opts.requestsPerMinute}/${opts.maxConcurrency}`;
     if (shared?.key !== key) shared = { limiter: new RequestLimiter(opts), key };
     return shared.limiter;
@@ -421,7 +459,7 @@ function parseJson(text: string): unknown {
 }
 
 function isTimeout(error: unknown): boolean {
-    for (let e: any = error; e; e = e.cause) {
+    for (const e of causeChain(error)) {
         if (e.name === "TimeoutError" || e.name === "AbortError") return true;
         if (e.code === "UND_ERR_HEADERS_TIMEOUT" || e.code === "UND_ERR_BODY_TIMEOUT") return true;
     }
@@ -429,14 +467,15 @@ function isTimeout(error: unknown): boolean {
 }
 
 function errorCode(error: unknown): string {
-    for (let e: any = error; e; e = e.cause) if (typeof e.code === "string") return e.code;
+    for (const e of causeChain(error)) if (typeof e.code === "string") return e.code;
     return "network error";
 }
 
 function describe(error: unknown): string {
     const parts: string[] = [];
-    for (let e: any = error; e && parts.length < 3; e = e.cause) {
-        if (e.message) parts.push(e.code ? `${e.message} (${e.code})` : e.message);
+    for (const e of causeChain(error)) {
+        if (parts.length >= 3) break;
+        if (e.message) parts.push(e.code ? `${String(e.message)} (${String(e.code)})` : String(e.message));
     }
     return parts.join(": ") || String(error);
 }

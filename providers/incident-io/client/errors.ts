@@ -68,7 +68,12 @@ export class IncidentIoApiError extends Error {
                           : "network error";
         const details = errors.map((e) => `${e.source?.field ? `${e.source.field}: ` : ""}${e.message ?? e.code ?? ""}`);
         if (args.detail) details.push(args.detail);
-        const hint = args.status === 401 || args.status === 403 ? ` — ${SCOPES_HINT}` : foreign ? ` — ${foreignHint(args.status!, args.location)}` : "";
+        const hint =
+            args.status === 401 || args.status === 403
+                ? ` — ${SCOPES_HINT}`
+                : foreign
+                  ? ` — ${foreignHint(args.status!, args.location)}`
+                  : "";
         const attempts = args.attempts && args.attempts > 1 ? ` after ${args.attempts} attempts` : "";
         // An answer that did not come from the API names the whole URL: the base URL is the suspect.
         const target = foreign && args.url ? args.url : args.path;

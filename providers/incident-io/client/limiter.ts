@@ -60,11 +60,14 @@ export class RequestLimiter {
             };
             // Out of the queue at the deadline, so a released slot is never handed to a quitter.
             const timer = Number.isFinite(deadline)
-                ? setTimeout(() => {
-                      const index = this.waiting.indexOf(waiter);
-                      if (index >= 0) this.waiting.splice(index, 1);
-                      reject(new LimiterDeadlineError("waiting for a free request slot"));
-                  }, clampDelay(deadline - Date.now()))
+                ? setTimeout(
+                      () => {
+                          const index = this.waiting.indexOf(waiter);
+                          if (index >= 0) this.waiting.splice(index, 1);
+                          reject(new LimiterDeadlineError("waiting for a free request slot"));
+                      },
+                      clampDelay(deadline - Date.now()),
+                  )
                 : undefined;
             this.waiting.push(waiter);
         });
@@ -72,7 +75,8 @@ export class RequestLimiter {
 
     private releaseSlot(): void {
         const next = this.waiting.shift();
-        if (next) next(); // hand the slot over: inFlight stays the same
+        if (next)
+            next(); // hand the slot over: inFlight stays the same
         else this.inFlight--;
     }
 

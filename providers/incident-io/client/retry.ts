@@ -59,12 +59,25 @@ export function mayRetry(method: Method, failure: { status?: number; neverSent?:
 }
 
 /** Network error codes raised before any byte of the request left this machine. */
+/** One link of an error chain as undici and Node build them: any of these may be absent. */
+export interface ErrorLink {
+    name?: unknown;
+    code?: unknown;
+    message?: unknown;
+    cause?: unknown;
+}
+
+/** The error and its causes, outermost first. */
+export function* causeChain(error: unknown): Generator<ErrorLink> {
+    for (let e = error; e !== null && typeof e === "object"; e = (e as ErrorLink).cause) yield e as ErrorLink;
+}
+
 const NEVER_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT", "EHOSTUNREACH", "ENETUNREACH"]);
 
 /** undici refused to build the request (e.g. a header with a character HTTP does not allow). It is
  * raised before anything is written to a socket, and repeating it gives the same answer. */
 export function isArgumentError(error: unknown): boolean {
-    for (let e: any = error; e; e = e.cause) {
+    for (const e of causeChain(error)) {
         if (e.code === "UND_ERR_INVALID_ARG") return true;
     }
     return false;
@@ -72,7 +85,7 @@ export function isArgumentError(error: unknown): boolean {
 
 export function neverSent(error: unknown): boolean {
     if (isArgumentError(error)) return true;
-    for (let e: any = error; e; e = e.cause) {
+    for (const e of causeChain(error)) {
         if (typeof e.code === "string" && NEVER_SENT_CODES.has(e.code)) return true;
     }
     return false;

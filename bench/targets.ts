@@ -1,0 +1,206 @@
+// The benchmark's targets (issue 4, "Benchmark"): what one N's measurement must show. Pure: the
+// measurement goes in, pass/fail comes out; no host, no emulator, no clock
+// (test/bench/targets.test.ts is its table).
+import { fmtMiB, fmtS } from "./report";
+
+export type PhaseName = "create" | "preview" | "refresh" | "update" | "delete";
+
+export interface PhaseResult {
+    phase: PhaseName;
+    rpcs: string;
+    wallMs: number;
+    requests: { total: number; byMethod: Record<string, number>; byEndpoint: Record<string, number> };
+    expectedRequests: number;
+    status429: number;
+    /** Requests beyond the expected logical ones. */
+    extraRequests: number;
+    /** Host log lines of this phase mentioning "retry". */
+    retryLogLines: number;
+    non2xx: Record<string, number>;
+    /** VmHWM of the host read at the end of the phase (reset at its start when possible). */
+    hostPeakMemoryBytes: number | null;
+    peakMemoryIsPerPhase: boolean;
+    emulatorPeakConcurrency: number;
+    rpcErrors: number;
+    rpcErrorSamples: string[];
+    /** For preview/update: the Diff answers. */
+    diffs?: Record<string, number>;
+}
+
+export interface Target {
+    name: string;
+    expected: string;
+    actual: string;
+    pass: boolean;
+}
+
+export interface SizeResult {
+    n: number;
+    phases: PhaseResult[];
+    baseline: { wallMs: number; requests: number; status429: number; non2xx: number };
+    refreshOverBaseline: number;
+    refreshFloorMs: number;
+    refreshLimitMs: number;
+    providerBytesPerResource: number;
+    stateBytesPerResourceAvg: number;
+    hostPeakMemoryBytes: number | null;
+    /** Most provider requests the emulator saw in any sliding 60 s window (the API allows 1,200). */
+    peakRequestsPer60s: number;
+    hostLogLines: number;
+    targets: Target[];
+}
+/** What one N measured (bench/phases.ts): everything the targets and the report need. */
+export interface SizeMeasurement {
+    n: number;
+    /** Emulator latency per request, ms. */
+    latencyMs: number;
+    /** The provider's incident-io:maxConcurrency. */
+    maxConcurrency: number;
+    /** The provider's incident-io:claimManaged. */
+    claim: boolean;
+    phases: PhaseResult[];
+    baseline: SizeResult["baseline"];
+    /** Routes in the emulator right after the create phase. */
+    afterCreate: number;
+    /** Routes at version 2 after the update phase. */
+    updatedInEmulator: number;
+    /** Routes left in the emulator after the delete phase. */
+    leftOver: number;
+    /** Managed-resource claims in the emulator after the update phase. */
+    managed: number;
+    providerBytes: number;
+    /** `__provider` found intact in every resource's inputs and outputs. */
+    providerInState: boolean;
+    stateBytesPerResourceAvg: number;
+    hostPeakMemoryBytes: number | null;
+    peakRequestsPer60s: number;
+    hostLogLines: number;
+    /** Host log lines containing the API key. */
+    apiKeyInHostLogs: number;
+    /** The API key appears in the serialized provider. */
+    apiKeyInProvider: boolean;
+}
+
+/** The least a refresh of N routes can take: the API's 1,200/min (N/20 s) or latency over the provider's concurrency. */
+export function refreshFloorMs(n: number, latencyMs: number, maxConcurrency: number): number {
+    return Math.max((n / 20) * 1000, (n * latencyMs) / maxConcurrency);
+}
+
+export function targetsFor(m: SizeMeasurement): Target[] {
+    const { n, phases } = m;
+    const claim = m.claim ? 1 : 0;
+    const get = (p: PhaseName) => {
+        const found = phases.find((x) => x.phase === p);
+        if (!found) throw new Error(`the measurement has no ${p} phase`);
+        return found;
+    };
+    const floorMs = refreshFloorMs(n, m.latencyMs, m.maxConcurrency);
+    const limitMs = 1.25 * floorMs;
+    const all429 = phases.reduce((s, p) => s + p.status429, 0);
+    const methods = (p: PhaseResult) => JSON.stringify(p.requests.byEndpoint);
+    const c = get("create");
+    const pv = get("preview");
+    const refresh = get("refresh");
+    const u = get("update");
+    const d = get("delete");
+    const keyHits = m.apiKeyInHostLogs + (m.apiKeyInProvider ? 1 : 0);
+    return [
+        {
+            name: "create: 1 request per route (+ managed claim)",
+            expected: `${n * (1 + claim)} (${n} POST /v2/alert_routes${claim ? ` + ${n} POST /v2/managed_resources` : ""})`,
+            actual: `${c.requests.total} ${methods(c)}`,
+            pass:
+                c.requests.total === n * (1 + claim) && (c.requests.byEndpoint["POST /v2/alert_routes"] ?? 0) === n && m.afterCreate === n,
+        },
+        {
+            name: "preview (no change): 0 API requests, every diff DIFF_NONE",
+            expected: `0 requests, ${n} × none`,
+            actual: `${pv.requests.total} requests, diffs ${JSON.stringify(pv.diffs ?? {})}`,
+            pass: pv.requests.total === 0 && (pv.diffs?.none ?? 0) === n,
+        },
+        {
+            name: "refresh: exactly N requests (GET)",
+            expected: `${n} GET`,
+            actual: `${refresh.requests.total} ${methods(refresh)}`,
+            pass: refresh.requests.total === n && (refresh.requests.byMethod.GET ?? 0) === n,
+        },
+        {
+            name: "update: exactly 2 requests per route (GET + PUT; the claim is not repeated)",
+            expected: `${n * 2} (${n} GET + ${n} PUT)`,
+            actual: `${u.requests.total} ${methods(u)}; diffs ${JSON.stringify(u.diffs ?? {})}; ${m.updatedInEmulator}/${n} routes at version 2`,
+            pass:
+                u.requests.total === n * 2 &&
+                (u.requests.byMethod.GET ?? 0) === n &&
+                (u.requests.byMethod.PUT ?? 0) === n &&
+                m.updatedInEmulator === n,
+        },
+        {
+            name: "delete: 1 request per route, nothing left (sanity)",
+            expected: `${n} DELETE, 0 routes left`,
+            actual: `${d.requests.total} ${methods(d)}, ${m.leftOver} left`,
+            pass: d.requests.total === n && m.leftOver === 0,
+        },
+        {
+            name: "no 429 received in any phase",
+            expected: "0",
+            actual: String(all429),
+            pass: all429 === 0,
+        },
+        {
+            name: "refresh ≤ 1.25 × max(N/20 s, N × latency / maxConcurrency)",
+            expected: `≤ ${fmtS(limitMs)} s (floor ${fmtS(floorMs)} s, maxConcurrency ${m.maxConcurrency})`,
+            actual: `${fmtS(refresh.wallMs)} s (${(refresh.wallMs / floorMs).toFixed(2)} × floor)`,
+            pass: refresh.wallMs <= limitMs,
+        },
+        {
+            name: "__provider ≤ 16 KB per resource",
+            expected: "≤ 16384 bytes",
+            actual: `${m.providerBytes} bytes${m.providerInState ? " (in every resource's inputs and outputs)" : " (NOT found intact in every resource's state!)"}`,
+            pass: m.providerBytes <= 16 * 1024 && m.providerInState,
+        },
+        {
+            name: "every RPC succeeded",
+            expected: "0 errors",
+            actual: String(phases.reduce((s, p) => s + p.rpcErrors, 0)),
+            pass: phases.every((p) => p.rpcErrors === 0),
+        },
+        {
+            name: "managed claims recorded (sanity)",
+            expected: claim ? `${n} claimed routes` : "0 (claimManaged off)",
+            actual: String(m.managed),
+            pass: m.managed === (claim ? n : 0),
+        },
+        {
+            name: "host peak memory reported",
+            expected: "a VmHWM figure",
+            actual: `${fmtMiB(m.hostPeakMemoryBytes)} MiB`,
+            pass: m.hostPeakMemoryBytes !== null,
+        },
+        {
+            name: "API key never in host logs or __provider",
+            expected: "0 hits",
+            actual: String(keyHits),
+            pass: keyHits === 0,
+        },
+    ];
+}
+
+/** One N's entry in results.json: the measurement's figures and its targets. */
+export function sizeResult(m: SizeMeasurement): SizeResult {
+    const refresh = m.phases.find((p) => p.phase === "refresh");
+    const floorMs = refreshFloorMs(m.n, m.latencyMs, m.maxConcurrency);
+    return {
+        n: m.n,
+        phases: m.phases,
+        baseline: m.baseline,
+        refreshOverBaseline: (refresh?.wallMs ?? 0) / Math.max(1, m.baseline.wallMs),
+        refreshFloorMs: floorMs,
+        refreshLimitMs: 1.25 * floorMs,
+        providerBytesPerResource: m.providerBytes,
+        stateBytesPerResourceAvg: m.stateBytesPerResourceAvg,
+        hostPeakMemoryBytes: m.hostPeakMemoryBytes,
+        peakRequestsPer60s: m.peakRequestsPer60s,
+        hostLogLines: m.hostLogLines,
+        targets: targetsFor(m),
+    };
+}

@@ -1,0 +1,123 @@
+// The benchmark's workload: N routes of realistic variety, as a user writes them (some rely on
+// the provider's defaults), and a changed revision for the update phase. The ids are the bench's
+// own (opaque 26-character incident.io ids), so bench/ needs nothing from test/.
+import { INCIDENT_IO_ID } from "../providers/incident-io";
+
+/** A well-formed incident.io id that reads as `tag` (tags avoid I, L, O, U). */
+export function benchId(tag: string): string {
+    const id = `01JB${tag}`.padEnd(26, "0");
+    if (!INCIDENT_IO_ID.test(id)) throw new Error(`bad bench id ${id}`);
+    return id;
+}
+
+export const SOURCES = [benchId("SRCAM"), benchId("SRCCHK"), benchId("GRAFANA"), benchId("SENTRY")];
+export const SOURCE_TYPES = ["alertmanager", "checkly", "grafana", "sentry"];
+const SEVERITY_ATTRIBUTE = benchId("SEVATTR");
+const TEAM_ATTRIBUTE = benchId("TEAMATTR");
+const ESCALATION_PATHS = [0, 1, 2, 3, 4].map((k) => benchId(`ESCPATH${k}`));
+const PEOPLE = [1, 2, 3].map((k) => benchId(`PERSN${k}`));
+const TEAMS = ["payments", "search", "platform", "identity", "data", "mobile", "web"];
+
+/** Program inputs for route i (as a user writes them; some rely on the provider's defaults).
+ * `rev` 1 is the changed spec used by the update phase. */
+export function routeInputs(i: number, rev: 0 | 1): Record<string, unknown> {
+    const team = TEAMS[i % TEAMS.length];
+    const severities = ["critical", ...(i % 2 === 1 ? ["warning"] : []), ...(rev === 1 ? ["error"] : [])];
+    const sourceCount = 1 + (i % 3);
+    const alert_sources = Array.from({ length: sourceCount }, (_, k) => {
+        const id = SOURCES[(i + k) % SOURCES.length];
+        if (k === 0) {
+            return {
+                alert_source_id: id,
+                condition_groups: [
+                    {
+                        conditions: [
+                            {
+                                subject: `alert.attributes.${SEVERITY_ATTRIBUTE}`,
+                                operation: "one_of",
+                                param_bindings: [{ array_value: severities.map((literal) => ({ literal })) }],
+                            },
+                            {
+                                subject: `alert.attributes.${TEAM_ATTRIBUTE}`,
+                                operation: "is",
+                                param_bindings: [{ value: { literal: team } }],
+                            },
+                        ],
+                    },
+                ],
+            };
+        }
+        return k === 1
+            ? {
+                  alert_source_id: id,
+                  condition_groups: [
+                      { conditions: [{ subject: "alert.title", operation: "contains", param_bindings: [{ value: { literal: team } }] }] },
+                  ],
+              }
+            : { alert_source_id: id, condition_groups: [] };
+    });
+    const spec: Record<string, unknown> = {
+        name: `${team} alerts #${String(i).padStart(4, "0")}`,
+        alert_sources,
+        escalation_config: {
+            auto_cancel_escalations: (i % 2 === 0) !== (rev === 1),
+            escalation_targets: [
+                { escalation_paths: { array_value: [{ literal: ESCALATION_PATHS[i % ESCALATION_PATHS.length] }] } },
+                ...(i % 4 === 1 ? [{ users: { array_value: [{ literal: PEOPLE[i % PEOPLE.length] }] } }] : []),
+            ],
+        },
+        channel_config: [
+            {
+                condition_groups: [],
+                slack_targets: {
+                    binding: { array_value: [{ literal: `C0${team.toUpperCase()}${i % 10}` }] },
+                    channel_visibility: i % 6 === 5 ? "private" : "public",
+                },
+            },
+        ],
+    };
+    if (i % 4 !== 0) {
+        spec.condition_groups = [
+            { conditions: [{ subject: "alert.title", operation: "does_not_contain", param_bindings: [{ value: { literal: "[test]" } }] }] },
+        ];
+    }
+    if (i % 3 !== 0) {
+        spec.expressions = [
+            {
+                label: "Team",
+                reference: "team",
+                root_reference: "alert",
+                operations: [{ operation_type: "navigate", navigate: { reference: `alert.attributes.${TEAM_ATTRIBUTE}` } }],
+            },
+            {
+                label: "Region",
+                reference: "region",
+                root_reference: "alert",
+                operations: [{ operation_type: "navigate", navigate: { reference: "alert.attributes.region" } }],
+            },
+        ];
+    }
+    if (i % 5 === 0) {
+        spec.incident_config = {
+            enabled: true,
+            auto_decline_enabled: false,
+            condition_groups: [],
+            grouping_keys: [{ reference: `alert.attributes.${TEAM_ATTRIBUTE}` }],
+            grouping_window_seconds: 600,
+            defer_time_seconds: 0,
+        };
+        spec.incident_template = { name: { autogenerated: true }, summary: { autogenerated: true } };
+    } else if (i % 5 !== 4) {
+        spec.incident_config = {
+            enabled: false,
+            auto_decline_enabled: false,
+            condition_groups: [],
+            grouping_keys: [],
+            grouping_window_seconds: 0,
+            defer_time_seconds: 0,
+        };
+        spec.enabled = true;
+        spec.is_private = false;
+    } // i % 5 === 4: incident_config, incident_template, enabled, is_private left to the defaults
+    return spec;
+}

@@ -1,0 +1,352 @@
+// IncidentIoEmulator: a node:http server on 127.0.0.1 that behaves like the parts of
+// the incident.io API this project uses, with a request log and injectable faults.
+//
+// Order of events for each request:
+//   1. logged (status 0 until answered), counted as in flight;
+//   2. body read;
+//   3. the first matching injected fault (if any) is taken from the queue;
+//   4. unless the fault short-circuits: auth (Bearer key) -> rate limit -> onBetween
+//      hook -> endpoint handler (state changes happen here, synchronously);
+//   5. the reply is held for `latencyMs` (timers, so other requests proceed), then sent.
+import * as http from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { alertRouteIdOf, dispatch, type ApiRequest } from "./api";
+import { Catalogue, type AlertAttributeSeed, type EscalationPathSeed } from "./catalogue";
+import { FaultQueue } from "./faults";
+import { SlidingWindowLimiter } from "./rateLimit";
+import { defaultErrorFor, errorReply, rateLimited, type Reply } from "./replies";
+import { EmulatorState, type AlertSourceSeed } from "./state";
+import type { AlertRouteV2, CreatePayload, EmulatorOptions, Fault, ManagedResourceV2, PendingRequest, RequestLogEntry } from "./types";
+
+const MALFORMED_BODY = '{"alert_route": ';
+
+interface Exchange {
+    req: http.IncomingMessage;
+    res: http.ServerResponse;
+    entry: RequestLogEntry;
+    api: ApiRequest;
+    /** Set when the client went away before we answered. */
+    aborted: boolean;
+    /** Set when the body was not valid JSON. */
+    badJson: boolean;
+}
+
+export class IncidentIoEmulator {
+    /** Base URL, e.g. http://127.0.0.1:43121 (no trailing slash). */
+    readonly url: string;
+    readonly requests: RequestLogEntry[] = [];
+    /** Delay added to every response, after processing. Settable at runtime. */
+    latencyMs: number;
+    /** Requests per sliding 60 s window per API key; undefined = unlimited. Settable. */
+    rateLimitPerMinute: number | undefined;
+    /** Highest number of requests in flight at once since start / resetLog(). */
+    peakConcurrency = 0;
+    /**
+     * Optional hook run just before an authenticated, non-rate-limited request is handled
+     * (after faults). Use it to change things "in the UI" between two client calls,
+     * e.g. `emu.onBetween = (r) => { if (r.method === "PUT") emu.editInUi(id, ...) }`.
+     */
+    onBetween?: (req: PendingRequest) => void | Promise<void>;
+
+    private readonly apiKey: string;
+    private readonly validate: boolean;
+    private readonly state: EmulatorState;
+    private readonly catalogue = new Catalogue();
+    private readonly faults = new FaultQueue();
+    private readonly limiter = new SlidingWindowLimiter();
+    private readonly sockets = new Set<Socket>();
+    private readonly timers = new Set<NodeJS.Timeout>();
+    private inFlight = 0;
+    /** Requests still being handled (processing or held), including those whose client went away. */
+    private readonly handling = new Set<Promise<void>>();
+    private closed = false;
+
+    private constructor(
+        private readonly server: http.Server,
+        opts: EmulatorOptions,
+    ) {
+        this.apiKey = opts.apiKey ?? "test-api-key";
+        this.validate = opts.validate ?? true;
+        this.state = new EmulatorState(opts.echoAsSent ? undefined : { catalogAttributeIds: new Set(opts.catalogAttributeIds ?? []) });
+        this.latencyMs = opts.latencyMs ?? 0;
+        this.rateLimitPerMinute = opts.rateLimitPerMinute;
+        const { port } = server.address() as AddressInfo;
+        this.url = `http://127.0.0.1:${port}`;
+        server.on("connection", (socket) => {
+            this.sockets.add(socket);
+            socket.on("close", () => this.sockets.delete(socket));
+        });
+        server.on("request", (req, res) => {
+            const handling = this.handle(req, res).catch((err: unknown) => {
+                // Should not happen (handlers catch their errors), but never leave a client hanging.
+                if (!res.headersSent && !res.destroyed) {
+                    res.writeHead(500, { "content-type": "application/json" });
+                    res.end(JSON.stringify(defaultErrorFor(500)));
+                }
+                console.error("incident.io emulator: unexpected error", err);
+            });
+            this.handling.add(handling);
+            void handling.finally(() => this.handling.delete(handling));
+        });
+    }
+
+    static async start(opts: EmulatorOptions = {}): Promise<IncidentIoEmulator> {
+        const server = http.createServer({ keepAliveTimeout: 5_000 });
+        await new Promise<void>((resolve, reject) => {
+            server.once("error", reject);
+            server.listen(0, "127.0.0.1", () => {
+                server.off("error", reject);
+                resolve();
+            });
+        });
+        return new IncidentIoEmulator(server, opts);
+    }
+
+    /** Stops listening, destroys open sockets and drops pending delayed replies. */
+    async close(): Promise<void> {
+        if (this.closed) return;
+        this.closed = true;
+        for (const timer of this.timers) clearTimeout(timer);
+        this.timers.clear();
+        const done = new Promise<void>((resolve) => this.server.close(() => resolve()));
+        for (const socket of this.sockets) socket.destroy();
+        this.server.closeAllConnections();
+        await done;
+    }
+
+    // ------------------------------------------------------------ state
+
+    /** All stored routes (response shape), ordered by id. Copies. */
+    routes(): AlertRouteV2[] {
+        return this.state.listRoutes();
+    }
+
+    route(id: string): AlertRouteV2 | undefined {
+        return this.state.getRoute(id);
+    }
+
+    /** Creates a route as if made in the dashboard: version 1, not validated, not logged. */
+    seedRoute(payload: CreatePayload, opts: { id?: string } = {}): AlertRouteV2 {
+        return this.state.createRoute(payload, opts.id);
+    }
+
+    /** Applies `mutate` to the stored route and bumps its version by 1. Throws if missing. */
+    editInUi(id: string, mutate: (r: AlertRouteV2) => void): AlertRouteV2 {
+        return this.state.editRoute(id, mutate);
+    }
+
+    /** Deletes a route as if in the dashboard. Throws if missing. */
+    deleteInUi(id: string): void {
+        if (!this.state.deleteRoute(id)) throw new Error(`no alert route with id ${id}`);
+    }
+
+    addAlertSource(src: AlertSourceSeed): void {
+        this.state.addAlertSource(src);
+    }
+
+    addAlertAttribute(attribute: AlertAttributeSeed): void {
+        this.catalogue.addAlertAttribute(attribute);
+    }
+
+    addEscalationPath(path: EscalationPathSeed): void {
+        this.catalogue.addEscalationPath(path);
+    }
+
+    managedResources(): Array<{ resource_type: string; resource_id: string; annotations: Record<string, string> }> {
+        return this.state
+            .listManagedResources()
+            .map(({ resource_type, resource_id, annotations }: ManagedResourceV2) => ({ resource_type, resource_id, annotations }));
+    }
+
+    // ------------------------------------------------------------ request log
+
+    /** Number of logged requests, optionally filtered by method and path prefix. */
+    count(method?: string, pathPrefix?: string): number {
+        return this.requests.filter(
+            (r) =>
+                (method === undefined || r.method === method.toUpperCase()) && (pathPrefix === undefined || r.path.startsWith(pathPrefix)),
+        ).length;
+    }
+
+    /** Clears the request log and peakConcurrency (not the rate-limit window). */
+    resetLog(): void {
+        this.requests.length = 0;
+        this.peakConcurrency = this.inFlight;
+    }
+
+    /**
+     * Resolves once every request that has arrived so far is fully handled, including requests whose
+     * client gave up (a timed-out POST may still create its route). What "look again in a minute"
+     * amounts to for a test.
+     */
+    async settled(): Promise<void> {
+        await Promise.all([...this.handling]);
+    }
+
+    // ------------------------------------------------------------ faults
+
+    inject(fault: Fault): void {
+        this.faults.add(fault);
+    }
+
+    clearFaults(): void {
+        this.faults.clear();
+    }
+
+    // ------------------------------------------------------------ transport
+
+    private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+        const method = (req.method ?? "GET").toUpperCase();
+        const parsed = new URL(req.url ?? "/", "http://emulator.invalid");
+        const entry: RequestLogEntry = { method, path: parsed.pathname, status: 0, at: Date.now() };
+        this.requests.push(entry);
+        this.inFlight += 1;
+        this.peakConcurrency = Math.max(this.peakConcurrency, this.inFlight);
+
+        const ex: Exchange = {
+            req,
+            res,
+            entry,
+            api: { method, path: parsed.pathname, query: parsed.searchParams, body: undefined },
+            aborted: false,
+            badJson: false,
+        };
+        res.on("close", () => {
+            this.inFlight -= 1;
+            if (!res.writableFinished) ex.aborted = true;
+        });
+
+        const raw = await readBody(req);
+        if (raw.trim() !== "") {
+            try {
+                ex.api.body = JSON.parse(raw);
+            } catch {
+                ex.badJson = true;
+            }
+        }
+
+        const fault = this.faults.take(method, parsed.pathname);
+        if (!fault) return this.respond(ex, await this.process(ex));
+
+        switch (fault.kind) {
+            case "status": {
+                const body = fault.body === undefined ? defaultErrorFor(fault.status) : fault.body;
+                const reply: Reply =
+                    typeof body === "string"
+                        ? { status: fault.status, raw: body, headers: { "content-type": "text/plain", ...fault.headers } }
+                        : { status: fault.status, body, headers: fault.headers };
+                return this.respond(ex, reply);
+            }
+            case "rate-limit": {
+                const header = fault.retryAfter === "body-only" ? "none" : fault.retryAfter;
+                return this.respond(ex, rateLimited(fault.seconds ?? 1, header));
+            }
+            case "reset-before-processing":
+                return this.reset(ex);
+            case "reset-after-processing":
+                await this.process(ex);
+                return this.reset(ex);
+            case "delay": {
+                if (fault.process ?? true) {
+                    const reply = await this.process(ex);
+                    await this.sleep(fault.ms);
+                    return this.respond(ex, reply);
+                }
+                // Held before processing; if the client gave up meanwhile, nothing is applied.
+                await this.sleep(fault.ms);
+                if (ex.aborted) return;
+                return this.respond(ex, await this.process(ex));
+            }
+            case "malformed-json": {
+                if (fault.process ?? true) await this.process(ex);
+                return this.respond(ex, { status: 200, raw: MALFORMED_BODY });
+            }
+            case "ui-edit": {
+                const id = fault.routeId ?? alertRouteIdOf(parsed.pathname);
+                if (id !== undefined && this.state.getRoute(id)) {
+                    this.state.editRoute(id, fault.mutate ?? ((r) => void (r.name = `${r.name} (edited in UI)`)));
+                }
+                return this.respond(ex, await this.process(ex));
+            }
+        }
+    }
+
+    /** Auth, rate limit, the onBetween hook, then the endpoint itself. */
+    private async process(ex: Exchange): Promise<Reply> {
+        const auth = ex.req.headers.authorization;
+        if (!auth) {
+            return errorReply(
+                401,
+                "authentication_error",
+                "missing_authorization_material",
+                "No authorization material provided in request",
+            );
+        }
+        const token = /^Bearer\s+(.+)$/i.exec(auth)?.[1]?.trim();
+        if (token !== this.apiKey) {
+            return errorReply(401, "authentication_error", "invalid_authorization_material", "The API key provided is invalid");
+        }
+        const limit = this.rateLimitPerMinute;
+        if (limit !== undefined) {
+            const retryAfter = this.limiter.take(token, limit);
+            if (retryAfter !== undefined) return rateLimited(retryAfter, "seconds", limit);
+        }
+        if (ex.badJson) {
+            return errorReply(400, "bad_request", "invalid_json", "The request body is not valid JSON");
+        }
+        if (this.onBetween) {
+            await this.onBetween({ method: ex.api.method, path: ex.api.path, query: ex.api.query, body: ex.api.body });
+        }
+        try {
+            return dispatch({ state: this.state, catalogue: this.catalogue, validate: this.validate }, ex.api);
+        } catch (err) {
+            const message = err instanceof Error ? err.message : String(err);
+            return errorReply(500, "internal_error", "internal_error", `emulator could not handle the request: ${message}`);
+        }
+    }
+
+    private async respond(ex: Exchange, reply: Reply): Promise<void> {
+        if (this.latencyMs > 0) await this.sleep(this.latencyMs);
+        const { res } = ex;
+        if (ex.aborted || res.destroyed || this.closed) return;
+        const headers: Record<string, string> = { ...reply.headers };
+        let payload: string | undefined;
+        if (reply.raw !== undefined) payload = reply.raw;
+        else if (reply.body !== undefined && reply.status !== 204) payload = JSON.stringify(reply.body);
+        if (payload !== undefined && !hasHeader(headers, "content-type")) headers["content-type"] = "application/json";
+        ex.entry.status = reply.status;
+        res.writeHead(reply.status, headers);
+        res.end(payload);
+    }
+
+    private async reset(ex: Exchange): Promise<void> {
+        if (this.latencyMs > 0) await this.sleep(this.latencyMs);
+        ex.req.socket.destroy();
+    }
+
+    /** setTimeout that close() cancels (the awaiting handler is simply abandoned). */
+    private sleep(ms: number): Promise<void> {
+        return new Promise((resolve) => {
+            const timer = setTimeout(() => {
+                this.timers.delete(timer);
+                resolve();
+            }, ms);
+            this.timers.add(timer);
+        });
+    }
+}
+
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+    return Object.keys(headers).some((h) => h.toLowerCase() === name);
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+    return new Promise((resolve) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (chunk: Buffer) => chunks.push(chunk));
+        req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+        // A client that disconnects mid-body: resolve with what we have; the reply is dropped.
+        req.on("error", () => resolve(Buffer.concat(chunks).toString("utf8")));
+        req.on("aborted", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    });
+}

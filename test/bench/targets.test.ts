@@ -1,0 +1,190 @@
+// The benchmark's targets as a pure table: a measurement goes in, the failing targets come out.
+// The wall times are inputs here, not measured: no timing is asserted.
+import * as assert from "node:assert/strict";
+import { describe, it } from "node:test";
+
+import { refreshFloorMs, sizeResult, targetsFor, type PhaseName, type PhaseResult, type SizeMeasurement } from "../../bench/targets";
+
+function phase(name: PhaseName, byEndpoint: Record<string, number>, extra: Partial<PhaseResult> = {}): PhaseResult {
+    const byMethod: Record<string, number> = {};
+    for (const [endpoint, count] of Object.entries(byEndpoint)) {
+        const method = endpoint.split(" ")[0];
+        byMethod[method] = (byMethod[method] ?? 0) + count;
+    }
+    const total = Object.values(byEndpoint).reduce((a, b) => a + b, 0);
+    return {
+        phase: name,
+        rpcs: name,
+        wallMs: 1000,
+        requests: { total, byMethod, byEndpoint },
+        expectedRequests: total,
+        status429: 0,
+        extraRequests: 0,
+        retryLogLines: 0,
+        non2xx: {},
+        hostPeakMemoryBytes: 100 * 1024 * 1024,
+        peakMemoryIsPerPhase: true,
+        emulatorPeakConcurrency: 8,
+        rpcErrors: 0,
+        rpcErrorSamples: [],
+        ...extra,
+    };
+}
+
+/** What a run that meets every target measures for N routes. */
+function passing(n: number, opts: { claim?: boolean; latencyMs?: number; maxConcurrency?: number } = {}): SizeMeasurement {
+    const claim = opts.claim ?? true;
+    const latencyMs = opts.latencyMs ?? 20;
+    const maxConcurrency = opts.maxConcurrency ?? 8;
+    return {
+        n,
+        latencyMs,
+        maxConcurrency,
+        claim,
+        phases: [
+            phase("create", { "POST /v2/alert_routes": n, ...(claim ? { "POST /v2/managed_resources": n } : {}) }),
+            phase("preview", {}, { diffs: { none: n } }),
+            phase("refresh", { "GET /v2/alert_routes/{id}": n }, { wallMs: refreshFloorMs(n, latencyMs, maxConcurrency) }),
+            phase("update", { "GET /v2/alert_routes/{id}": n, "PUT /v2/alert_routes/{id}": n }, { diffs: { some: n } }),
+            phase("delete", { "DELETE /v2/alert_routes/{id}": n }),
+        ],
+        baseline: { wallMs: 2000, requests: n, status429: 0, non2xx: 0 },
+        afterCreate: n,
+        updatedInEmulator: n,
+        leftOver: 0,
+        managed: claim ? n : 0,
+        providerBytes: 9000,
+        providerInState: true,
+        stateBytesPerResourceAvg: 12000,
+        hostPeakMemoryBytes: 120 * 1024 * 1024,
+        peakRequestsPer60s: 3 * n,
+        hostLogLines: 0,
+        apiKeyInHostLogs: 0,
+        apiKeyInProvider: false,
+    };
+}
+
+function withPhase(m: SizeMeasurement, name: PhaseName, change: (p: PhaseResult) => PhaseResult): SizeMeasurement {
+    return { ...m, phases: m.phases.map((p) => (p.phase === name ? change(p) : p)) };
+}
+
+const failing = (m: SizeMeasurement) =>
+    targetsFor(m)
+        .filter((t) => !t.pass)
+        .map((t) => t.name.split(":")[0].split(" ")[0]);
+
+const N = 100;
+const REFRESH_LIMIT_MS = 1.25 * refreshFloorMs(N, 20, 8); // 6,250 ms: N/20 s dominates at 20 ms latency
+
+const cases: Array<{ name: string; measurement: SizeMeasurement; fails: string[] }> = [
+    { name: "N = 6, every target met", measurement: passing(6), fails: [] },
+    { name: "N = 100, every target met", measurement: passing(100), fails: [] },
+    { name: "N = 500, every target met", measurement: passing(500), fails: [] },
+    { name: "claimManaged off: one POST per route, no claims", measurement: passing(N, { claim: false }), fails: [] },
+    {
+        name: "claimManaged on but no claim was posted",
+        measurement: { ...withPhase(passing(N), "create", () => phase("create", { "POST /v2/alert_routes": N })), managed: 0 },
+        fails: ["create", "managed"],
+    },
+    {
+        name: "create: a route missing from the emulator afterwards",
+        measurement: { ...passing(N), afterCreate: N - 1 },
+        fails: ["create"],
+    },
+    {
+        name: "preview sent one request",
+        measurement: withPhase(passing(N), "preview", (p) => phase("preview", { "GET /v2/alert_routes/{id}": 1 }, { diffs: p.diffs })),
+        fails: ["preview"],
+    },
+    {
+        name: "preview: one diff DIFF_SOME",
+        measurement: withPhase(passing(N), "preview", (p) => ({ ...p, diffs: { none: N - 1, some: 1 } })),
+        fails: ["preview"],
+    },
+    {
+        name: "refresh with N + 1 requests",
+        measurement: withPhase(passing(N), "refresh", (p) =>
+            phase("refresh", { "GET /v2/alert_routes/{id}": N + 1 }, { wallMs: p.wallMs }),
+        ),
+        fails: ["refresh"],
+    },
+    {
+        name: "update with an extra GET (not exactly 2 per route)",
+        measurement: withPhase(passing(N), "update", (p) =>
+            phase("update", { "GET /v2/alert_routes/{id}": N + 1, "PUT /v2/alert_routes/{id}": N }, { diffs: p.diffs }),
+        ),
+        fails: ["update"],
+    },
+    {
+        name: "update: a route not at version 2",
+        measurement: { ...passing(N), updatedInEmulator: N - 1 },
+        fails: ["update"],
+    },
+    {
+        name: "delete left a route behind",
+        measurement: { ...passing(N), leftOver: 1 },
+        fails: ["delete"],
+    },
+    {
+        name: "one 429 in refresh",
+        measurement: withPhase(passing(N), "refresh", (p) => ({ ...p, status429: 1 })),
+        fails: ["no"],
+    },
+    {
+        name: "refresh wall exactly 1.25 × floor",
+        measurement: withPhase(passing(N), "refresh", (p) => ({ ...p, wallMs: REFRESH_LIMIT_MS })),
+        fails: [],
+    },
+    {
+        name: "refresh wall 1 ms over 1.25 × floor",
+        measurement: withPhase(passing(N), "refresh", (p) => ({ ...p, wallMs: REFRESH_LIMIT_MS + 1 })),
+        fails: ["refresh"],
+    },
+    {
+        name: "refresh floor from latency: 1,000 ms × 100 / 8 = 12.5 s, so 15 s passes",
+        measurement: withPhase(passing(N, { latencyMs: 1000 }), "refresh", (p) => ({ ...p, wallMs: 15_000 })),
+        fails: [],
+    },
+    { name: "__provider of 16,384 bytes", measurement: { ...passing(N), providerBytes: 16_384 }, fails: [] },
+    { name: "__provider of 16,385 bytes", measurement: { ...passing(N), providerBytes: 16_385 }, fails: ["__provider"] },
+    { name: "__provider not intact in the state", measurement: { ...passing(N), providerInState: false }, fails: ["__provider"] },
+    {
+        name: "an RPC failed",
+        measurement: withPhase(passing(N), "update", (p) => ({ ...p, rpcErrors: 1, rpcErrorSamples: ["boom"] })),
+        fails: ["every"],
+    },
+    { name: "no peak memory figure", measurement: { ...passing(N), hostPeakMemoryBytes: null }, fails: ["host"] },
+    { name: "the API key in a host log line", measurement: { ...passing(N), apiKeyInHostLogs: 1 }, fails: ["API"] },
+    { name: "the API key in __provider", measurement: { ...passing(N), apiKeyInProvider: true }, fails: ["API"] },
+];
+
+describe("bench targets", () => {
+    for (const c of cases) {
+        it(c.name, () => {
+            const targets = targetsFor(c.measurement);
+            assert.equal(targets.length, 12, "every target is judged");
+            assert.deepEqual(failing(c.measurement), c.fails);
+        });
+    }
+
+    it("refresh floor: the API's 1,200/min or latency over concurrency, whichever is longer", () => {
+        const table: Array<[n: number, latencyMs: number, maxConcurrency: number, floorMs: number]> = [
+            [6, 20, 8, 300],
+            [100, 20, 8, 5000],
+            [500, 20, 8, 25_000],
+            [100, 1000, 8, 12_500],
+            [100, 400, 8, 5000],
+        ];
+        for (const [n, latencyMs, maxConcurrency, floorMs] of table)
+            assert.equal(refreshFloorMs(n, latencyMs, maxConcurrency), floorMs, `${n} ${latencyMs} ${maxConcurrency}`);
+    });
+
+    it("results.json's entry carries the floor, the limit and the refresh/baseline ratio", () => {
+        const result = sizeResult(passing(N));
+        assert.equal(result.refreshFloorMs, 5000);
+        assert.equal(result.refreshLimitMs, 6250);
+        assert.equal(result.refreshOverBaseline, 5000 / 2000);
+        assert.equal(result.targets.length, 12);
+        assert.ok(result.targets.every((t) => t.pass));
+    });
+});

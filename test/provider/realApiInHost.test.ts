@@ -1,0 +1,211 @@
+// The AlertRoute provider against incident.io as it really behaves (the emulator's default:
+// aliases, the `users` echo, server defaults, its own order for set-like lists, fields no client
+// knows), through the real dynamic-provider host: the six stack routes and a corpus of varied
+// routes each go create → refresh → preview, and the preview shows no change (so `pulumi up`
+// would not call update: no PUT). Then a lost PUT answer and routes pasted from answers.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { ALERT_ROUTE_TYPE, alertRouteProvider } from "../../providers/incident-io/alertRoute";
+import { canonical, pickSpec, stableJson } from "../../providers/incident-io/model";
+import type { AlertRouteSpec } from "../../providers/incident-io/types";
+import { routeDefinitions, type RouteIds } from "../../stack/routes";
+import { FUTURE_FIELDS, IncidentIoEmulator, type AlertRouteV2 } from "../../dev/emulator";
+import { CATALOG_ATTRIBUTE, routeCorpus, TEXT_ATTRIBUTE } from "../fixtures/routeCorpus";
+import { DynamicProviderHost, serializeProvider, urnFor } from "../../dev/host";
+
+const API_KEY = "real-api-test-key";
+const TYPE = ALERT_ROUTE_TYPE;
+
+/** Stack config ids for every route of both stacks (the two attributes are text attributes). */
+const STACK_IDS: RouteIds = {
+    alertSources: {
+        alertmanager: "01KHSNW67SZJ1KGWEMA9C0GPT7",
+        checkly: "01HZ7GE7CASMF15RWV1QFCMKTQ",
+        email: "01KS0VRCE00000000000000003",
+        grafanaCloud: "01KS0VRCE00000000000000004",
+        planetScale: "01KS0VRCE00000000000000005",
+        axiom: "01KS0VRCE00000000000000006",
+        statusPageViews: "01KS0VRCE00000000000000007",
+    },
+    escalationPaths: { engineeringOnCall: "01KPATH0000000000000000001" },
+    slackChannels: { alerts: "C0STACKALERTS" },
+    alertAttributes: { severity: TEXT_ATTRIBUTE, branch: "01KATTRBRANCH0000000000001" },
+};
+
+const STACK_ROUTES = [...routeDefinitions("production", STACK_IDS), ...routeDefinitions("staging", STACK_IDS)].map((d) => d.spec);
+const CORPUS = routeCorpus();
+
+/** The answer without what a client cannot send back: ids, version, timestamps, fields it has never heard of. */
+function pastable(answer: AlertRouteV2): Record<string, unknown> {
+    const { id: _id, version: _v, created_at: _c, updated_at: _u, ...rest } = structuredClone(answer) as any;
+    for (const key of Object.keys(FUTURE_FIELDS.route)) delete rest[key];
+    for (const key of Object.keys(FUTURE_FIELDS.escalationConfig)) delete rest.escalation_config[key];
+    for (const source of rest.alert_sources) for (const key of Object.keys(FUTURE_FIELDS.alertSource)) delete source[key];
+    return rest;
+}
+
+const futureFieldNames = [
+    ...Object.keys(FUTURE_FIELDS.route),
+    ...Object.keys(FUTURE_FIELDS.alertSource),
+    ...Object.keys(FUTURE_FIELDS.escalationConfig),
+];
+
+describe("AlertRoute against the API as it really behaves (real host, realistic emulator)", { timeout: 600_000 }, () => {
+    let emulator: IncidentIoEmulator;
+    let host: DynamicProviderHost;
+    let providerText: string;
+    const posted: any[] = [];
+    /** What the realistic answers really did, per behaviour: route names. */
+    const seen = { alias: new Set<string>(), echo: new Set<string>(), reordered: new Set<string>(), unknownFields: new Set<string>() };
+    let routesChecked = 0;
+
+    before(async () => {
+        emulator = await IncidentIoEmulator.start({ apiKey: API_KEY, catalogAttributeIds: [CATALOG_ATTRIBUTE] });
+        emulator.onBetween = (r) => {
+            if (r.method === "POST" && r.path === "/v2/alert_routes") posted.push(r.body);
+        };
+        providerText = await serializeProvider(alertRouteProvider);
+        host = await DynamicProviderHost.start({ env: { INCIDENT_IO_TOKEN: "" } });
+        await host.configure(
+            { "incident-io:apiKey": API_KEY, "incident-io:baseUrl": emulator.url },
+            { secretKeys: ["incident-io:apiKey"] },
+        );
+    });
+
+    after(async () => {
+        await host?.stop();
+        await emulator?.close();
+    });
+
+    const news = (spec: object) => ({ ...spec, __provider: providerText });
+
+    /** pulumi up (check + create), pulumi refresh (read), pulumi preview (check + diff). */
+    async function upRefreshPreview(spec: object, resource: string) {
+        const urn = urnFor(resource, TYPE);
+        const checked = await host.check(urn, {}, news(spec));
+        assert.deepEqual(checked.failures, []);
+        const created = await host.create(urn, checked.inputs);
+        const refreshed = await host.read(created.id, urn, created.properties, checked.inputs);
+        assert.equal(refreshed.id, created.id);
+        const again = await host.check(urn, checked.inputs, news(spec));
+        return { urn, checked, created, refreshed, again };
+    }
+
+    for (const [kind, routes] of [
+        ["stack route", STACK_ROUTES],
+        ["corpus route", CORPUS],
+    ] as const) {
+        routes.forEach((spec, i) => {
+            test(`${kind} "${spec.name}": create, refresh, preview shows no change, no PUT, pasted answer equal`, async () => {
+                emulator.resetLog();
+                const { urn, checked, created, refreshed, again } = await upRefreshPreview(spec, `${kind.replace(" ", "-")}-${i}`);
+                const answer = emulator.route(created.id)!;
+                const sent = pickSpec(checked.inputs);
+
+                // The answer really differs from what was sent (else this test proves nothing).
+                if (
+                    /"(contains_one_of|name_contains)"/.test(JSON.stringify(answer)) &&
+                    !/"(contains_one_of|name_contains)"/.test(JSON.stringify(sent))
+                )
+                    seen.alias.add(spec.name);
+                if (answer.escalation_config.escalation_targets.some((t) => t.users && t.escalation_paths)) seen.echo.add(spec.name);
+                const order = (r: any) =>
+                    stableJson([
+                        r.alert_sources.map((s: any) => s.alert_source_id),
+                        r.channel_config.map((c: any) => stableJson(c.slack_targets ?? c.ms_teams_targets)),
+                        r.expressions.map((e: any) => e.reference),
+                        r.escalation_config.escalation_targets.map((t: any) =>
+                            stableJson(t.escalation_paths?.array_value?.map((v: any) => v.literal)),
+                        ),
+                    ]);
+                if (order(answer) !== order(sent)) seen.reordered.add(spec.name);
+                if (futureFieldNames.some((f) => JSON.stringify(answer).includes(`"${f}"`))) seen.unknownFields.add(spec.name);
+
+                // Outputs: the route as held, canonical, in OUR names, without echo or unknown fields.
+                for (const props of [created.properties, refreshed.properties]) {
+                    assert.deepEqual(props.route, canonical(sent));
+                    for (const f of futureFieldNames) assert.ok(!JSON.stringify(props).includes(`"${f}"`), `${f} in outputs`);
+                }
+                // pulumi preview after up, and after refresh: no change, so `up` calls no update.
+                assert.equal((await host.diff(created.id, urn, created.properties, again.inputs)).changes, "none");
+                assert.equal((await host.diff(created.id, urn, refreshed.properties, again.inputs)).changes, "none");
+                assert.equal(emulator.count("PUT"), 0);
+
+                // The route pasted from the API's answer passes check and is the same route.
+                const pasted = await host.check(urn, again.inputs, news(pastable(answer)));
+                assert.deepEqual(pasted.failures, []);
+                assert.equal((await host.diff(created.id, urn, refreshed.properties, pasted.inputs)).changes, "none");
+                assert.equal(emulator.count("PUT"), 0, "no PUT at any point");
+                routesChecked += 1;
+            });
+        });
+    }
+
+    test("every behaviour was exercised, and the server defaults were sent explicitly", (t) => {
+        assert.equal(routesChecked, STACK_ROUTES.length + CORPUS.length);
+        assert.ok(CORPUS.length >= 20, `corpus has ${CORPUS.length} routes`);
+        // The three stack routes the issue names as drifting on every preview against the real API.
+        for (const name of ["Production Alerts", "Production Warnings", "Database Alerts"])
+            assert.ok(seen.alias.has(name), `${name} read back with an alias`);
+        for (const name of ["Production Alerts", "Database Alerts"])
+            assert.ok(seen.echo.has(name), `${name} read back with the users echo`);
+        assert.ok(seen.reordered.size >= 10, `set-like lists reordered in ${seen.reordered.size} routes`);
+        assert.equal(seen.unknownFields.size, routesChecked);
+        assert.equal(posted.length, routesChecked);
+        for (const body of posted) {
+            assert.ok(body.incident_template.severity?.merge_strategy, `${body.name}: severity sent`);
+            assert.equal(
+                typeof body.incident_config.auto_relate_grouped_alerts,
+                "boolean",
+                `${body.name}: auto_relate_grouped_alerts sent`,
+            );
+        }
+        t.diagnostic(
+            `routes: ${STACK_ROUTES.length} stack + ${CORPUS.length} corpus; answers with aliases ${seen.alias.size}, users echo ${seen.echo.size}, ` +
+                `reordered set-like lists ${seen.reordered.size}, unknown fields ${seen.unknownFields.size}; PUTs on the second up: 0`,
+        );
+    });
+
+    test("a PUT whose answer is lost is recognised as our own write although the server holds it under its alias names", async () => {
+        const spec = CORPUS.find((r) => r.name.startsWith("Aliases"))!;
+        const { urn, created, refreshed } = await upRefreshPreview({ ...spec, name: "Lost answer" }, "lost-answer");
+        const changed = await host.check(urn, {}, news({ ...spec, name: "Lost answer (renamed)" }));
+        assert.equal((await host.diff(created.id, urn, refreshed.properties, changed.inputs)).changes, "some");
+        emulator.resetLog();
+        emulator.inject({ kind: "reset-after-processing", method: "PUT" });
+        const updated = await host.update(created.id, urn, refreshed.properties, changed.inputs);
+        // The client repeats a PUT whose answer was lost (the version guards it); the server refuses the
+        // repeat, and the handler reads the route back: our write, under the server's alias names.
+        assert.deepEqual(
+            emulator.requests.filter((r) => r.method === "PUT").map((r) => r.status),
+            [0, 422],
+            "written once",
+        );
+        assert.equal(updated.properties.version, 2);
+        assert.equal(emulator.route(created.id)!.version, 2);
+        const held = emulator.route(created.id)!;
+        assert.equal(held.name, "Lost answer (renamed)");
+        assert.match(JSON.stringify(held), /"contains_one_of"/, "the server holds the alias, not our name");
+        assert.deepEqual(updated.properties.route, canonical(pickSpec(changed.inputs)), "outputs keep our names");
+        assert.equal((await host.diff(created.id, urn, updated.properties, changed.inputs)).changes, "none");
+    });
+
+    test("a pasted answer's fields the provider has never heard of are named by check, not passed", async () => {
+        const urn = urnFor("pasted-raw", TYPE);
+        const { created } = await upRefreshPreview({ ...STACK_ROUTES[0], name: "Pasted raw" }, "pasted-raw-source");
+        const { id: _id, version: _v, created_at: _c, updated_at: _u, ...raw } = emulator.route(created.id)! as any;
+        const result = await host.check(urn, {}, news(raw));
+        const named = result.failures.map((f) => f.property.replace(/\[\d+\]/g, "[]"));
+        assert.deepEqual([...new Set(named)].sort(), [
+            "alert_sources[].source_health",
+            "escalation_config.escalation_priority",
+            "routing_insights",
+        ]);
+        // A typo in a route written by hand fails the same way.
+        const typo = await host.check(urn, {}, news({ ...STACK_ROUTES[1], enabeld: false } as AlertRouteSpec));
+        assert.deepEqual(
+            typo.failures.map((f) => f.property),
+            ["enabeld"],
+        );
+    });
+});

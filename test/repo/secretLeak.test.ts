@@ -1,0 +1,448 @@
+// Secret-leak suite (issue 4): random canaries for the incident.io API key and the Alertmanager
+// alert-source token go through a full lifecycle of BOTH stacks, and must appear nowhere outside
+// Pulumi's secret envelope: not in any `__provider`, resource input, returned state, stack output,
+// error message, log line of the dynamic-provider host or of the program, or benchmark output.
+//
+//   1. Each stack's program under the harness's mocks (one child process per stack), with
+//      `incident-io:apiKey` = the key canary (secret config) and `incident-io:baseUrl` = the
+//      emulator. production reads the token through the REAL fetch path (the emulator's
+//      Alertmanager source holds the token canary); staging has it as secret config. The token
+//      must be inside secrets (and is shown to be there), the key in no resource at all. The real
+//      fetch's error paths are searched too.
+//   2. Each stack's AlertRoutes, exactly as registered (inputs incl. `__provider`), through the
+//      REAL dynamic-provider host against the emulator: Configure (key as secret), Check, Create,
+//      Read, Diff, Update, injected errors (500s exhausting the retries, API error bodies that echo
+//      the key, a UI edit, a 401 from a host with a wrong key), Delete. Every returned property,
+//      error message and host log line is searched.
+//   3. `bench/run.ts --sizes 6` with the key canary (BENCH_API_KEY), results in a temp dir: its
+//      stdout, stderr, results.json and results.md are searched.
+// Every search counts its places; the suite prints `secret-leak: <N> places searched (...), <H>
+// canary hits` at the end and asserts 0 hits.
+import assert from "node:assert/strict";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, before, describe, test } from "node:test";
+
+import { ALERT_ROUTE_TYPE } from "../../providers/incident-io";
+import { fetchAlertSourceToken } from "../../stack/alertSourceToken";
+import type { Environment } from "../../stack/routes";
+import { IncidentIoEmulator } from "../../dev/emulator";
+import { SECRET_SIG, SECRET_SIG_KEY, fakeId, secretText, stackTestConfig, type Registered } from "../support/stackHarness";
+import { DynamicProviderHost, HostRpcError, urnFor } from "../../dev/host";
+import { runTs, type ChildRun } from "../support/leakProcess";
+import { LeakLedger } from "../support/leakSearch";
+import type { StackRun } from "../support/leakStackWorker";
+
+const hex = () => crypto.randomBytes(8).toString("hex");
+const KEY = `canary-key-${hex()}`;
+const TOKEN = `canary-token-${hex()}`;
+/** The key of the host configured wrongly (the 401 path): a secret too. */
+const WRONG_KEY = `canary-wrongkey-${hex()}`;
+
+const ROUTE_TYPE = ALERT_ROUTE_TYPE;
+const SECRET_VERSION_TYPE = "aws:secretsmanager/secretVersion:SecretVersion";
+const SECRET_CONFIG_KEYS = ["incident-io:apiKey", "alert-routing:alertSourceToken"];
+
+const STACKS: Array<{ environment: Environment; tokenFrom: "incident.io" | "config"; alertmanagerSourceId: string; routes: number }> = [
+    { environment: "production", tokenFrom: "incident.io", alertmanagerSourceId: "01KHSNW67SZJ1KGWEMA9C0GPT7", routes: 5 },
+    { environment: "staging", tokenFrom: "config", alertmanagerSourceId: "01KH7FNXWPMH6KPCQTYJJY947G", routes: 1 },
+];
+
+const ledger = new LeakLedger([
+    { name: "apiKey", value: KEY },
+    { name: "token", value: TOKEN },
+    { name: "apiKey (wrong, 401 host)", value: WRONG_KEY },
+]);
+
+/** Ways an API error body can echo the key back; each must come out of the client scrubbed. */
+const ECHOES: Array<{ name: string; status: number; times: number; body: unknown; scrubbed: boolean }> = [
+    {
+        name: "errors[].message",
+        status: 401,
+        times: 1,
+        body: {
+            type: "authentication_error",
+            status: 401,
+            request_id: "01HZECH0REQVEST00000000000",
+            errors: [{ code: "invalid_authorization_material", message: `The API key ${KEY} is invalid` }],
+        },
+        scrubbed: true,
+    },
+    {
+        name: "a plain-text 502 page (retries exhausted)",
+        status: 502,
+        times: 2,
+        body: `<html>bad gateway; upstream request had Authorization: Bearer ${KEY}</html>`,
+        scrubbed: true,
+    },
+    {
+        name: "request_id",
+        status: 400,
+        times: 1,
+        body: {
+            type: "bad_request",
+            status: 400,
+            request_id: KEY,
+            errors: [{ code: "bad_request", message: "The request could not be understood" }],
+        },
+        scrubbed: false,
+    },
+    {
+        name: "errors[].code without a message",
+        status: 400,
+        times: 1,
+        body: { type: "bad_request", status: 400, request_id: "01HZECH0REQVEST00000000001", errors: [{ code: `bad_key_${KEY}` }] },
+        scrubbed: false,
+    },
+    {
+        name: "errors[].source.field",
+        status: 422,
+        times: 1,
+        body: {
+            type: "validation_error",
+            status: 422,
+            request_id: "01HZECH0REQVEST00000000002",
+            errors: [{ code: "invalid_value", message: "is invalid", source: { field: KEY } }],
+        },
+        scrubbed: false,
+    },
+];
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "secret-leak-"));
+let emulator: IncidentIoEmulator;
+let bench: Promise<ChildRun>;
+const stackRuns = new Map<Environment, Promise<{ child: ChildRun; run: StackRun }>>();
+const registeredRoutes = new Map<Environment, Registered[]>();
+
+function stackConfig(environment: Environment, tokenFrom: "incident.io" | "config"): Record<string, string> {
+    return stackTestConfig(environment, {
+        "incident-io:apiKey": KEY,
+        "incident-io:baseUrl": emulator.url,
+        ...(tokenFrom === "config" ? { "alert-routing:alertSourceToken": TOKEN } : {}),
+    });
+}
+
+async function runStackWorker(environment: Environment, tokenFrom: "incident.io" | "config"): Promise<{ child: ChildRun; run: StackRun }> {
+    const result = path.join(tmp, `stack-${environment}.json`);
+    const child = await runTs("test/support/leakStackWorker.ts", [], {
+        env: {
+            LEAK_STACK: environment,
+            LEAK_CONFIG: JSON.stringify(stackConfig(environment, tokenFrom)),
+            LEAK_SECRET_KEYS: JSON.stringify(SECRET_CONFIG_KEYS),
+            LEAK_RESULT: result,
+            INCIDENT_IO_TOKEN: "",
+        },
+    });
+    assert.equal(child.code, 0, `the ${environment} stack worker failed:\n${[...child.stdout, ...child.stderr].join("\n")}`);
+    return { child, run: JSON.parse(fs.readFileSync(result, "utf8")) as StackRun };
+}
+
+/** The hits found since `from` (an earlier ledger.hits.length): none allowed. */
+function assertNoNewHits(from: number): void {
+    const found = ledger.hits.slice(from);
+    assert.equal(found.length, 0, `${found.length} canary hits outside a secret:\n${ledger.describeHits(found)}`);
+}
+
+/** Awaits an RPC that must fail; its message (and any partial state) is searched. */
+async function failure(where: string, promise: Promise<unknown>): Promise<string> {
+    try {
+        await promise;
+    } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        ledger.text("error messages", where, message);
+        if (error instanceof HostRpcError && error.initFailure)
+            ledger.value("error messages", `${where} (partial state)`, error.initFailure);
+        return message;
+    }
+    return assert.fail(`${where}: expected an error`);
+}
+
+describe("secret-leak: canaries for the API key and the alert-source token", { timeout: 120_000 }, () => {
+    before(async () => {
+        // The benchmark is a separate process with its own emulator and host: start it first.
+        bench = runTs("bench/run.ts", ["--sizes", "6", "--out", path.join(tmp, "bench")], {
+            env: { BENCH_API_KEY: KEY, INCIDENT_IO_TOKEN: "" },
+        });
+        emulator = await IncidentIoEmulator.start({ apiKey: KEY });
+        for (const s of STACKS) {
+            emulator.addAlertSource({
+                id: s.alertmanagerSourceId,
+                name: `Alertmanager (${s.environment})`,
+                source_type: "alertmanager",
+                secret_token: TOKEN,
+            });
+        }
+        for (const s of STACKS) stackRuns.set(s.environment, runStackWorker(s.environment, s.tokenFrom));
+        // Nothing unawaited may reject before its test awaits it.
+        for (const p of [bench, ...stackRuns.values()]) p.catch(() => undefined);
+    });
+
+    after(async () => {
+        await emulator?.close();
+        fs.rmSync(tmp, { recursive: true, force: true });
+        console.log(ledger.figure());
+        if (ledger.hits.length > 0) console.log(`canary hits:\n${ledger.describeHits()}`);
+    });
+
+    test("the search finds a canary outside a secret, and tells it from one inside", () => {
+        const probe = new LeakLedger([{ name: "x", value: "canary-probe" }]);
+        const secret = { [SECRET_SIG_KEY]: SECRET_SIG, value: "a canary-probe b" };
+        probe.value("v", "inside", { a: [secret], b: "clean" });
+        assert.equal(probe.hits.length, 0);
+        assert.deepEqual(probe.insideSecrets.get("x"), ["v: inside"]);
+        probe.value("v", "outside", { a: [{ b: "…canary-probe…" }] });
+        probe.value("v", "as a key", { "canary-probe": 1 });
+        probe.text("t", "text", "x canary-probe y");
+        probe.lines("l", "log", ["ok", "canary-probe", "ok"]);
+        assert.deepEqual(
+            probe.hits.map((h) => `${h.kind}|${h.where}|${h.path}`),
+            ["v|outside|.a.0.b", "v|as a key|.canary-probe", "t|text|", "l|log line 2|"],
+        );
+        assert.equal(probe.total, 7);
+    });
+
+    for (const s of STACKS) {
+        test(`${s.environment} under mocks (token from ${s.tokenFrom}): inputs, returned states, outputs, __provider, program output`, async () => {
+            const from = ledger.hits.length;
+            const { child, run } = await stackRuns.get(s.environment)!;
+            assert.equal(run.error, undefined, run.error);
+            assert.deepEqual(run.unhandled, []);
+            assert.deepEqual(run.invokes, []);
+            const where = (r: { type: string; name: string }) => `${s.environment} ${r.type} ${r.name}`;
+
+            for (const r of run.resources) ledger.value("resource inputs", where(r), r.inputs);
+            for (const r of run.states) ledger.value("resource states", where(r), r.state);
+            assert.ok(run.stackOutputs, "the stack registered its outputs");
+            ledger.value("stack outputs", s.environment, run.stackOutputs);
+            const routes = run.resources.filter((r) => r.type === ROUTE_TYPE);
+            assert.equal(routes.length, s.routes);
+            for (const r of routes) {
+                assert.equal(typeof r.inputs.__provider, "string");
+                ledger.text("__provider texts", where(r), r.inputs.__provider);
+            }
+            // What the program printed (nothing, normally): each stream is one place.
+            ledger.text("program output streams", `${s.environment} program stdout`, child.stdout.join("\n"));
+            ledger.text("program output streams", `${s.environment} program stderr`, child.stderr.join("\n"));
+            registeredRoutes.set(s.environment, routes);
+
+            // Not vacuous: the token reached the secret version, inside a secret, in what was sent and what came back.
+            const version = run.resources.find((r) => r.type === SECRET_VERSION_TYPE) ?? assert.fail("no SecretVersion registered");
+            assert.ok(secretText(version.inputs).includes(TOKEN), "the token is in the SecretVersion's inputs, as a secret");
+            const returned = run.states.find((r) => r.type === SECRET_VERSION_TYPE)!;
+            assert.ok(secretText(returned.state).includes(TOKEN), "and in its returned state, as a secret");
+            // The key: in no resource, state or output at all, not even inside a secret.
+            assert.equal(
+                JSON.stringify([run.resources, run.states, run.stackOutputs]).includes(KEY),
+                false,
+                "the API key is in no resource at all",
+            );
+
+            const fetches = emulator.requests.filter((r) => r.path === `/v2/alert_sources/${s.alertmanagerSourceId}`);
+            if (s.tokenFrom === "incident.io") {
+                assert.deepEqual(
+                    fetches.map((r) => r.status),
+                    [200],
+                    "the token was read through the real fetch, with the key canary",
+                );
+            } else {
+                assert.deepEqual(fetches, [], "a configured token is not fetched");
+            }
+            assertNoNewHits(from);
+        });
+    }
+
+    test("the token fetch's errors, as the program would print them", async () => {
+        const from = ledger.hits.length;
+        const fetchErrors = await IncidentIoEmulator.start({ apiKey: KEY });
+        try {
+            const source = STACKS[0].alertmanagerSourceId;
+            fetchErrors.addAlertSource({ id: source, name: "Alertmanager (Production)", source_type: "alertmanager", secret_token: TOKEN });
+            const tokenless = fakeId("tokenless");
+            fetchErrors.addAlertSource({ id: tokenless, name: "No token", source_type: "alertmanager" });
+            const attempt = (alertSourceId: string, apiKey = KEY) =>
+                failure(
+                    `fetchAlertSourceToken ${alertSourceId}`,
+                    fetchAlertSourceToken({ baseUrl: fetchErrors.url, apiKey, alertSourceId }),
+                );
+
+            fetchErrors.inject({
+                kind: "status",
+                status: 403,
+                method: "GET",
+                body: {
+                    type: "authorization_error",
+                    status: 403,
+                    request_id: "01HZ0REQVEST0000000000000A",
+                    errors: [{ code: "insufficient_permissions", message: `API key ${KEY} may not view alert sources` }],
+                },
+            });
+            assert.match(await attempt(source), /403.*\[redacted\] may not view/, "the API's echo of the key arrived, scrubbed");
+            assert.match(await attempt(fakeId("missing")), /404/);
+            assert.match(await attempt(tokenless), /without a secret_token/);
+            assert.match(await attempt(source, WRONG_KEY), /401/);
+            assertNoNewHits(from);
+        } finally {
+            await fetchErrors.close();
+        }
+    });
+
+    for (const s of STACKS) {
+        test(`${s.environment}: its AlertRoutes, as registered, through the real dynamic-provider host`, async () => {
+            const from = ledger.hits.length;
+            const routes = registeredRoutes.get(s.environment) ?? assert.fail("the stack's test did not run");
+            const config = { "incident-io:baseUrl": emulator.url, "incident-io:maxRetries": "1", "incident-io:requestTimeoutSeconds": "5" };
+            const host = await DynamicProviderHost.start({ env: { INCIDENT_IO_TOKEN: "" } });
+            const wrongHost = await DynamicProviderHost.start({ env: { INCIDENT_IO_TOKEN: "" } });
+            const routesBefore = emulator.routes().length;
+            try {
+                await host.configure({ ...config, "incident-io:apiKey": KEY }, { secretKeys: ["incident-io:apiKey"] });
+                await wrongHost.configure({ ...config, "incident-io:apiKey": WRONG_KEY }, { secretKeys: ["incident-io:apiKey"] });
+                const rpc = async <T>(label: string, name: string, call: Promise<T>): Promise<T> => {
+                    const answer = await call;
+                    ledger.value("host responses", `${s.environment} ${name} ${label}`, answer);
+                    return answer;
+                };
+
+                for (const [i, route] of routes.entries()) {
+                    const urn = urnFor(`${s.environment}-${route.name}`, ROUTE_TYPE);
+                    const at = (what: string) => `${s.environment} ${route.name} ${what}`;
+                    const news = route.inputs;
+
+                    // pulumi up: Check → Create; refresh: Read; preview: Check → Diff (no change).
+                    const checked = await rpc("Check", route.name, host.check(urn, {}, news));
+                    assert.deepEqual(checked.failures, [], at("Check"));
+                    const created = await rpc("Create", route.name, host.create(urn, checked.inputs));
+                    assert.equal(created.properties.__provider, news.__provider);
+                    let stored = (await rpc("Read", route.name, host.read(created.id, urn, created.properties, checked.inputs))).properties;
+                    const again = await rpc("Check", route.name, host.check(urn, checked.inputs, news));
+                    assert.equal((await host.diff(created.id, urn, stored, again.inputs)).changes, "none", at("Diff"));
+
+                    // pulumi up with a changed name: Check → Diff → Update.
+                    const renamed = await rpc(
+                        "Check",
+                        route.name,
+                        host.check(urn, checked.inputs, { ...news, name: `${news.name} (renamed)` }),
+                    );
+                    assert.equal((await host.diff(created.id, urn, stored, renamed.inputs)).changes, "some", at("Diff"));
+                    stored = (
+                        await rpc("Update", route.name, host.update(created.id, urn, stored, renamed.inputs, { oldInputs: checked.inputs }))
+                    ).properties;
+                    assert.equal(emulator.route(created.id)?.name, `${news.name} (renamed)`);
+
+                    if (i === 0) {
+                        const routePath = `/v2/alert_routes/${created.id}`;
+                        // A 500 on GET, twice: the one retry (maxRetries 1) is exhausted.
+                        emulator.inject({ kind: "status", status: 500, method: "GET", path: routePath, times: 2 });
+                        assert.match(
+                            await failure(at("Read, 500 ×2"), host.read(created.id, urn, stored, renamed.inputs)),
+                            / 500 .*after 2 attempts/,
+                        );
+
+                        // The API echoes the key in its error body.
+                        for (const echo of ECHOES) {
+                            emulator.inject({
+                                kind: "status",
+                                status: echo.status,
+                                method: "GET",
+                                path: routePath,
+                                times: echo.times,
+                                body: echo.body,
+                            });
+                            const message = await failure(
+                                at(`Read, key echoed in ${echo.name}`),
+                                host.read(created.id, urn, stored, renamed.inputs),
+                            );
+                            assert.match(message, new RegExp(`GET ${routePath} ${echo.status}`), echo.name);
+                            if (echo.scrubbed) assert.match(message, /\[redacted\]/, `${echo.name}: the echo arrived, scrubbed`);
+                        }
+
+                        // Edited in the UI: the next update refuses, and says what changed.
+                        emulator.editInUi(created.id, (r) => {
+                            r.enabled = false;
+                        });
+                        assert.match(
+                            await failure(
+                                at("Update after a UI edit"),
+                                host.update(created.id, urn, stored, renamed.inputs, { oldInputs: renamed.inputs }),
+                            ),
+                            /changed outside Pulumi/,
+                        );
+                        stored = (await rpc("Read", route.name, host.read(created.id, urn, stored, renamed.inputs))).properties;
+
+                        // A host with a wrong key: 401 on read and on create, nothing created.
+                        assert.match(
+                            await failure(at("Read with a wrong key"), wrongHost.read(created.id, urn, stored, renamed.inputs)),
+                            /401/,
+                        );
+                        assert.match(
+                            await failure(
+                                at("Create with a wrong key"),
+                                wrongHost.create(urnFor(`${s.environment}-wrong`, ROUTE_TYPE), checked.inputs),
+                            ),
+                            /401/,
+                        );
+                    }
+
+                    // pulumi destroy: Delete; a refresh then finds it gone.
+                    await host.delete(created.id, urn, stored, { oldInputs: renamed.inputs });
+                    const gone = await rpc("Read", route.name, host.read(created.id, urn, stored, renamed.inputs));
+                    assert.equal(gone.id, "");
+                }
+                assert.equal(emulator.routes().length, routesBefore, "every route created was deleted; none by the wrong key");
+            } finally {
+                await host.stop(); // logs are complete once the host has exited
+                await wrongHost.stop();
+                ledger.lines("host log lines", `${s.environment} host`, host.logs);
+                ledger.lines("host log lines", `${s.environment} wrong-key host`, wrongHost.logs);
+            }
+            assert.ok(
+                host.logs.some((l) => /retry 1\/1/.test(l)),
+                `the host logged its retries:\n${host.logs.join("\n")}`,
+            );
+            assertNoNewHits(from);
+        });
+    }
+
+    test("benchmark output: `bench/run.ts --sizes 6` with the key canary", async () => {
+        const from = ledger.hits.length;
+        const run = await bench;
+        // 0: every target met; 1: a target missed (timing targets are not this suite's business); 2: crashed.
+        assert.ok(
+            run.code === 0 || run.code === 1,
+            `bench exited ${run.code} (${run.signal}):\n${[...run.stdout, ...run.stderr].join("\n")}`,
+        );
+        ledger.lines("bench output lines", "bench stdout", run.stdout);
+        ledger.lines("bench output lines", "bench stderr", run.stderr);
+        for (const file of ["results.json", "results.md"])
+            ledger.text("bench files", file, fs.readFileSync(path.join(tmp, "bench", file), "utf8"));
+        const results = JSON.parse(fs.readFileSync(path.join(tmp, "bench", "results.json"), "utf8"));
+        const rpcErrors = results.results[0].phases.reduce((n: number, p: { rpcErrors: number }) => n + p.rpcErrors, 0);
+        assert.equal(rpcErrors, 0, "every RPC succeeded: the emulator accepted the key the host was configured with");
+        assert.ok(
+            run.stdout.some((l) => l.includes(path.join(tmp, "bench", "results.json"))),
+            "results went to --out",
+        );
+        assertNoNewHits(from);
+    });
+
+    test("0 canary hits outside Pulumi's secret envelope, in every place searched", () => {
+        assert.ok(ledger.total > 0);
+        for (const kind of [
+            "resource inputs",
+            "resource states",
+            "stack outputs",
+            "__provider texts",
+            "program output streams",
+            "host responses",
+            "error messages",
+            "host log lines",
+            "bench output lines",
+            "bench files",
+        ]) {
+            assert.ok((ledger.places.get(kind) ?? 0) > 0, `nothing searched of kind "${kind}"`);
+        }
+        assert.equal(ledger.hits.length, 0, `${ledger.hits.length} canary hits:\n${ledger.describeHits()}`);
+    });
+});

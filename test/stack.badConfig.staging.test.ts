@@ -1,4 +1,0 @@
-// Bad config values for the staging stack: each fails before any resource or API call.
-import { describeBadConfig } from "./stack/badConfig";
-
-describeBadConfig("staging");

@@ -1,0 +1,169 @@
+// Stack config: every problem reported at once, each with the key and the command that fixes it,
+// before any resource is registered or any API is called.
+import * as assert from "node:assert/strict";
+import { describe, it } from "node:test";
+
+import * as pulumi from "@pulumi/pulumi";
+
+import { readStackConfig, StackConfigError } from "../../stack/config";
+import { CANARY, committedConfig, fakeId, installMocks, stackTestConfig, withConfig } from "../support/stackHarness";
+
+const LIVE = fakeId("liveRoute");
+
+const recorder = installMocks("production");
+const SECRET_KEYS = ["incident-io:apiKey", "alert-routing:alertSourceToken"];
+
+function problemsOf(stack: string, config: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
+    pulumi.runtime.setAllConfig(config, SECRET_KEYS);
+    try {
+        readStackConfig(stack, env);
+    } catch (error) {
+        assert.ok(error instanceof StackConfigError, String(error));
+        assert.ok(pulumi.RunError.isInstance(error), "a RunError: Pulumi prints it without a stack trace");
+        return { error, keys: error.problems.map((p) => p.key) };
+    }
+    return { error: undefined, keys: [] as string[] };
+}
+
+const complete = (stack: "production" | "staging") => stackTestConfig(stack, { "incident-io:apiKey": CANARY.apiKey });
+
+describe("stack config", () => {
+    it("production with only the committed file: names every missing key and its command", () => {
+        const { error, keys } = problemsOf("production", committedConfig("production"));
+        assert.deepEqual(keys, [
+            "alert-routing:alertSources.email",
+            "alert-routing:alertSources.grafanaCloud",
+            "alert-routing:alertSources.planetScale",
+            "alert-routing:alertSources.axiom",
+            "alert-routing:alertSources.statusPageViews",
+            "alert-routing:escalationPaths.engineeringOnCall",
+            "alert-routing:slackChannels.alerts",
+            "alert-routing:alertAttributes.severity",
+            "alert-routing:alertAttributes.branch",
+            "incident-io:apiKey",
+            "alert-routing:aws.accountId",
+            "alert-routing:secretStore.name",
+            "alert-routing:alertmanager.name",
+        ]);
+        const message = error!.message;
+        assert.match(message, /Stack "production" cannot run: 13 configuration problem\(s\)/);
+        assert.ok(
+            message.includes("pulumi config set --stack production --path 'alert-routing:aws.accountId' <12-digit account id>"),
+            message,
+        );
+        assert.ok(message.includes("pulumi config set --stack production --path 'alert-routing:alertSources.email' <id>"), message);
+        assert.ok(message.includes("pulumi config set --stack production --path 'alert-routing:escalationPaths.engineeringOnCall' <id>"));
+        assert.ok(
+            message.includes(
+                "pulumi config set --stack production --secret 'incident-io:apiKey' <api key>   (or export INCIDENT_IO_TOKEN)",
+            ),
+        );
+        assert.ok(message.includes("pulumi config set --stack production --path 'alert-routing:alertmanager.name' <alertmanager name>"));
+        assert.match(message, /alert-routing:alertSources\.email: not set: the id of the sev0@ email alert source/);
+    });
+
+    it("staging asks only for what its own routes and token path need", () => {
+        const { keys } = problemsOf("staging", committedConfig("staging"));
+        assert.deepEqual(keys, [
+            "alert-routing:slackChannels.alerts",
+            "incident-io:apiKey",
+            "alert-routing:aws.accountId",
+            "alert-routing:secretStore.name",
+            "alert-routing:alertmanager.name",
+        ]);
+    });
+
+    it("takes the API key from INCIDENT_IO_TOKEN when the secret config is unset", () => {
+        const config = stackTestConfig("staging");
+        assert.deepEqual(problemsOf("staging", config).keys, ["incident-io:apiKey"]);
+        assert.deepEqual(problemsOf("staging", config, { INCIDENT_IO_TOKEN: CANARY.apiKey }).keys, []);
+    });
+
+    it("reads a complete config into typed values with defaults", async () => {
+        pulumi.runtime.setAllConfig(
+            withConfig(complete("production"), {
+                "alert-routing:adopt": { productionAlerts: LIVE },
+                "alert-routing:alertSourceToken": CANARY.token,
+                "kubernetes:context": "prod-cluster",
+            }),
+            SECRET_KEYS,
+        );
+        const config = readStackConfig("production", {});
+        assert.equal(config.environment, "production");
+        assert.equal(config.routeIds.alertSources.alertmanager, "01KHSNW67SZJ1KGWEMA9C0GPT7");
+        assert.deepEqual(config.adopt, { productionAlerts: LIVE });
+        assert.deepEqual(config.aws, {
+            region: "us-east-1",
+            accountId: "123456789012",
+            profile: undefined,
+            adoptTokenSecretArn: undefined,
+        });
+        assert.deepEqual(config.kubernetes, {
+            context: "prod-cluster",
+            namespace: "monitoring",
+            secretStoreRef: { name: "aws-secrets-manager", kind: "ClusterSecretStore" },
+            alertmanagerName: "kube-prometheus-stack-alertmanager",
+            alertmanagerExtraSecrets: [],
+            alertmanagerTakeOverConfig: false,
+        });
+        assert.equal(config.incidentIo.baseUrl, "https://api.incident.io");
+        for (const secret of [config.incidentIo.apiKey, config.alertSourceToken!]) assert.equal(await pulumi.isSecret(secret), true);
+    });
+
+    it("refuses to adopt another stack's route, an unknown route, or one live id twice", () => {
+        const { error, keys } = problemsOf(
+            "staging",
+            withConfig(complete("staging"), {
+                "alert-routing:adopt": { stagingNotifications: LIVE, productionAlerts: LIVE, prodAlerts: "01X" },
+            }),
+        );
+        assert.deepEqual(keys, [
+            "alert-routing:adopt.prodAlerts",
+            "alert-routing:adopt.productionAlerts",
+            "alert-routing:adopt.productionAlerts",
+        ]);
+        assert.match(error!.message, /"Production Alerts" is owned by the production stack, not staging/);
+        assert.match(error!.message, /pulumi config rm --stack staging --path 'alert-routing:adopt\.productionAlerts'/);
+        assert.match(error!.message, /unknown name "prodAlerts"; did you mean productionAlerts\? adopt takes productionAlerts, /);
+    });
+
+    it("reports typos, placeholders, bad kinds and non-objects instead of ignoring them, each key once", () => {
+        const { error, keys } = problemsOf(
+            "staging",
+            withConfig(complete("staging"), {
+                "alert-routing:alertSources": { alertmanger: "01X", checkly: "<id>" },
+                "alert-routing:secretStore": { name: "aws", kind: "VaultStore" },
+                "alert-routing:alertAttributes": "severity",
+                "alert-routing:adopt": { stagingNotifications: "https://app.incident.io/alerts/routes/123" },
+            }),
+        );
+        assert.deepEqual(keys, [
+            "alert-routing:alertSources.alertmanger", // a typo, reported by name
+            "alert-routing:alertSources.checkly", // "<id>" is a placeholder, and not again as missing
+            "alert-routing:alertAttributes", // not an object
+            "alert-routing:adopt.stagingNotifications", // not an incident.io id
+            "alert-routing:secretStore.kind",
+        ]);
+        assert.match(error!.message, /unknown name "alertmanger"; did you mean alertmanager\?/);
+    });
+
+    it("rejects a stack that is not an environment", () => {
+        const { error } = problemsOf("dev", complete("staging"));
+        assert.match(error!.message, /"dev" is not an environment/);
+        assert.match(error!.message, /"production", "staging"/);
+    });
+
+    it("fails the program before any resource or API call", async () => {
+        delete process.env.INCIDENT_IO_TOKEN;
+        pulumi.runtime.setAllConfig(committedConfig("production"), SECRET_KEYS);
+        const { alertRoutingStack } = await import("../../stack/program");
+        let fetched = false;
+        assert.throws(
+            () => alertRoutingStack({ fetchAlertSourceToken: async () => ((fetched = true), CANARY.token) }),
+            (error: Error) => error instanceof StackConfigError && error.problems.length === 13,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.equal(fetched, false);
+        assert.deepEqual(recorder.resources, []);
+    });
+});

@@ -1,0 +1,15 @@
+// The production stack under mocks; the token comes from incident.io (stubbed fetch), and the
+// existing AWS secret is imported.
+import { fakeId } from "../support/ids";
+import { describeStack } from "../support/stackSuite";
+
+describeStack({
+    environment: "production",
+    owns: ["productionAlerts", "productionWarnings", "unroutedAlerts", "databaseAlerts", "informational"],
+    alertEventsUrl: "https://api.incident.io/v2/alert_events/alertmanager/01KHSNW67SZJ1KGWEMA9C0GPT7",
+    alertmanagerSourceId: "01KHSNW67SZJ1KGWEMA9C0GPT7",
+    checklySourceId: "01HZ7GE7CASMF15RWV1QFCMKTQ",
+    tokenFrom: "incident.io",
+    adopt: { productionAlerts: fakeId("liveProductionAlerts"), databaseAlerts: fakeId("liveDatabaseAlerts") },
+    adoptTokenSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:unkey/alertmanager-incident-io-Live01",
+});

@@ -1,0 +1,349 @@
+// The assertions both stacks share. Each test file runs one stack, in its own process:
+// describeStack() installs the mocks and config before the program module is loaded.
+import * as assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+
+import * as pulumi from "@pulumi/pulumi";
+
+import { ALERT_ROUTE_TYPE } from "../../providers/incident-io/alertRoute";
+import * as YAML from "yaml";
+
+import type { TokenRequest } from "../../stack/alertSourceToken";
+import { ROUTES, routeDefinitions, type Environment } from "../../stack/routes";
+import { configProblems } from "./alertmanagerRules";
+import { externalSecretProblems } from "./externalSecretSchema";
+import {
+    CANARY,
+    MOCK_SECRET_ARN,
+    MOCK_SECRET_VERSION_ID,
+    ALERTMANAGER_TYPE,
+    TEST_ACCOUNT_IDS,
+    installMocks,
+    isSecret,
+    plaintextStrings,
+    routeIdsOf,
+    runStack,
+    secretText,
+    stackTestConfig,
+    type Registered,
+} from "./stackHarness";
+
+export interface StackExpectations {
+    environment: Environment;
+    /** Route keys this stack must own, and nothing else. */
+    owns: string[];
+    alertEventsUrl: string;
+    alertmanagerSourceId: string;
+    checklySourceId: string;
+    /** Where the token comes from in this run: secret config, or incident.io via the (stubbed) fetch. */
+    tokenFrom: "config" | "incident.io";
+    adopt: Record<string, string>;
+    /** `alert-routing:adoptTokenSecretArn`: the existing AWS secret to import, if any. */
+    adoptTokenSecretArn?: string;
+}
+
+const T = {
+    stack: "pulumi:pulumi:Stack",
+    routing: "alert-routing:index:AlertRouting",
+    tokenPath: "alert-routing:index:AlertmanagerTokenPath",
+    route: ALERT_ROUTE_TYPE,
+    awsProvider: "pulumi:providers:aws",
+    k8sProvider: "pulumi:providers:kubernetes",
+    awsSecret: "aws:secretsmanager/secret:Secret",
+    awsSecretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
+    externalSecret: "kubernetes:external-secrets.io/v1:ExternalSecret",
+    k8sSecret: "kubernetes:core/v1:Secret",
+    alertmanagerPatch: "kubernetes:monitoring.coreos.com/v1:AlertmanagerPatch",
+};
+
+/** Unwraps secrets, for reading values (leak checks use the wrapped form). */
+function reveal(value: any): any {
+    if (isSecret(value)) return reveal(value.value);
+    if (Array.isArray(value)) return value.map(reveal);
+    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reveal(v)]));
+    return value;
+}
+
+export function describeStack(expected: StackExpectations): void {
+    const { environment } = expected;
+    const recorder = installMocks(environment);
+    const fetches: TokenRequest[] = [];
+    const config = stackTestConfig(environment, {
+        "alert-routing:adopt": expected.adopt,
+        ...(expected.adoptTokenSecretArn ? { "alert-routing:adoptTokenSecretArn": expected.adoptTokenSecretArn } : {}),
+        "incident-io:apiKey": CANARY.apiKey,
+        ...(expected.tokenFrom === "config" ? { "alert-routing:alertSourceToken": CANARY.token } : {}),
+    });
+    pulumi.runtime.setAllConfig(config, ["incident-io:apiKey", "alert-routing:alertSourceToken"]);
+
+    const all = (type: string) => recorder.resources.filter((r) => r.type === type);
+    const one = (type: string): Registered => {
+        const found = all(type);
+        assert.equal(found.length, 1, `expected one ${type}, got ${found.length}`);
+        return found[0];
+    };
+    const outputs = () => recorder.stackOutputs ?? assert.fail("the stack registered no outputs");
+
+    describe(`stack ${environment} under mocks`, { timeout: 120_000 }, () => {
+        before(async () => {
+            // Loaded only now: mocks and config must be in place first.
+            const { alertRoutingStack } = await import("../../stack/program");
+            await runStack(() =>
+                alertRoutingStack({
+                    fetchAlertSourceToken: async (request) => {
+                        fetches.push(request);
+                        return CANARY.token;
+                    },
+                }),
+            );
+        });
+
+        it("registers exactly the resources of one environment", () => {
+            const expectedCounts = Object.fromEntries(Object.values(T).map((type) => [type, type === T.route ? expected.owns.length : 1]));
+            const counts = Object.fromEntries(Object.values(T).map((type) => [type, all(type).length]));
+            assert.deepEqual(counts, expectedCounts);
+            assert.equal(
+                recorder.resources.length,
+                Object.values(expectedCounts).reduce((a, b) => a + b),
+                "and nothing else",
+            );
+            assert.deepEqual(recorder.invokes, []);
+        });
+
+        it("owns its routes and no route of the other stack", () => {
+            const routes = all(T.route);
+            assert.deepEqual(routes.map((r) => r.name).sort(), [...expected.owns].sort());
+            const other = ROUTES.filter((r) => r.owner !== environment).map((r) => r.name);
+            for (const route of routes) assert.ok(!other.includes(route.inputs.name), `${route.inputs.name} belongs to another stack`);
+            assert.deepEqual(
+                routes.map((r) => r.inputs.name).sort(),
+                ROUTES.filter((r) => r.owner === environment)
+                    .map((r) => r.name)
+                    .sort(),
+            );
+            for (const route of routes) assert.match(route.parent, /alert-routing:index:AlertRouting::routes$/);
+        });
+
+        it(`${environment === "production" ? "protects" : "does not protect"} its routes and the token path; retains the AWS secret and its versions`, () => {
+            const production = environment === "production";
+            for (const route of all(T.route)) assert.equal(route.protect, production, route.name);
+            // Every custom resource of the token path, except the secret version: a new token is a new
+            // version (a replacement), which protect would refuse; retainOnDelete keeps its value instead.
+            const tokenPath = [T.awsSecret, T.externalSecret, T.k8sSecret, T.alertmanagerPatch];
+            for (const type of tokenPath) assert.equal(one(type).protect, production, type);
+            assert.equal(one(T.awsSecretVersion).protect, false);
+            const protectedTypes = recorder.resources.filter((r) => r.protect).map((r) => r.type);
+            assert.deepEqual([...new Set(protectedTypes)].sort(), production ? [...tokenPath, T.route].sort() : []);
+            for (const type of [T.awsSecret, T.awsSecretVersion]) assert.equal(one(type).retainOnDelete, true, `${type} retainOnDelete`);
+            const retained = recorder.resources.filter((r) => r.retainOnDelete).map((r) => r.type);
+            assert.deepEqual(
+                retained.sort(),
+                [T.awsSecret, T.awsSecretVersion].sort(),
+                "only the AWS secret and its version outlive a destroy",
+            );
+        });
+
+        it("sets the secret's recovery window explicitly: 30 days", () => {
+            assert.equal(one(T.awsSecret).inputs.recoveryWindowInDays, 30);
+        });
+
+        it("lets the AWS provider act only in this stack's account", () => {
+            const provider = one(T.awsProvider);
+            assert.deepEqual(JSON.parse(provider.inputs.allowedAccountIds), [TEST_ACCOUNT_IDS[environment]]);
+            assert.equal(provider.inputs.forbiddenAccountIds, undefined);
+        });
+
+        it("updates the protected config Secret in place (enableSecretMutable) instead of replacing it", () => {
+            assert.equal(String(one(T.k8sProvider).inputs.enableSecretMutable), "true");
+        });
+
+        it("reads the live Alertmanager (namespace/name) before patching it, and exports what it ran", () => {
+            assert.deepEqual(
+                recorder.reads.map((r) => ({ type: r.type, id: r.id })),
+                [{ type: ALERTMANAGER_TYPE, id: "monitoring/kube-prometheus-stack-alertmanager" }],
+            );
+            assert.match(recorder.reads[0].provider, /pulumi:providers:kubernetes::kubernetes::/);
+            assert.deepEqual(outputs().alertmanagerBefore, {
+                name: "kube-prometheus-stack-alertmanager",
+                namespace: "monitoring",
+                configSecret: "alertmanager-incident-io-config",
+                effectiveConfigSecret: "alertmanager-incident-io-config",
+                secrets: ["alertmanager-incidentio"],
+            });
+        });
+
+        it("sends each route as its definition, with the stack's ids, and adopts the configured live ids", () => {
+            const routeIds = routeIdsOf(config);
+            assert.equal(routeIds.alertSources.alertmanager, expected.alertmanagerSourceId, "from the committed stack file");
+            assert.equal(routeIds.alertSources.checkly, expected.checklySourceId, "from the committed stack file");
+            for (const definition of routeDefinitions(environment, routeIds)) {
+                const registered = all(T.route).find((r) => r.name === definition.key) ?? assert.fail(`no resource for ${definition.key}`);
+                const { __provider, adoptId, adoptIdConfigKey, pulumiProject, pulumiStack, ...spec } = registered.inputs;
+                assert.deepEqual(spec, definition.spec);
+                assert.equal(adoptId, expected.adopt[definition.key]);
+                // Adoption errors name the config key; the claim names the project and stack.
+                assert.equal(adoptIdConfigKey, expected.adopt[definition.key] ? `alert-routing:adopt.${definition.key}` : undefined);
+                assert.deepEqual([pulumiProject, pulumiStack], ["alert-routing", environment]);
+                assert.equal(typeof __provider, "string");
+            }
+            const sources = all(T.route).flatMap((r) => r.inputs.alert_sources.map((s: { alert_source_id: string }) => s.alert_source_id));
+            assert.ok(sources.includes(expected.alertmanagerSourceId), "routes use the committed Alertmanager id");
+            assert.ok(sources.includes(expected.checklySourceId), "routes use the committed Checkly id");
+        });
+
+        it("keeps the token in AWS Secrets Manager unkey/alertmanager-incident-io in us-east-1, as a secret", () => {
+            const provider = one(T.awsProvider);
+            assert.equal(provider.inputs.region, "us-east-1");
+            assert.equal(provider.inputs.profile, undefined);
+            const secret = one(T.awsSecret);
+            assert.equal(secret.inputs.name, "unkey/alertmanager-incident-io");
+            const version = one(T.awsSecretVersion);
+            for (const r of [secret, version]) assert.match(r.provider, /pulumi:providers:aws::aws::/);
+            assert.ok(isSecret(version.inputs.secretString), "secretString must be a secret");
+            assert.deepEqual(JSON.parse(version.inputs.secretString.value), { alert_source_token: CANARY.token });
+            assert.equal(version.inputs.secretId, MOCK_SECRET_ARN);
+            assert.equal(secret.importId, expected.adoptTokenSecretArn ?? "", "imports an existing secret only when told to");
+            assert.equal(version.importId, "");
+        });
+
+        it(`takes the token from ${expected.tokenFrom}`, () => {
+            if (expected.tokenFrom === "config") {
+                assert.deepEqual(fetches, []);
+            } else {
+                assert.deepEqual(fetches, [
+                    { baseUrl: "https://api.incident.io", apiKey: CANARY.apiKey, alertSourceId: expected.alertmanagerSourceId },
+                ]);
+            }
+        });
+
+        it("renders the ExternalSecret: names, namespace, refresh interval, store, remote key and property; valid against the CRD", () => {
+            const es = one(T.externalSecret);
+            assert.match(es.provider, /pulumi:providers:kubernetes::kubernetes::/);
+            const { apiVersion, kind, metadata, spec } = es.inputs;
+            const manifest = { apiVersion, kind, metadata, spec };
+            assert.deepEqual(externalSecretProblems(manifest), []);
+            assert.equal(apiVersion, "external-secrets.io/v1");
+            assert.equal(kind, "ExternalSecret");
+            assert.equal(metadata.name, "alertmanager-incidentio");
+            assert.equal(metadata.namespace, "monitoring");
+            assert.equal(spec.refreshInterval, "1h");
+            assert.deepEqual(spec.secretStoreRef, { name: "aws-secrets-manager", kind: "ClusterSecretStore" });
+            assert.equal(spec.target.name, "alertmanager-incidentio");
+            assert.deepEqual(spec.data, [
+                { secretKey: "token", remoteRef: { key: "unkey/alertmanager-incident-io", property: "alert_source_token" } },
+            ]);
+        });
+
+        it("re-syncs the ExternalSecret on rotation: force-sync is the (non-secret) AWS secret version id", () => {
+            const annotation = one(T.externalSecret).inputs.metadata.annotations["force-sync"];
+            assert.equal(
+                one(T.externalSecret).inputs.metadata.annotations["pulumi.com/waitFor"],
+                "condition=Ready",
+                "the update waits for ESO's sync",
+            );
+            assert.equal(annotation, MOCK_SECRET_VERSION_ID);
+            assert.equal(typeof annotation, "string", "a secret annotation would hide the fingerprint");
+        });
+
+        it("configures Alertmanager: the incident.io receiver with this environment's URL, valid per the reference", () => {
+            const configSecret = one(T.k8sSecret);
+            assert.deepEqual(reveal(configSecret.inputs.metadata), { name: "alertmanager-incident-io-config", namespace: "monitoring" });
+            const amConfig = YAML.parse(reveal(configSecret.inputs.stringData)["alertmanager.yaml"]);
+            assert.deepEqual(configProblems(amConfig), []);
+            const receiver = amConfig.receivers.find((r: { name: string }) => r.name === amConfig.route.receiver);
+            assert.deepEqual(receiver.incidentio_configs, [
+                {
+                    send_resolved: true,
+                    url: expected.alertEventsUrl,
+                    alert_source_token_file: "/etc/alertmanager/secrets/alertmanager-incidentio/token",
+                },
+            ]);
+            assert.equal(JSON.stringify(amConfig).includes(CANARY.token), false);
+        });
+
+        it("mounts the token where the receiver reads it (spec.secrets → /etc/alertmanager/secrets/<secret>/<key>)", () => {
+            const patch = one(T.alertmanagerPatch);
+            assert.equal(patch.inputs.apiVersion, "monitoring.coreos.com/v1");
+            assert.equal(patch.inputs.kind, "Alertmanager");
+            assert.deepEqual(patch.inputs.metadata, {
+                name: "kube-prometheus-stack-alertmanager",
+                namespace: "monitoring",
+                annotations: { "pulumi.com/patchForce": "true" },
+            });
+            assert.deepEqual(patch.inputs.spec, { configSecret: "alertmanager-incident-io-config", secrets: ["alertmanager-incidentio"] });
+
+            const es = one(T.externalSecret).inputs.spec;
+            const amConfig = YAML.parse(reveal(one(T.k8sSecret).inputs.stringData)["alertmanager.yaml"]);
+            const tokenFile: string = amConfig.receivers.flatMap((r: any) => r.incidentio_configs ?? [])[0].alert_source_token_file;
+            const mounted = (patch.inputs.spec.secrets as string[]).flatMap((s) =>
+                s === es.target.name ? es.data.map((d: { secretKey: string }) => `/etc/alertmanager/secrets/${s}/${d.secretKey}`) : [],
+            );
+            assert.deepEqual(mounted, [tokenFile]);
+            // Applied only once the ExternalSecret is Ready (waitFor) and the config Secret exists.
+            assert.ok(
+                patch.dependencies.some((u) => u.endsWith(`${T.externalSecret}::alertmanager-token`)),
+                patch.dependencies.join("\n"),
+            );
+            assert.ok(
+                patch.dependencies.some((u) => u.endsWith(`${T.k8sSecret}::alertmanager-config`)),
+                patch.dependencies.join("\n"),
+            );
+        });
+
+        it("puts no token or API key outside a secret, in any resource input or stack output", () => {
+            const canaries = [CANARY.token, CANARY.apiKey];
+            const leaks = [
+                ...recorder.resources.flatMap((r) => plaintextStrings(r.inputs).map((s) => ({ ...s, where: `${r.type} ${r.name}` }))),
+                ...plaintextStrings(outputs()).map((s) => ({ ...s, where: "stack outputs" })),
+            ].filter((s) => canaries.some((c) => s.text.includes(c)));
+            assert.deepEqual(leaks, []);
+            // Not vacuous: the token did reach the secret version, inside a secret.
+            assert.ok(secretText(one(T.awsSecretVersion).inputs).includes(CANARY.token));
+            assert.equal(
+                JSON.stringify(recorder.resources).includes(CANARY.apiKey),
+                false,
+                "the API key must not be in any resource at all",
+            );
+        });
+
+        it("serializes a small AlertRoute provider that requires its code and holds no key", () => {
+            for (const route of all(T.route)) {
+                const text = route.inputs.__provider;
+                assert.equal(typeof text, "string");
+                assert.ok(Buffer.byteLength(text) < 16 * 1024, `__provider of ${route.name} is ${Buffer.byteLength(text)} bytes`);
+                assert.ok(!text.includes(CANARY.apiKey) && !text.includes(CANARY.token));
+                assert.match(text, /require\(/);
+                // Dependencies are required at run time, not inlined into state.
+                for (const inlined of ["class IncidentIoClient", "function canonical", "function withDefaults", "undici"]) {
+                    assert.ok(!text.includes(inlined), `__provider inlines ${inlined}`);
+                }
+            }
+        });
+
+        it("exports every route's id, version and full route, the secret's ARN and the alert event URL — none of it secret", () => {
+            const out = outputs();
+            assert.equal(out.environment, environment);
+            assert.equal(out.alertEventsUrl, expected.alertEventsUrl);
+            assert.equal(out.tokenSecretArn, MOCK_SECRET_ARN);
+            assert.equal(out.tokenSecretVersionId, MOCK_SECRET_VERSION_ID);
+            assert.deepEqual(Object.keys(out.routes).sort(), [...expected.owns].sort());
+            for (const [key, backup] of Object.entries<any>(out.routes)) {
+                const resource = all(T.route).find((r) => r.name === key)!;
+                assert.equal(backup.name, resource.inputs.name);
+                assert.equal(backup.version, 1);
+                assert.equal(typeof backup.id, "string");
+                if (expected.adopt[key]) assert.equal(backup.id, expected.adopt[key]);
+                assert.equal(backup.route.name, resource.inputs.name);
+                // alert_sources is set-like: the backup holds it in canonical order (by source id).
+                const bySource = (sources: any[]) => [...sources].sort((a, b) => a.alert_source_id.localeCompare(b.alert_source_id));
+                assert.deepEqual(backup.route.alert_sources, bySource(resource.inputs.alert_sources));
+                assert.ok(
+                    backup.route.escalation_config && backup.route.incident_config && backup.route.incident_template,
+                    "the full route",
+                );
+            }
+            assert.equal(secretText(out), "", "outputs must be readable without --show-secrets");
+            assert.match(out.alertmanagerConfig, new RegExp(expected.alertEventsUrl));
+        });
+    });
+}
