@@ -10,7 +10,7 @@ import * as path from "node:path";
 import type { AlertRouteResponse } from "../providers/incident-io";
 import { ROUTES } from "../stack/routes";
 import { parseBackup } from "./backups";
-import { clientFor, parseFlags, processIo, stableJson, table, UsageError, type ClientOverrides, type ScriptIo } from "./cli";
+import { clientFor, parseFlags, processIo, runAsScript, stableJson, table, UsageError, type ClientOverrides, type ScriptIo } from "./cli";
 
 export const DEFAULT_OUT = path.join("backups", "incident.io");
 const USAGE = "usage: npm run backup-routes -- [--out <dir>] [--base-url <url>]   (key from INCIDENT_IO_TOKEN)";
@@ -123,13 +123,4 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
     return 0;
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        // Exit now: the client's keep-alive sockets would hold the process open for 10 s more.
-        (code) => process.exit(code),
-        (error) => {
-            process.stderr.write(`backup-routes failed: ${(error as Error).message}\n`);
-            process.exitCode = 1;
-        },
-    );
-}
+if (require.main === module) runAsScript("backup-routes", main);

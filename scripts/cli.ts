@@ -88,3 +88,16 @@ export function table(header: string[], rows: string[][]): string {
     const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
     return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n") + "\n";
 }
+
+/** Runs a script's `main` as the npm script does, then exits at once: the client's keep-alive
+ * sockets would otherwise hold the process open for 10 s more. */
+export function runAsScript(name: string, main: (argv: string[]) => Promise<number>): void {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (error: unknown) => {
+            process.stderr.write(`${name} failed: ${(error as Error).message}
+`);
+            process.exitCode = 1;
+        },
+    );
+}

@@ -24,7 +24,7 @@ import {
     type RouteIds,
     type RouteRow,
 } from "../stack/routes";
-import { clientFor, parseFlags, PROJECT_DIR, processIo, UsageError, type ClientOverrides, type ScriptIo } from "./cli";
+import { clientFor, parseFlags, PROJECT_DIR, processIo, runAsScript, UsageError, type ClientOverrides, type ScriptIo } from "./cli";
 import { stackFileIds } from "./import-routes";
 import { configKey, fits, idsAcrossRoutes, matcherOf, type Described } from "./routeIds";
 
@@ -309,13 +309,4 @@ export async function main(
     return 0;
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        // Exit now: the client's keep-alive sockets would hold the process open for 10 s more.
-        (code) => process.exit(code),
-        (error) => {
-            process.stderr.write(`discover-config failed: ${(error as Error).message}\n`);
-            process.exitCode = 1;
-        },
-    );
-}
+if (require.main === module) runAsScript("discover-config", main);
