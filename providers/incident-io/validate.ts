@@ -82,7 +82,15 @@ export function containsUnknown(value: unknown): boolean {
 export function validateRoute(inputs: Record<string, unknown>): CheckFailure[] {
     const v = new Validator();
     for (const key of Object.keys(inputs)) {
-        if (!KNOWN_INPUTS.has(key)) v.fail(key, `unknown field "${key}"; an alert route takes ${SPEC_FIELDS.join(", ")} and adoptId`);
+        if (key === "id") {
+            // Pasted from an answer: the id is incident.io's to give; keeping it would look like adoption.
+            v.fail(
+                key,
+                `is the id of an existing route in incident.io, which a definition does not carry: remove it, or, to take that live route under management, write adoptId: ${JSON.stringify(inputs.id)} instead`,
+            );
+        } else if (!KNOWN_INPUTS.has(key)) {
+            v.fail(key, `unknown field "${key}"; an alert route takes ${SPEC_FIELDS.join(", ")} and adoptId`);
+        }
     }
     v.nonEmptyString(inputs.name, "name", 'give the route a name, e.g. "Production Alerts"');
     if (typeof inputs.name === "string" && inputs.name.length > MAX_NAME_LENGTH) {

@@ -162,6 +162,15 @@ const cases: BadCase[] = [
         reason: /unknown field "alert_source".*alert_sources/,
     },
     {
+        what: "an id pasted with a route from an answer",
+        base: minimal,
+        mutate: (s) => {
+            s.id = "01KHSNW67SZJ1KGWEMA9C0GPT7";
+        },
+        property: "id",
+        reason: /remove it, or, to take that live route under management, write adoptId: "01KHSNW67SZJ1KGWEMA9C0GPT7" instead/,
+    },
+    {
         what: "missing alert_sources (typo'd away)",
         base: minimal,
         mutate: (s) => {
