@@ -41,14 +41,6 @@ export default defineConfig(
         },
     },
     {
-        // Debt, not a licence: tests still walk
-        // JSON bodies and mock states as `any` (76 places, in 8 files, when this was written). They
-        // warn until typed (`unknown` + narrowing, or the API types in providers/incident-io/types.ts);
-        // new code anywhere else fails on `any`.
-        files: ["test/**/*.ts"],
-        rules: { "@typescript-eslint/no-explicit-any": "warn" },
-    },
-    {
         // The provider's public surface is its index.ts; only the provider itself and its tests reach inside.
         files: ["index.ts", "stack/**/*.ts", "scripts/**/*.ts", "bench/**/*.ts", "dev/**/*.ts"],
         rules: {

@@ -10,7 +10,7 @@ import {
     toPayload,
     withDefaults,
 } from "../../providers/incident-io/model";
-import type { AlertRouteResponse, AlertRouteSpec } from "../../providers/incident-io/types";
+import type { AlertRouteResponse, AlertRouteSpec, IncidentTemplate, ParamBinding } from "../../providers/incident-io/types";
 import { UNKNOWN } from "../../providers/incident-io/validate";
 import { loadSpec } from "../../dev/emulator";
 import { ALERTMANAGER, ESCALATION_PATH, productionAlerts, SEVERITY_ATTRIBUTE } from "../fixtures/routes";
@@ -19,7 +19,7 @@ import { ALERTMANAGER, ESCALATION_PATH, productionAlerts, SEVERITY_ATTRIBUTE } f
  * server-filled defaults, expressions in its own order, ids and timestamps. */
 function asResponse(spec: AlertRouteSpec): AlertRouteResponse {
     // Binding values (under `value` / `array_value`) gain a label; subject and operation become objects.
-    const label = (v: any, parent?: string): any =>
+    const label = (v: unknown, parent?: string): unknown =>
         Array.isArray(v)
             ? v.map((x) => label(x, parent))
             : v && typeof v === "object"
@@ -35,12 +35,18 @@ function asResponse(spec: AlertRouteSpec): AlertRouteResponse {
                         .concat(parent === "value" || parent === "array_value" ? [["label", "Shown"]] : []),
                 )
               : v;
-    const r = label(JSON.parse(JSON.stringify(spec)));
+    // The labelled route, as far as the lines below read it; everything else passes through.
+    type Labelled = Omit<AlertRouteResponse, "id" | "version" | "expressions" | "incident_config" | "incident_template"> & {
+        expressions: Array<{ operations: object[] }>;
+        incident_config: Record<string, unknown>;
+        incident_template: object;
+    };
+    const r = label(JSON.parse(JSON.stringify(spec))) as Labelled;
     r.expressions = r.expressions
-        .map((e: any) => ({
+        .map((e) => ({
             ...e,
             returns: { type: "string", array: false },
-            operations: e.operations.map((o: any) => ({ ...o, returns: { type: "string", array: false } })),
+            operations: e.operations.map((o) => ({ ...o, returns: { type: "string", array: false } })),
         }))
         .reverse();
     r.incident_config.auto_relate_grouped_alerts = false;
@@ -122,7 +128,7 @@ describe("model", () => {
             ["incident_config"],
         ],
         ["empty owning_team_ids", (s) => ({ ...s, owning_team_ids: [] }), []],
-        ["message_template null", (s) => ({ ...s, message_template: null as any }), []],
+        ["message_template null", (s) => ({ ...s, message_template: null as unknown as ParamBinding }), []],
     ];
     for (const [what, change, expected] of cases) {
         test(`changedFields: ${what}`, () => {
@@ -152,7 +158,7 @@ describe("model", () => {
 
     test("toPayload turns a pasted API answer into something check accepts", () => {
         const pasted = toPayload(asResponse(productionAlerts()) as unknown as Record<string, unknown>);
-        const condition = (pasted as any).alert_sources[0].condition_groups[0].conditions[0];
+        const condition = (pasted as unknown as AlertRouteSpec).alert_sources[0].condition_groups[0].conditions[0];
         assert.equal(condition.subject, `alert.attributes.${SEVERITY_ATTRIBUTE}`);
         assert.equal(condition.operation, "one_of");
     });
@@ -333,7 +339,16 @@ describe("model: what the real API does to a route", () => {
     }
 
     test("5. fields never heard of, anywhere in an answer, are dropped: no diff, not in the route", () => {
-        const answer: any = asResponse(productionAlerts());
+        // The answer, with a field no client knows planted at every level below.
+        const answer = asResponse(productionAlerts()) as AlertRouteResponse & {
+            routing_insights?: unknown;
+            alert_sources: Array<{
+                source_health?: string;
+                condition_groups: Array<{ conditions: Array<{ param_bindings: Array<{ array_value: Array<{ rank?: number }> }> }> }>;
+            }>;
+            escalation_config: { escalation_targets: Array<{ priority?: string }> };
+            incident_template: { name: { style?: string } };
+        };
         answer.routing_insights = { noisy: true };
         answer.alert_sources[0].source_health = "degraded";
         answer.alert_sources[0].condition_groups[0].conditions[0].param_bindings[0].array_value[0].rank = 3;
@@ -382,17 +397,29 @@ describe("model: what the real API does to a route", () => {
         });
         assert.deepEqual(kept.incident_template.severity, { merge_strategy: "max" });
         // A value Pulumi does not know yet (preview) is left alone.
-        assert.equal(withDefaults({ name: "X", alert_sources: [], incident_template: UNKNOWN as any }).incident_template, UNKNOWN);
+        assert.equal(
+            withDefaults({ name: "X", alert_sources: [], incident_template: UNKNOWN as unknown as IncidentTemplate }).incident_template,
+            UNKNOWN,
+        );
     });
 
     test("ROUTE_SHAPE knows exactly the keys of AlertRoutesCreatePayloadV2 (openapi.json), at every level", () => {
-        const schemas = loadSpec().components.schemas as Record<string, any>;
-        const resolve = (s: any): any => (s.$ref ? resolve(schemas[s.$ref.split("/").pop()]) : s);
+        /** A schema node, as far as the walk reads it. */
+        interface SchemaNode {
+            $ref?: string;
+            items?: SchemaNode;
+            properties?: Record<string, SchemaNode>;
+        }
+        /** ROUTE_SHAPE's node type (model.ts keeps its own private). */
+        type ShapeNode = "leaf" | readonly [ShapeNode] | { readonly [key: string]: ShapeNode };
+        const schemas = loadSpec().components.schemas as Record<string, SchemaNode>;
+        const resolve = (s: SchemaNode): SchemaNode => (s.$ref ? resolve(schemas[s.$ref.split("/").pop()!]) : s);
+        const isTuple = (shape: ShapeNode): shape is readonly [ShapeNode] => Array.isArray(shape);
         const mismatches: string[] = [];
-        const walk = (shape: any, schema: any, at: string): void => {
+        const walk = (shape: ShapeNode, schema: SchemaNode, at: string): void => {
             schema = resolve(schema);
             if (shape === "leaf") return;
-            if (Array.isArray(shape)) return walk(shape[0], schema.items, `${at}[]`);
+            if (isTuple(shape)) return walk(shape[0], schema.items!, `${at}[]`);
             const known = Object.keys(shape).sort();
             const spec = Object.keys(schema.properties ?? {})
                 .filter((k) => !["created_at", "updated_at"].includes(k))
@@ -405,7 +432,9 @@ describe("model: what the real API does to a route", () => {
     });
 
     test("canonical is idempotent on a realistic answer", () => {
-        const answer: any = asResponse(productionAlerts({ channel_config: [slack("C2"), slack("C1")] }));
+        const answer: AlertRouteResponse & { extra?: unknown } = asResponse(
+            productionAlerts({ channel_config: [slack("C2"), slack("C1")] }),
+        );
         answer.extra = { x: 1 };
         const once = canonical(fromResponse(answer));
         assert.deepEqual(canonical(once), once);

@@ -9,7 +9,7 @@ import { ALERT_ROUTE_TYPE, alertRouteProvider } from "../../providers/incident-i
 import { canonical, pickSpec, stableJson } from "../../providers/incident-io/model";
 import type { AlertRouteSpec } from "../../providers/incident-io/types";
 import { routeDefinitions, type RouteIds } from "../../stack/routes";
-import { FUTURE_FIELDS, IncidentIoEmulator, type AlertRouteV2 } from "../../dev/emulator";
+import { FUTURE_FIELDS, IncidentIoEmulator, type AlertRouteV2, type CreatePayload } from "../../dev/emulator";
 import { CATALOG_ATTRIBUTE, routeCorpus, TEXT_ATTRIBUTE } from "../fixtures/routeCorpus";
 import { DynamicProviderHost, serializeProvider, urnFor } from "../../dev/host";
 
@@ -37,7 +37,11 @@ const CORPUS = routeCorpus();
 
 /** The answer without what a client cannot send back: ids, version, timestamps, fields it has never heard of. */
 function pastable(answer: AlertRouteV2): Record<string, unknown> {
-    const { id: _id, version: _v, created_at: _c, updated_at: _u, ...rest } = structuredClone(answer) as any;
+    // The answer as plain JSON objects, so the unknown fields can be deleted by name.
+    type Json = Record<string, unknown>;
+    type Answer = Json & { id: string; version: number; created_at: string; updated_at: string };
+    type Pruned = Answer & { escalation_config: Json; alert_sources: Json[] };
+    const { id: _id, version: _v, created_at: _c, updated_at: _u, ...rest } = structuredClone(answer) as unknown as Pruned;
     for (const key of Object.keys(FUTURE_FIELDS.route)) delete rest[key];
     for (const key of Object.keys(FUTURE_FIELDS.escalationConfig)) delete rest.escalation_config[key];
     for (const source of rest.alert_sources) for (const key of Object.keys(FUTURE_FIELDS.alertSource)) delete source[key];
@@ -54,7 +58,8 @@ describe("AlertRoute against the API as it really behaves (real host, realistic 
     let emulator: IncidentIoEmulator;
     let host: DynamicProviderHost;
     let providerText: string;
-    const posted: any[] = [];
+    /** The bodies of the route POSTs, as the client sent them. */
+    const posted: CreatePayload[] = [];
     /** What the realistic answers really did, per behaviour: route names. */
     const seen = { alias: new Set<string>(), echo: new Set<string>(), reordered: new Set<string>(), unknownFields: new Set<string>() };
     let routesChecked = 0;
@@ -62,7 +67,7 @@ describe("AlertRoute against the API as it really behaves (real host, realistic 
     before(async () => {
         emulator = await IncidentIoEmulator.start({ apiKey: API_KEY, catalogAttributeIds: [CATALOG_ATTRIBUTE] });
         emulator.onBetween = (r) => {
-            if (r.method === "POST" && r.path === "/v2/alert_routes") posted.push(r.body);
+            if (r.method === "POST" && r.path === "/v2/alert_routes") posted.push(r.body as CreatePayload);
         };
         providerText = await serializeProvider(alertRouteProvider);
         host = await DynamicProviderHost.start({ env: { INCIDENT_IO_TOKEN: "" } });
@@ -109,13 +114,20 @@ describe("AlertRoute against the API as it really behaves (real host, realistic 
                 )
                     seen.alias.add(spec.name);
                 if (answer.escalation_config.escalation_targets.some((t) => t.users && t.escalation_paths)) seen.echo.add(spec.name);
-                const order = (r: any) =>
+                // What `order` reads, common to an answer (AlertRouteV2) and a payload (AlertRouteSpec).
+                interface SetLikeLists {
+                    alert_sources: Array<{ alert_source_id: string }>;
+                    channel_config: Array<{ slack_targets?: unknown; ms_teams_targets?: unknown }>;
+                    expressions: Array<{ reference: string }>;
+                    escalation_config: { escalation_targets: Array<{ escalation_paths?: { array_value?: Array<{ literal?: string }> } }> };
+                }
+                const order = (r: SetLikeLists) =>
                     stableJson([
-                        r.alert_sources.map((s: any) => s.alert_source_id),
-                        r.channel_config.map((c: any) => stableJson(c.slack_targets ?? c.ms_teams_targets)),
-                        r.expressions.map((e: any) => e.reference),
-                        r.escalation_config.escalation_targets.map((t: any) =>
-                            stableJson(t.escalation_paths?.array_value?.map((v: any) => v.literal)),
+                        r.alert_sources.map((s) => s.alert_source_id),
+                        r.channel_config.map((c) => stableJson(c.slack_targets ?? c.ms_teams_targets)),
+                        r.expressions.map((e) => e.reference),
+                        r.escalation_config.escalation_targets.map((t) =>
+                            stableJson(t.escalation_paths?.array_value?.map((v) => v.literal)),
                         ),
                     ]);
                 if (order(answer) !== order(sent)) seen.reordered.add(spec.name);
@@ -193,7 +205,7 @@ describe("AlertRoute against the API as it really behaves (real host, realistic 
     test("a pasted answer's fields the provider has never heard of are named by check, not passed", async () => {
         const urn = urnFor("pasted-raw", TYPE);
         const { created } = await upRefreshPreview({ ...STACK_ROUTES[0], name: "Pasted raw" }, "pasted-raw-source");
-        const { id: _id, version: _v, created_at: _c, updated_at: _u, ...raw } = emulator.route(created.id)! as any;
+        const { id: _id, version: _v, created_at: _c, updated_at: _u, ...raw } = emulator.route(created.id)!;
         const result = await host.check(urn, {}, news(raw));
         const named = result.failures.map((f) => f.property.replace(/\[\d+\]/g, "[]"));
         assert.deepEqual([...new Set(named)].sort(), [

@@ -220,7 +220,7 @@ describe("secret-leak: canaries for the API key and the alert-source token", { t
             assert.equal(routes.length, s.routes);
             for (const r of routes) {
                 assert.equal(typeof r.inputs.__provider, "string");
-                ledger.text("__provider texts", where(r), r.inputs.__provider);
+                ledger.text("__provider texts", where(r), String(r.inputs.__provider));
             }
             // What the program printed (nothing, normally): each stream is one place.
             ledger.text("program output streams", `${s.environment} program stdout`, child.stdout.join("\n"));

@@ -39,14 +39,19 @@ describe("ExternalSecret", () => {
     });
 
     // The schema check is only worth something if it catches mistakes.
-    const broken: Array<[string, (es: any) => void, RegExp]> = [
-        ["a misspelt field", (es) => (es.spec.refreshIntervall = "1h"), /must NOT have additional properties.*refreshIntervall/],
+    // Values the manifest's type forbids go in through Object.assign / Reflect.deleteProperty.
+    const broken: Array<[string, (es: ReturnType<typeof valid>) => void, RegExp]> = [
+        [
+            "a misspelt field",
+            (es) => Object.assign(es.spec, { refreshIntervall: "1h" }),
+            /must NOT have additional properties.*refreshIntervall/,
+        ],
         [
             "an unknown store kind",
-            (es) => (es.spec.secretStoreRef.kind = "VaultStore"),
+            (es) => Object.assign(es.spec.secretStoreRef, { kind: "VaultStore" }),
             /secretStoreRef\/kind must be equal to one of the allowed values/,
         ],
-        ["a remote ref without key", (es) => delete es.spec.data[0].remoteRef.key, /must have required property 'key'/],
+        ["a remote ref without key", (es) => Reflect.deleteProperty(es.spec.data[0].remoteRef, "key"), /must have required property 'key'/],
         ["a bad store name", (es) => (es.spec.secretStoreRef.name = "AWS Store"), /secretStoreRef\/name must match pattern/],
         ["the old API version", (es) => (es.apiVersion = "external-secrets.io/v1beta1"), /apiVersion is external-secrets.io\/v1beta1/],
         ["an invalid name", (es) => (es.metadata.name = "Alertmanager_IncidentIO"), /metadata.name .* is not a DNS-1123 label/],

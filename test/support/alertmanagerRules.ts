@@ -29,7 +29,7 @@ export function documentedKeys(name: "incidentio_config" | "receiver"): string[]
 const DURATION = /^((([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?|0)$/;
 
 /** Problems with one incidentio_config; [] when it obeys the reference. */
-export function incidentioConfigProblems(config: Record<string, any>): string[] {
+export function incidentioConfigProblems(config: Record<string, unknown>): string[] {
     const problems: string[] = [];
     const keys = documentedKeys("incidentio_config");
     for (const key of Object.keys(config))
@@ -41,7 +41,9 @@ export function incidentioConfigProblems(config: Record<string, any>): string[] 
     // "alert_source_token and alert_source_token_file are mutually exclusive."
     if (has("alert_source_token") && has("alert_source_token_file"))
         problems.push("alert_source_token and alert_source_token_file are mutually exclusive");
-    const authorization = config.http_config?.authorization;
+    const httpConfig = config.http_config;
+    const authorization =
+        typeof httpConfig === "object" && httpConfig !== null ? (httpConfig as Record<string, unknown>).authorization : undefined;
     if (authorization && (has("alert_source_token") || has("alert_source_token_file"))) {
         problems.push("alert_source_token(_file) cannot be combined with http_config.authorization");
     }
@@ -50,7 +52,10 @@ export function incidentioConfigProblems(config: Record<string, any>): string[] 
     if (has("alert_source_token_file") && !String(config.alert_source_token_file).startsWith("/"))
         problems.push("alert_source_token_file should be an absolute path");
     if (config.send_resolved !== undefined && typeof config.send_resolved !== "boolean") problems.push("send_resolved must be a boolean");
-    if (config.max_alerts !== undefined && !(Number.isInteger(config.max_alerts) && config.max_alerts >= 0))
+    if (
+        config.max_alerts !== undefined &&
+        !(typeof config.max_alerts === "number" && Number.isInteger(config.max_alerts) && config.max_alerts >= 0)
+    )
         problems.push("max_alerts must be an integer ≥ 0");
     if (config.timeout !== undefined && !DURATION.test(String(config.timeout)))
         problems.push(`timeout ${config.timeout} is not a <duration>`);
@@ -63,8 +68,15 @@ interface Route {
     routes?: Route[];
 }
 
+/** A receiver as the config holds it: every key is checked against the reference; its incident.io blocks are read. */
+interface Receiver {
+    name?: unknown;
+    incidentio_configs?: object[];
+    [key: string]: unknown;
+}
+
 /** Problems with a whole config's receivers and routing tree. */
-export function configProblems(config: { route?: Route; receivers?: Array<Record<string, any>> }): string[] {
+export function configProblems(config: { route?: Route; receivers?: Receiver[] }): string[] {
     const problems: string[] = [];
     const receivers = config.receivers ?? [];
     const names = receivers.map((r) => r.name);
@@ -74,7 +86,8 @@ export function configProblems(config: { route?: Route; receivers?: Array<Record
         for (const key of Object.keys(receiver))
             if (!receiverKeys.includes(key)) problems.push(`receiver ${receiver.name}: ${key} is not a documented field`);
         for (const [i, c] of (receiver.incidentio_configs ?? []).entries()) {
-            problems.push(...incidentioConfigProblems(c).map((p) => `receiver ${receiver.name} incidentio_configs[${i}]: ${p}`));
+            // `{ ...c }`: the block as the plain record of keys that incidentioConfigProblems reads.
+            problems.push(...incidentioConfigProblems({ ...c }).map((p) => `receiver ${receiver.name} incidentio_configs[${i}]: ${p}`));
         }
     }
     if (!config.route?.receiver) problems.push("the root route needs a receiver");

@@ -44,7 +44,7 @@ export interface Registered {
     dependencies: string[];
     importId: string;
     /** Serialized inputs exactly as sent to the engine: secrets are `{[SECRET_SIG_KEY]: SECRET_SIG, value}`. */
-    inputs: Record<string, any>;
+    inputs: Record<string, unknown>;
 }
 
 /** A resource the program read (ReadResource, e.g. the live Alertmanager), with the id it asked for. */
@@ -70,7 +70,7 @@ export interface Recorder {
     resources: Registered[];
     reads: Read[];
     /** The Stack's outputs as serialized for the engine (secrets still wrapped). */
-    stackOutputs?: Record<string, any>;
+    stackOutputs?: Record<string, unknown>;
     invokes: string[];
 }
 
@@ -140,7 +140,7 @@ export const ALERTMANAGER_TYPE = "kubernetes:monitoring.coreos.com/v1:Alertmanag
 function mockLiveAlertmanager(
     args: pulumi.runtime.MockResourceArgs,
     spec: Record<string, unknown>,
-): { id: string; state: Record<string, any> } {
+): { id: string; state: Record<string, unknown> } {
     const [namespace, name] = args.id!.split("/");
     return {
         id: args.id!,
@@ -154,12 +154,13 @@ function mockLiveAlertmanager(
 }
 
 /** What a provider would answer: the inputs, plus the outputs the program reads. */
-function mockResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
-    const inputs = args.inputs as Record<string, any>;
+function mockResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+    const inputs = args.inputs as Record<string, unknown>;
     switch (args.type) {
         case ALERT_ROUTE_TYPE: {
             const spec = withDefaults(pickSpec(inputs));
-            const id = inputs.adoptId ?? fakeId(`route${args.name}`);
+            // AlertRoute's adoptId input: a live route id, or absent.
+            const id = (inputs.adoptId as string | undefined) ?? fakeId(`route${args.name}`);
             return { id, state: { ...inputs, version: 1, route: canonical(spec) } };
         }
         case "aws:secretsmanager/secret:Secret":
@@ -245,7 +246,13 @@ export function stackTestConfig(stack: Environment, extra: Record<string, unknow
     return withConfig(committedConfig(stack), { ...USER_SET_CONFIG[stack], ...extra });
 }
 
-export function isSecret(value: unknown): boolean {
+/** A secret as serialized for the engine: `{[SECRET_SIG_KEY]: SECRET_SIG, value}`. */
+export interface SerializedSecret {
+    value: unknown;
+    [key: string]: unknown;
+}
+
+export function isSecret(value: unknown): value is SerializedSecret {
     return !!value && typeof value === "object" && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
 }
 

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ALERT_ROUTE_TYPE } from "../../providers/incident-io/alertRoute";
 import * as YAML from "yaml";
 
+import type { AlertRouteSpec } from "../../providers/incident-io/types";
 import type { TokenRequest } from "../../stack/alertSourceToken";
 import { ROUTES, routeDefinitions, type Environment } from "../../stack/routes";
 import { configProblems } from "./alertmanagerRules";
@@ -56,8 +57,42 @@ const T = {
     alertmanagerPatch: "kubernetes:monitoring.coreos.com/v1:AlertmanagerPatch",
 };
 
+// Typed views of recorded inputs and outputs (casts, not checks: the tests below assert the values).
+
+/** An AlertRoute's inputs, as these tests read them. */
+interface RouteInputs {
+    name: string;
+    alert_sources: Array<{ alert_source_id: string }>;
+    __provider: string;
+    [key: string]: unknown;
+}
+const routeInputs = (r: Registered) => r.inputs as RouteInputs;
+
+/** The ExternalSecret's inputs, as these tests read them. */
+interface ExternalSecretInputs {
+    apiVersion: unknown;
+    kind: unknown;
+    metadata: { name: unknown; namespace: unknown; annotations: Record<string, unknown> };
+    spec: { refreshInterval: unknown; secretStoreRef: unknown; target: { name: string }; data: Array<{ secretKey: string }> };
+    [key: string]: unknown;
+}
+const externalSecretInputs = (r: Registered) => r.inputs as ExternalSecretInputs;
+
+/** The Stack's outputs, as these tests read them (stack/program.ts registers them). */
+interface StackOutputs {
+    environment: unknown;
+    alertEventsUrl: unknown;
+    tokenSecretArn: unknown;
+    tokenSecretVersionId: unknown;
+    alertmanagerBefore: unknown;
+    alertmanagerConfig: string;
+    /** stack/alertRouting.ts RouteBackup, unwrapped. */
+    routes: Record<string, { id: unknown; name: unknown; version: unknown; route: AlertRouteSpec }>;
+    [key: string]: unknown;
+}
+
 /** Unwraps secrets, for reading values (leak checks use the wrapped form). */
-function reveal(value: any): any {
+function reveal(value: unknown): unknown {
     if (isSecret(value)) return reveal(value.value);
     if (Array.isArray(value)) return value.map(reveal);
     if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reveal(v)]));
@@ -82,7 +117,7 @@ export function describeStack(expected: StackExpectations): void {
         assert.equal(found.length, 1, `expected one ${type}, got ${found.length}`);
         return found[0];
     };
-    const outputs = () => recorder.stackOutputs ?? assert.fail("the stack registered no outputs");
+    const outputs = () => (recorder.stackOutputs ?? assert.fail("the stack registered no outputs")) as StackOutputs;
 
     describe(`stack ${environment} under mocks`, { timeout: 120_000 }, () => {
         before(async () => {
@@ -113,7 +148,7 @@ export function describeStack(expected: StackExpectations): void {
         it("owns its routes and no route of the other stack", () => {
             const routes = all(T.route);
             assert.deepEqual(routes.map((r) => r.name).sort(), [...expected.owns].sort());
-            const other = ROUTES.filter((r) => r.owner !== environment).map((r) => r.name);
+            const other: unknown[] = ROUTES.filter((r) => r.owner !== environment).map((r) => r.name);
             for (const route of routes) assert.ok(!other.includes(route.inputs.name), `${route.inputs.name} belongs to another stack`);
             assert.deepEqual(
                 routes.map((r) => r.inputs.name).sort(),
@@ -149,7 +184,7 @@ export function describeStack(expected: StackExpectations): void {
 
         it("lets the AWS provider act only in this stack's account", () => {
             const provider = one(T.awsProvider);
-            assert.deepEqual(JSON.parse(provider.inputs.allowedAccountIds), [TEST_ACCOUNT_IDS[environment]]);
+            assert.deepEqual(JSON.parse(String(provider.inputs.allowedAccountIds)), [TEST_ACCOUNT_IDS[environment]]);
             assert.equal(provider.inputs.forbiddenAccountIds, undefined);
         });
 
@@ -186,7 +221,7 @@ export function describeStack(expected: StackExpectations): void {
                 assert.deepEqual([pulumiProject, pulumiStack], ["alert-routing", environment]);
                 assert.equal(typeof __provider, "string");
             }
-            const sources = all(T.route).flatMap((r) => r.inputs.alert_sources.map((s: { alert_source_id: string }) => s.alert_source_id));
+            const sources = all(T.route).flatMap((r) => routeInputs(r).alert_sources.map((s) => s.alert_source_id));
             assert.ok(sources.includes(expected.alertmanagerSourceId), "routes use the committed Alertmanager id");
             assert.ok(sources.includes(expected.checklySourceId), "routes use the committed Checkly id");
         });
@@ -200,7 +235,7 @@ export function describeStack(expected: StackExpectations): void {
             const version = one(T.awsSecretVersion);
             for (const r of [secret, version]) assert.match(r.provider, /pulumi:providers:aws::aws::/);
             assert.ok(isSecret(version.inputs.secretString), "secretString must be a secret");
-            assert.deepEqual(JSON.parse(version.inputs.secretString.value), { alert_source_token: CANARY.token });
+            assert.deepEqual(JSON.parse(String(version.inputs.secretString.value)), { alert_source_token: CANARY.token });
             assert.equal(version.inputs.secretId, MOCK_SECRET_ARN);
             assert.equal(secret.importId, expected.adoptTokenSecretArn ?? "", "imports an existing secret only when told to");
             assert.equal(version.importId, "");
@@ -219,7 +254,7 @@ export function describeStack(expected: StackExpectations): void {
         it("renders the ExternalSecret: names, namespace, refresh interval, store, remote key and property; valid against the CRD", () => {
             const es = one(T.externalSecret);
             assert.match(es.provider, /pulumi:providers:kubernetes::kubernetes::/);
-            const { apiVersion, kind, metadata, spec } = es.inputs;
+            const { apiVersion, kind, metadata, spec } = externalSecretInputs(es);
             const manifest = { apiVersion, kind, metadata, spec };
             assert.deepEqual(externalSecretProblems(manifest), []);
             assert.equal(apiVersion, "external-secrets.io/v1");
@@ -235,9 +270,9 @@ export function describeStack(expected: StackExpectations): void {
         });
 
         it("re-syncs the ExternalSecret on rotation: force-sync is the (non-secret) AWS secret version id", () => {
-            const annotation = one(T.externalSecret).inputs.metadata.annotations["force-sync"];
+            const annotation = externalSecretInputs(one(T.externalSecret)).metadata.annotations["force-sync"];
             assert.equal(
-                one(T.externalSecret).inputs.metadata.annotations["pulumi.com/waitFor"],
+                externalSecretInputs(one(T.externalSecret)).metadata.annotations["pulumi.com/waitFor"],
                 "condition=Ready",
                 "the update waits for ESO's sync",
             );
@@ -248,7 +283,7 @@ export function describeStack(expected: StackExpectations): void {
         it("configures Alertmanager: the incident.io receiver with this environment's URL, valid per the reference", () => {
             const configSecret = one(T.k8sSecret);
             assert.deepEqual(reveal(configSecret.inputs.metadata), { name: "alertmanager-incident-io-config", namespace: "monitoring" });
-            const amConfig = YAML.parse(reveal(configSecret.inputs.stringData)["alertmanager.yaml"]);
+            const amConfig = YAML.parse((reveal(configSecret.inputs.stringData) as Record<string, string>)["alertmanager.yaml"]);
             assert.deepEqual(configProblems(amConfig), []);
             const receiver = amConfig.receivers.find((r: { name: string }) => r.name === amConfig.route.receiver);
             assert.deepEqual(receiver.incidentio_configs, [
@@ -272,11 +307,13 @@ export function describeStack(expected: StackExpectations): void {
             });
             assert.deepEqual(patch.inputs.spec, { configSecret: "alertmanager-incident-io-config", secrets: ["alertmanager-incidentio"] });
 
-            const es = one(T.externalSecret).inputs.spec;
-            const amConfig = YAML.parse(reveal(one(T.k8sSecret).inputs.stringData)["alertmanager.yaml"]);
-            const tokenFile: string = amConfig.receivers.flatMap((r: any) => r.incidentio_configs ?? [])[0].alert_source_token_file;
+            const es = externalSecretInputs(one(T.externalSecret)).spec;
+            const amConfig = YAML.parse((reveal(one(T.k8sSecret).inputs.stringData) as Record<string, string>)["alertmanager.yaml"]);
+            const tokenFile: string = amConfig.receivers.flatMap(
+                (r: { incidentio_configs?: Array<{ alert_source_token_file: string }> }) => r.incidentio_configs ?? [],
+            )[0].alert_source_token_file;
             const mounted = (patch.inputs.spec.secrets as string[]).flatMap((s) =>
-                s === es.target.name ? es.data.map((d: { secretKey: string }) => `/etc/alertmanager/secrets/${s}/${d.secretKey}`) : [],
+                s === es.target.name ? es.data.map((d) => `/etc/alertmanager/secrets/${s}/${d.secretKey}`) : [],
             );
             assert.deepEqual(mounted, [tokenFile]);
             // Applied only once the ExternalSecret is Ready (waitFor) and the config Secret exists.
@@ -308,7 +345,7 @@ export function describeStack(expected: StackExpectations): void {
 
         it("serializes a small AlertRoute provider that requires its code and holds no key", () => {
             for (const route of all(T.route)) {
-                const text = route.inputs.__provider;
+                const text = routeInputs(route).__provider;
                 assert.equal(typeof text, "string");
                 assert.ok(Buffer.byteLength(text) < 16 * 1024, `__provider of ${route.name} is ${Buffer.byteLength(text)} bytes`);
                 assert.ok(!text.includes(CANARY.apiKey) && !text.includes(CANARY.token));
@@ -327,7 +364,7 @@ export function describeStack(expected: StackExpectations): void {
             assert.equal(out.tokenSecretArn, MOCK_SECRET_ARN);
             assert.equal(out.tokenSecretVersionId, MOCK_SECRET_VERSION_ID);
             assert.deepEqual(Object.keys(out.routes).sort(), [...expected.owns].sort());
-            for (const [key, backup] of Object.entries<any>(out.routes)) {
+            for (const [key, backup] of Object.entries(out.routes)) {
                 const resource = all(T.route).find((r) => r.name === key)!;
                 assert.equal(backup.name, resource.inputs.name);
                 assert.equal(backup.version, 1);
@@ -335,8 +372,9 @@ export function describeStack(expected: StackExpectations): void {
                 if (expected.adopt[key]) assert.equal(backup.id, expected.adopt[key]);
                 assert.equal(backup.route.name, resource.inputs.name);
                 // alert_sources is set-like: the backup holds it in canonical order (by source id).
-                const bySource = (sources: any[]) => [...sources].sort((a, b) => a.alert_source_id.localeCompare(b.alert_source_id));
-                assert.deepEqual(backup.route.alert_sources, bySource(resource.inputs.alert_sources));
+                const bySource = (sources: Array<{ alert_source_id: string }>) =>
+                    [...sources].sort((a, b) => a.alert_source_id.localeCompare(b.alert_source_id));
+                assert.deepEqual(backup.route.alert_sources, bySource(routeInputs(resource).alert_sources));
                 assert.ok(
                     backup.route.escalation_config && backup.route.incident_config && backup.route.incident_template,
                     "the full route",
