@@ -9,7 +9,8 @@ import { INCIDENT_IO_ID } from "../../providers/incident-io/validate";
 import { IncidentIoEmulator } from "../../dev/emulator";
 import { minimalRoute, productionAlerts } from "../fixtures/routes";
 import type { HostRpcError } from "../../dev/host";
-import { DynamicProviderHost, serializeProvider, UNKNOWN, urnFor } from "../../dev/host";
+import { hostFor } from "../support/handlers";
+import { type DynamicProviderHost, serializeProvider, UNKNOWN, urnFor } from "../../dev/host";
 
 const API_KEY_CANARY = `canary-key-${crypto.randomBytes(8).toString("hex")}`;
 
@@ -24,11 +25,7 @@ describe("AlertRoute in the real dynamic-provider host", { timeout: 120_000 }, (
         emulator = await IncidentIoEmulator.start({ apiKey: API_KEY_CANARY });
         const provider = alertRouteProvider; // the SDK serializes `() => provider`
         providerText = await serializeProvider(provider);
-        host = await DynamicProviderHost.start({ env: { INCIDENT_IO_TOKEN: "" } });
-        await host.configure(
-            { "incident-io:apiKey": API_KEY_CANARY, "incident-io:baseUrl": emulator.url, "incident-io:requestTimeoutSeconds": "5" },
-            { secretKeys: ["incident-io:apiKey"] },
-        );
+        host = await hostFor(emulator, API_KEY_CANARY, { "incident-io:requestTimeoutSeconds": "5" });
     });
 
     after(async () => {

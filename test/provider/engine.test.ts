@@ -10,7 +10,8 @@ import { ALERT_ROUTE_TYPE, alertRouteProvider } from "../../providers/incident-i
 import { IncidentIoEmulator, type CreatePayload } from "../../dev/emulator";
 import { productionAlerts } from "../fixtures/routes";
 import { EngineModel } from "../support/engine";
-import { DynamicProviderHost, serializeProvider, urnFor } from "../../dev/host";
+import { hostFor } from "../support/handlers";
+import { type DynamicProviderHost, serializeProvider, urnFor } from "../../dev/host";
 import { PROJECT_ROOT } from "../../dev/paths";
 
 const API_KEY = "engine-test-key";
@@ -25,17 +26,8 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
     const hosts: DynamicProviderHost[] = [];
 
     async function startHost(opts: { cwd?: string; config?: Record<string, string> } = {}): Promise<DynamicProviderHost> {
-        const started = await DynamicProviderHost.start({ cwd: opts.cwd, env: { INCIDENT_IO_TOKEN: "" } });
+        const started = await hostFor(emulator, API_KEY, { "incident-io:requestTimeoutSeconds": "5", ...opts.config }, { cwd: opts.cwd });
         hosts.push(started);
-        await started.configure(
-            {
-                "incident-io:apiKey": API_KEY,
-                "incident-io:baseUrl": emulator.url,
-                "incident-io:requestTimeoutSeconds": "5",
-                ...opts.config,
-            },
-            { secretKeys: ["incident-io:apiKey"] },
-        );
         return started;
     }
 

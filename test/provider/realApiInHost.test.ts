@@ -11,7 +11,8 @@ import type { AlertRouteSpec } from "../../providers/incident-io/types";
 import { routeDefinitions, type RouteIds } from "../../stack/routes";
 import { FUTURE_FIELDS, IncidentIoEmulator, type AlertRouteV2, type CreatePayload } from "../../dev/emulator";
 import { CATALOG_ATTRIBUTE, routeCorpus, TEXT_ATTRIBUTE } from "../fixtures/routeCorpus";
-import { DynamicProviderHost, serializeProvider, urnFor } from "../../dev/host";
+import { hostFor } from "../support/handlers";
+import { type DynamicProviderHost, serializeProvider, urnFor } from "../../dev/host";
 
 const API_KEY = "real-api-test-key";
 const TYPE = ALERT_ROUTE_TYPE;
@@ -70,11 +71,7 @@ describe("AlertRoute against the API as it really behaves (real host, realistic 
             if (r.method === "POST" && r.path === "/v2/alert_routes") posted.push(r.body as CreatePayload);
         };
         providerText = await serializeProvider(alertRouteProvider);
-        host = await DynamicProviderHost.start({ env: { INCIDENT_IO_TOKEN: "" } });
-        await host.configure(
-            { "incident-io:apiKey": API_KEY, "incident-io:baseUrl": emulator.url },
-            { secretKeys: ["incident-io:apiKey"] },
-        );
+        host = await hostFor(emulator, API_KEY);
     });
 
     after(async () => {

@@ -11,7 +11,8 @@ import { fetchAlertSourceToken } from "../../stack/alertSourceToken";
 import { routeDefinitions, type Environment } from "../../stack/routes";
 import { IncidentIoEmulator } from "../../dev/emulator";
 import { fakeId, routeIdsOf, stackTestConfig } from "../support/stackHarness";
-import { DynamicProviderHost, serializeProvider, urnFor } from "../../dev/host";
+import { hostFor } from "../support/handlers";
+import { type DynamicProviderHost, serializeProvider, urnFor } from "../../dev/host";
 
 const API_KEY = `canary-key-${crypto.randomBytes(8).toString("hex")}`;
 const TOKEN = `canary-token-${crypto.randomBytes(8).toString("hex")}`;
@@ -30,11 +31,7 @@ for (const environment of ["staging", "production"] as const satisfies readonly 
             emulator = await IncidentIoEmulator.start({ apiKey: API_KEY });
             const provider = alertRouteProvider; // the SDK serializes `() => provider`
             providerText = await serializeProvider(provider);
-            host = await DynamicProviderHost.start({ env: { INCIDENT_IO_TOKEN: "" } });
-            await host.configure(
-                { "incident-io:apiKey": API_KEY, "incident-io:baseUrl": emulator.url },
-                { secretKeys: ["incident-io:apiKey"] },
-            );
+            host = await hostFor(emulator, API_KEY);
         });
 
         after(async () => {

@@ -1,6 +1,8 @@
-// Builds AlertRouteHandlers wired to an emulator, as `configure` would in the host.
+// The provider wired to an emulator: the handlers in-process, as `configure` would set them up in
+// the host, or the real dynamic-provider host configured as the engine would configure it.
 import { AlertRouteHandlers } from "../../providers/incident-io/handlers";
 import type { IncidentIoEmulator } from "../../dev/emulator";
+import { DynamicProviderHost } from "../../dev/host";
 
 export const TEST_API_KEY = "test-api-key";
 
@@ -29,4 +31,23 @@ export async function handlersFor(emulator: Pick<IncidentIoEmulator, "url">, con
         },
     });
     return { handlers, logs };
+}
+
+/**
+ * The real dynamic-provider host (started in `cwd`, the project root by default), configured with
+ * `apiKey` as a secret and the emulator as the API; `INCIDENT_IO_TOKEN` is cleared so only the
+ * stack config can supply the key.
+ */
+export async function hostFor(
+    emulator: Pick<IncidentIoEmulator, "url">,
+    apiKey: string,
+    config: Record<string, string> = {},
+    opts: { cwd?: string } = {},
+): Promise<DynamicProviderHost> {
+    const host = await DynamicProviderHost.start({ cwd: opts.cwd, env: { INCIDENT_IO_TOKEN: "" } });
+    await host.configure(
+        { "incident-io:apiKey": apiKey, "incident-io:baseUrl": emulator.url, ...config },
+        { secretKeys: ["incident-io:apiKey"] },
+    );
+    return host;
 }
