@@ -7,7 +7,9 @@ import { IncidentIoApiError } from "./client/errors";
 import { DEFAULT_RETRY_POLICY } from "./client/retry";
 import { changedFields, fromResponse, pickSpec, sameRoute, toPayload, withDefaults } from "./model";
 import { adoptionMismatch, claimAnnotations, claimMissing } from "./ownership";
-import { API_KEY_ENV, readSettings, type ProviderSettings } from "./settings";
+import { API_KEY_ENV, CONFIG_KEYS, readSettings, type ProviderSettings } from "./settings";
+import { stackSettingFix } from "./client/settingFix";
+import { configSetCommand, describeValue, escapeControl, pulumiCommand } from "./shell";
 import type { AlertRouteResponse, AlertRouteSpec } from "./types";
 import { containsUnknown, isUnknown, validateRoute } from "./validate";
 
@@ -20,8 +22,11 @@ type OwnershipInput = keyof typeof OWNERSHIP_INPUTS;
 
 export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvider> {
     private settings?: ProviderSettings;
-    private settingsError?: Error;
+    private config: (key: string) => string | undefined = () => undefined;
     private client?: IncidentIoClient;
+    /** The stack this host serves, from the resources' `pulumiStack` input: every fix command names
+     * it (the engine tells the host the project but not the stack; see ownership.ts). */
+    private stack?: string;
 
     constructor(private readonly log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)) {}
 
@@ -29,15 +34,22 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
      * bad setting is reported by the first call that needs it instead. */
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
         this.client = undefined;
-        this.settingsError = undefined;
-        try {
-            this.settings = readSettings((key) => req.config.get(key));
-        } catch (error) {
-            this.settingsError = error as Error;
+        this.settings = undefined;
+        // Read when first needed, once the stack is known, so that a bad setting's fix names it.
+        this.config = (key) => req.config.get(key);
+    }
+
+    /** Learns the stack from a resource's inputs or outputs (the stack program sets `pulumiStack`). */
+    private learnStack(values: unknown): void {
+        const stack = (values as { pulumiStack?: unknown } | undefined)?.pulumiStack;
+        if (typeof stack === "string" && stack !== "" && this.stack !== stack) {
+            this.stack = stack;
+            this.client = undefined;
         }
     }
 
     async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult<AlertRouteInputs>> {
+        this.learnStack(news);
         // Accept a route pasted from the API or an old backup (labels, subject/operation objects).
         const { __provider, adoptId, adoptRenaming, adoptIdConfigKey, pulumiProject, pulumiStack, ...rest } = news;
         const ownership: Partial<Record<OwnershipInput, unknown>> = { adoptRenaming, adoptIdConfigKey, pulumiProject, pulumiStack };
@@ -46,7 +58,7 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
         for (const [key, type] of Object.entries(OWNERSHIP_INPUTS)) {
             const value = ownership[key as OwnershipInput];
             if (value !== undefined && !isUnknown(value) && typeof value !== type) {
-                failures.push({ property: key, reason: `must be a ${type}, got ${JSON.stringify(value)}` });
+                failures.push({ property: key, reason: `must be a ${type}, got ${describeValue(value)}` });
             }
         }
         if (failures.length > 0) return { inputs: news as unknown as AlertRouteInputs, failures };
@@ -67,6 +79,7 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
     }
 
     async diff(_id: string, olds: AlertRouteOutputs, news: AlertRouteInputs): Promise<pulumi.dynamic.DiffResult> {
+        this.learnStack(news);
         const desired = pickSpec(news);
         // During preview some inputs may not be known yet: say "maybe" rather than "no change".
         if (containsUnknown(desired)) return { changes: true };
@@ -77,13 +90,15 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
     }
 
     async create(inputs: AlertRouteInputs): Promise<pulumi.dynamic.CreateResult<AlertRouteOutputs>> {
+        this.learnStack(inputs);
         const spec = pickSpec(inputs);
-        const remote = inputs.adoptId ? await this.adopt(inputs, spec) : await this.post(spec);
+        const remote = inputs.adoptId ? await this.adopt(inputs, spec) : await this.post(spec, inputs.adoptIdConfigKey);
         const outs = toOutputs(inputs, remote);
         return { id: remote.id, outs: await this.claim(remote.id, outs, inputs) };
     }
 
     async read(id: string, props: AlertRouteOutputs): Promise<AlertRouteReadResult> {
+        this.learnStack(props);
         let remote: AlertRouteResponse;
         try {
             remote = await this.api().getAlertRoute(id);
@@ -99,6 +114,7 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
     }
 
     async update(id: string, olds: AlertRouteOutputs, news: AlertRouteInputs): Promise<pulumi.dynamic.UpdateResult<AlertRouteOutputs>> {
+        this.learnStack(news);
         const spec = pickSpec(news);
         const remote = await this.getExisting(id, spec.name, "update");
         // No write without a change: a route that already matches (e.g. only its claim failed) keeps its version.
@@ -112,8 +128,8 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
                     throw new Error(
                         `alert route "${spec.name}" (${id}) was changed outside Pulumi: incident.io has version ${remote.version}, ` +
                             `the stack last saw ${olds.version}; changed: ${changed.join(", ")}. Nothing was written. ` +
-                            "Run `pulumi refresh` to see the changes, move the ones to keep into code, then `pulumi up` " +
-                            "(or set `pulumi config set incident-io:onConflict overwrite` to replace them).",
+                            `Run \`${pulumiCommand("refresh", this.stack)}\` to see the changes, move the ones to keep into code, then \`${pulumiCommand("up", this.stack)}\` ` +
+                            `(or \`${configSetCommand({ stack: this.stack, key: CONFIG_KEYS.onConflict, value: "overwrite" })}\` to replace them).`,
                     );
                 }
                 this.log(`incident.io: overwriting changes made outside Pulumi to "${spec.name}" (${id}): ${changed.join(", ")}`);
@@ -123,7 +139,8 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
         return { outs: await this.claim(id, toOutputs(news, updated, olds.claimed), news) };
     }
 
-    async delete(id: string, _props: AlertRouteOutputs): Promise<void> {
+    async delete(id: string, props: AlertRouteOutputs): Promise<void> {
+        this.learnStack(props);
         try {
             await this.api().deleteAlertRoute(id);
         } catch (error) {
@@ -133,7 +150,7 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
     }
 
     /** POST. When the answer is lost after sending, the route may exist: never retry blindly. */
-    private async post(spec: AlertRouteSpec): Promise<AlertRouteResponse> {
+    private async post(spec: AlertRouteSpec, adoptKey: string | undefined): Promise<AlertRouteResponse> {
         try {
             return await this.api().createAlertRoute(spec);
         } catch (error) {
@@ -147,8 +164,8 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
                         : candidates.length > 0
                           ? `incident.io now has ${candidates.length} route(s) with that name: ${candidates.join(", ")}. `
                           : "incident.io has no route with that name right now, but the request may still be in progress: " +
-                            "look again in a minute (Alerts → Routes) before running `pulumi up` again. ") +
-                    'If it was created, set `adoptId: "<route id>"` on this route (or `alert-routing:adopt` in stack config) and run `pulumi up` to take it under management.',
+                            `look again in a minute (Alerts → Routes) before running \`${pulumiCommand("up", this.stack)}\` again. `) +
+                    `If it was created, adopt it: \`${this.adoptCommand(spec.name, "<route id>", adoptKey)}\`, then \`${pulumiCommand("up", this.stack)}\` takes it under management.`,
             );
         }
     }
@@ -169,7 +186,7 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
             remote = await this.api().getAlertRoute(inputs.adoptId!);
         } catch (error) {
             if (error instanceof IncidentIoApiError && error.isNotFound) {
-                return { property: "adoptId", reason: notFound(inputs.name, inputs.adoptId!, "adopt").message };
+                return { property: "adoptId", reason: notFound(inputs.name, inputs.adoptId!, "adopt", this.stack).message };
             }
             this.log(
                 `incident.io: could not read the route to adopt (${inputs.adoptId}) for "${inputs.name}" during check: ${(error as Error).message}`,
@@ -200,7 +217,7 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
             return await this.api().updateAlertRoute(id, spec, version);
         } catch (error) {
             if (!(error instanceof IncidentIoApiError)) throw error;
-            if (error.isNotFound) throw notFound(spec.name, id, action);
+            if (error.isNotFound) throw notFound(spec.name, id, action, this.stack);
             if (!(error.isVersionRejected || error.maybeApplied)) throw error;
             const now = await this.getExisting(id, spec.name, action);
             if (now.version === version && sameRoute(spec, fromResponse(now))) return now;
@@ -208,14 +225,14 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
             if (now.version === current.version) {
                 throw new Error(
                     `incident.io rejected version ${version} for alert route "${spec.name}" (${id}) although the route is still at version ${current.version}: ` +
-                        `${error.message}. Nothing was written; run \`pulumi up\` again, and report it to incident.io (request_id ${error.requestId ?? "unknown"}) if it persists.`,
+                        `${error.message}. Nothing was written; run \`${pulumiCommand("up", this.stack)}\` again, and report it to incident.io (request_id ${error.requestId ?? "unknown"}) if it persists.`,
                 );
             }
             const changed = changedFields(fromResponse(current), fromResponse(now));
             throw new Error(
                 `alert route "${spec.name}" (${id}) was changed in incident.io while Pulumi was updating it: the API rejected version ${version} ` +
                     `(it is now at ${now.version}${changed.length ? `; changed: ${changed.join(", ")}` : ""}). ` +
-                    "Nothing was overwritten. Run `pulumi refresh`, review the changes, then `pulumi up`.",
+                    `Nothing was overwritten. Run \`${pulumiCommand("refresh", this.stack)}\`, review the changes, then \`${pulumiCommand("up", this.stack)}\`.`,
             );
         }
     }
@@ -225,7 +242,7 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
             return await this.api().getAlertRoute(id);
         } catch (error) {
             if (!(error instanceof IncidentIoApiError && error.isNotFound)) throw error;
-            throw notFound(name, id, action);
+            throw notFound(name, id, action, this.stack);
         }
     }
 
@@ -241,7 +258,7 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
             // is lost or duplicated, and report the failed claim. The next `pulumi up` claims it again.
             const message =
                 `alert route "${outs.name}" (${id}) was saved, but claiming it as managed by code failed: ${(error as Error).message}. ` +
-                "Run `pulumi up` again, or `pulumi config set incident-io:claimManaged false` to skip claiming.";
+                `Run \`${pulumiCommand("up", this.stack)}\` again, or \`${configSetCommand({ stack: this.stack, key: CONFIG_KEYS.claimManaged, value: "false" })}\` to skip claiming.`;
             throw Object.assign(new Error(message), { id, properties: outs, reasons: [message] });
         }
     }
@@ -254,9 +271,16 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
         }
     }
 
+    /** The settings; a bad one throws here, at the first call that needs them, naming the stack. */
     private settingsOrDefaults(): ProviderSettings {
-        if (this.settingsError) throw this.settingsError;
-        return (this.settings ??= readSettings(() => undefined));
+        return (this.settings ??= readSettings(this.config, process.env, this.stack));
+    }
+
+    /** The command that adopts the live route named `name` (its config key when the resource names one). */
+    private adoptCommand(name: string, id = "<route id>", key?: string): string {
+        return key
+            ? configSetCommand({ stack: this.stack, key, value: id, path: true })
+            : `set adoptId: "${escapeControl(id)}" on the AlertRoute "${escapeControl(name)}"`;
     }
 
     private api(): IncidentIoClient {
@@ -273,16 +297,17 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
             operationTimeoutMs: settings.operationTimeoutMs,
             maxResponseBytes: settings.maxResponseBytes,
             log: this.log,
+            fixes: stackSettingFix(this.stack),
         }));
     }
 }
 
-function notFound(name: string, id: string, action: "update" | "adopt"): Error {
+function notFound(name: string, id: string, action: "update" | "adopt", stack: string | undefined): Error {
     return new Error(
         action === "adopt"
-            ? `adoptId ${id} for alert route "${name}": incident.io has no alert route with that id. Check the id (\`npm run import-routes\` lists them from a backup) or remove adoptId to create the route.`
-            : `alert route "${name}" (${id}) no longer exists in incident.io: it was deleted outside Pulumi. ` +
-                  "Run `pulumi refresh` to drop it from the stack, then `pulumi up` to create it again.",
+            ? `adoptId ${escapeControl(id)} for alert route "${escapeControl(name)}": incident.io has no alert route with that id. Check the id (\`npm run import-routes\` lists them from a backup) or remove adoptId to create the route.`
+            : `alert route "${escapeControl(name)}" (${id}) no longer exists in incident.io: it was deleted outside Pulumi. ` +
+                  `Run \`${pulumiCommand("refresh", stack)}\` to drop it from the stack, then \`${pulumiCommand("up", stack)}\` to create it again.`,
     );
 }
 

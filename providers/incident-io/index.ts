@@ -10,8 +10,20 @@ export {
 export { IncidentIoClient, type IncidentIoClientOptions, DEFAULT_BASE_URL } from "./client/client";
 export { IncidentIoApiError } from "./client/errors";
 export { parseBaseUrl } from "./client/baseUrl";
+export { stackSettingFix, type SettingFix } from "./client/settingFix";
 export type { RetryPolicy } from "./client/retry";
 export { canonical, changedFields, fromResponse, toPayload, withDefaults } from "./model";
 export { API_KEY_ENV, CONFIG_KEYS, readSettings, type ProviderSettings } from "./settings";
 export { INCIDENT_IO_ID } from "./validate";
+export {
+    SAFE_ID,
+    configGetCommand,
+    configRmCommand,
+    configSetCommand,
+    describeValue,
+    escapeControl,
+    isSafeId,
+    pulumiCommand,
+    shellQuote,
+} from "./shell";
 export * from "./types";

@@ -2,6 +2,7 @@
 // check that adoption takes the route its definition describes (not another stack's).
 import type { AlertRouteInputs, AlertRouteOutputs } from "./alertRoute";
 import { stableJson } from "./model";
+import { configSetCommand, escapeControl } from "./shell";
 
 /** The annotations of the managed-resource claim (POST /v2/managed_resources). The stack comes
  * from the program (`pulumi.getStack()`): the engine gives the dynamic-provider host the project
@@ -27,12 +28,12 @@ export function claimMissing(olds: Pick<AlertRouteOutputs, "claimed">, news: Ale
 export function adoptionMismatch(inputs: AlertRouteInputs, liveName: string): Error | undefined {
     if (liveName === inputs.name || inputs.adoptRenaming === true) return undefined;
     const source = inputs.adoptIdConfigKey ? `${inputs.adoptIdConfigKey} (adoptId)` : "adoptId";
-    const stack = inputs.pulumiStack ? ` --stack ${inputs.pulumiStack}` : "";
+    const name = escapeControl(inputs.name);
     const fix = inputs.adoptIdConfigKey
-        ? `\`pulumi config set${stack} --path '${inputs.adoptIdConfigKey}' <id of "${inputs.name}">\``
-        : `set adoptId to the id of "${inputs.name}"`;
+        ? `\`${configSetCommand({ stack: inputs.pulumiStack, key: inputs.adoptIdConfigKey, value: "<route id>", path: true })}\` with the id of "${name}"`
+        : `set adoptId to the id of "${name}"`;
     return new Error(
-        `${source} ${inputs.adoptId} is the live route "${liveName}", but this resource defines "${inputs.name}". ` +
+        `${source} ${escapeControl(String(inputs.adoptId))} is the live route "${escapeControl(liveName)}", but this resource defines "${name}". ` +
             "Nothing was written: adopting it would overwrite that route with this definition. " +
             `If the id is wrong, ${fix} (\`npm run import-routes\` lists the ids). ` +
             "To take this route and rename it on purpose, set `adoptRenaming: true` on the resource.",

@@ -2,6 +2,7 @@
 // found before any API call. Values Pulumi does not know yet (preview) are accepted.
 import type * as pulumi from "@pulumi/pulumi";
 import { SPEC_FIELDS } from "./model";
+import { describeValue } from "./shell";
 
 export type CheckFailure = pulumi.dynamic.CheckFailure;
 
@@ -168,7 +169,7 @@ class Validator {
     nonNegativeInteger(value: unknown, path: string): void {
         if (value === undefined || isUnknown(value)) return;
         if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > INT32_MAX) {
-            this.fail(path, `must be a whole number of seconds from 0 to ${INT32_MAX}, got ${JSON.stringify(value)}`);
+            this.fail(path, `must be a whole number of seconds from 0 to ${INT32_MAX}, got ${describeValue(value)}`);
         }
     }
 
@@ -507,7 +508,7 @@ class Validator {
     oneOf(value: unknown, path: string, allowed: string[]): void {
         if (isUnknown(value)) return;
         if (typeof value !== "string" || !allowed.includes(value)) {
-            this.fail(path, `must be one of ${allowed.map((a) => `"${a}"`).join(", ")}, got ${JSON.stringify(value)}`);
+            this.fail(path, `must be one of ${allowed.map((a) => `"${a}"`).join(", ")}, got ${describeValue(value)}`);
         }
     }
 }
@@ -516,5 +517,5 @@ function describeType(value: unknown): string {
     if (value === null) return "null";
     if (Array.isArray(value)) return "a list";
     if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-    return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
+    return typeof value === "object" ? "an object" : `${typeof value} ${describeValue(value)}`;
 }

@@ -1,6 +1,7 @@
 // `incident-io:baseUrl`, parsed with the WHATWG URL parser rather than pattern-matched: the key
 // travels to whatever this names, so only an origin over https (http only to this machine, for
 // tests and the emulator) is accepted. Shared by the provider's settings and the stack's config.
+import { stackSettingFix, type SettingFix } from "./settingFix";
 
 export const DEFAULT_BASE_URL = "https://api.incident.io";
 
@@ -12,8 +13,8 @@ const API_HOST = "api.incident.io";
  * The API's origin (`https://host[:port]`, no trailing slash) from a configured base URL. Throws
  * an Error naming `key` and the fix; the message never repeats credentials written into the URL.
  */
-export function parseBaseUrl(raw: string, key = "incident-io:baseUrl"): string {
-    const fix = `pulumi config set ${key} ${DEFAULT_BASE_URL} (or \`pulumi config rm ${key}\` for the default)`;
+export function parseBaseUrl(raw: string, key = "incident-io:baseUrl", fixes: SettingFix = stackSettingFix(undefined)): string {
+    const fix = fixes.set(key, DEFAULT_BASE_URL);
     const fail = (why: string, shown?: string): never => {
         throw new Error(`${key} ${why}${shown === undefined ? "" : `, got "${shown}"`}: ${fix}`);
     };
@@ -32,7 +33,7 @@ export function parseBaseUrl(raw: string, key = "incident-io:baseUrl"): string {
     }
     const shown = withoutCredentials(value);
     if (url.username || url.password)
-        fail("must not contain credentials (the API key is set with `pulumi config set --secret incident-io:apiKey`)", shown);
+        fail(`must not contain credentials (the API key is set with \`${fixes.set("incident-io:apiKey", "<key>")}\`)`, shown);
     if (url.protocol === "http:") {
         if (!isLoopback(url.hostname))
             fail(

@@ -1,6 +1,6 @@
 import { EnvHttpProxyAgent, request } from "undici";
 import type { AlertRouteResponse, AlertRouteSpec, AlertSourceResponse } from "../types";
-import { cleanApiKey, MISSING_KEY_MESSAGE, secretForms } from "./apiKey";
+import { API_KEY_CONFIG, cleanApiKey, missingKeyMessage, secretForms } from "./apiKey";
 import { DEFAULT_BASE_URL, parseBaseUrl } from "./baseUrl";
 import { IncidentIoApiError, redact, type ApiErrorDetail } from "./errors";
 import { LimiterDeadlineError, RequestLimiter, sleep } from "./limiter";
@@ -16,6 +16,7 @@ import {
     type Method,
     type RetryPolicy,
 } from "./retry";
+import { stackSettingFix, type SettingFix } from "./settingFix";
 
 export { DEFAULT_BASE_URL } from "./baseUrl";
 export { MISSING_KEY_MESSAGE } from "./apiKey";
@@ -42,6 +43,9 @@ export interface IncidentIoClientOptions {
     maxPages?: number;
     /** Where retries are reported; default stderr. Lines never contain the key. */
     log?: (line: string) => void;
+    /** How messages say to change a setting: the stack's `pulumi config set --stack ...` (the
+     * default, `<stack>` until known), or the scripts' flags. */
+    fixes?: SettingFix;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -73,9 +77,11 @@ export class IncidentIoClient {
     private readonly maxPages: number;
     private readonly agent: EnvHttpProxyAgent;
     private readonly log: (line: string) => void;
+    private readonly fixes: SettingFix;
 
     constructor(opts: IncidentIoClientOptions) {
-        this.baseUrl = parseBaseUrl(opts.baseUrl ?? DEFAULT_BASE_URL);
+        this.fixes = opts.fixes ?? stackSettingFix(undefined);
+        this.baseUrl = parseBaseUrl(opts.baseUrl ?? DEFAULT_BASE_URL, undefined, this.fixes);
         const key = opts.apiKey;
         this.apiKey = typeof key === "function" ? key : () => key;
         this.limiter = opts.limiter ?? processLimiter();
@@ -203,7 +209,7 @@ export class IncidentIoClient {
                 detail:
                     `${detail ?? `no answer within incident-io:operationTimeoutSeconds (${this.operationTimeoutMs / 1000} s), retries and time queued included`}` +
                     `${lastFailure ? ` (last: ${lastFailure})` : ""}. Run the command again; if the API is slow, raise the bound: ` +
-                    `pulumi config set incident-io:operationTimeoutSeconds ${Math.ceil((this.operationTimeoutMs * 2) / 1000)}`,
+                    this.fixes.set("incident-io:operationTimeoutSeconds", String(Math.ceil((this.operationTimeoutMs * 2) / 1000))),
                 maybeApplied: earlierMaybeApplied,
                 attempts,
             });
@@ -233,8 +239,11 @@ export class IncidentIoClient {
                         status: error.status,
                         detail:
                             `${error.describe()}, more than ${formatBytes(this.maxResponseBytes)}; the rest was not read. ` +
-                            "Check that incident-io:baseUrl is https://api.incident.io, or raise the cap: " +
-                            `pulumi config set incident-io:maxResponseMegabytes ${Math.ceil((this.maxResponseBytes * 4) / 1024 / 1024)}`,
+                            `Check that the base URL is https://api.incident.io (${this.fixes.showBaseUrl()}), or raise the cap: ` +
+                            this.fixes.set(
+                                "incident-io:maxResponseMegabytes",
+                                String(Math.ceil((this.maxResponseBytes * 4) / 1024 / 1024)),
+                            ),
                         // The server answered: whatever it did with a write, it did.
                         maybeApplied: method !== "GET",
                         attempts: attempt,
@@ -249,7 +258,7 @@ export class IncidentIoClient {
                         detail:
                             `${this.redact(describe(error))}. Nothing was sent. ` +
                             "Check that incident-io:apiKey (or INCIDENT_IO_TOKEN) holds only the key as incident.io shows it: " +
-                            "`pulumi config set --secret incident-io:apiKey <key>`",
+                            `\`${this.fixes.set(API_KEY_CONFIG, "<key>")}\``,
                         maybeApplied: earlierMaybeApplied,
                         attempts: attempt,
                     });
@@ -312,7 +321,7 @@ export class IncidentIoClient {
                             detail:
                                 `the API asked to wait ${seconds} s before retrying, more than incident-io:maxRetryWaitSeconds (${this.maxRetryWaitMs / 1000} s), ` +
                                 "so it was not retried. Run the command again after that time, or let the provider wait that long: " +
-                                `pulumi config set incident-io:maxRetryWaitSeconds ${seconds}`,
+                                this.fixes.set("incident-io:maxRetryWaitSeconds", String(seconds)),
                             maybeApplied: earlierMaybeApplied,
                             attempts: attempt,
                         });
@@ -351,6 +360,7 @@ export class IncidentIoClient {
                 // A 5xx (often a gateway's) can follow a write the server did apply.
                 maybeApplied: earlierMaybeApplied || (method !== "GET" && answer.status >= 500),
                 attempts: attempt,
+                showBaseUrl: this.fixes.showBaseUrl(),
             });
         }
     }
@@ -391,8 +401,9 @@ export class IncidentIoClient {
 
     /** The key, trimmed; refuses a missing key or one with a control character, naming the fix. */
     private requireKey(): string {
-        const key = cleanApiKey(this.apiKey(), "the incident.io API key (incident-io:apiKey or INCIDENT_IO_TOKEN)");
-        if (!key) throw new Error(MISSING_KEY_MESSAGE);
+        const fix = this.fixes.set(API_KEY_CONFIG, "<key>");
+        const key = cleanApiKey(this.apiKey(), "the incident.io API key (incident-io:apiKey or INCIDENT_IO_TOKEN)", fix);
+        if (!key) throw new Error(missingKeyMessage(fix));
         return key;
     }
 

@@ -49,6 +49,8 @@ export class IncidentIoApiError extends Error {
         errorType?: string;
         /** Where a redirect pointed (already redacted). */
         location?: string;
+        /** The command that shows the base URL in use (the provider's `pulumi config get --stack ...`, a script's flag). */
+        showBaseUrl?: string;
     }) {
         const errors = args.errors ?? [];
         const foreign = args.kind === "http" && isForeignAnswer(args.status, args.errorType);
@@ -72,7 +74,7 @@ export class IncidentIoApiError extends Error {
             args.status === 401 || args.status === 403
                 ? ` — ${SCOPES_HINT}`
                 : foreign
-                  ? ` — ${foreignHint(args.status!, args.location)}`
+                  ? ` — ${foreignHint(args.status!, args.location, args.showBaseUrl)}`
                   : "";
         const attempts = args.attempts && args.attempts > 1 ? ` after ${args.attempts} attempts` : "";
         // An answer that did not come from the API names the whole URL: the base URL is the suspect.
@@ -114,14 +116,18 @@ export function isForeignAnswer(status: number | undefined, errorType: string | 
     return (status === 404 && errorType !== "not_found") || status === 410 || (status >= 300 && status < 400);
 }
 
-function foreignHint(status: number, location: string | undefined): string {
+function foreignHint(
+    status: number,
+    location: string | undefined,
+    showBaseUrl = "pulumi config get --stack <stack> 'incident-io:baseUrl'",
+): string {
     const what =
         status >= 300 && status < 400
             ? `a redirect${location ? ` to ${location}` : ""}, which the provider does not follow (the API key would go with it)`
             : status === 410
               ? "410 Gone, which incident.io's API does not answer for a route"
               : "a 404 without incident.io's not_found error, so nothing is taken as deleted";
-    return `this is ${what}. The answer was not used. Check that incident-io:baseUrl is https://api.incident.io (\`pulumi config get incident-io:baseUrl\`) and any proxy between here and the API.`;
+    return `this is ${what}. The answer was not used. Check that the base URL is https://api.incident.io (\`${showBaseUrl}\`) and any proxy between here and the API.`;
 }
 
 /** Removes every occurrence of the given secrets from a text (defence in depth for messages and logs).
