@@ -15,11 +15,13 @@
 //  2. A kind, once per resource (see `alertRouteKind` in providers/incident-io/handlers.ts):
 //       ResourceKind<Spec, Remote, Client> = { words, parse, validate, complete, pickSpec, fromResponse,
 //           same, changedFields, liveField, extraOutputs?, version?, get, create, update, remove,
-//           idsNamed, claim?, checkChange? }
+//           idsNamed, claim?, adoptionProblem?, checkChange? }
 //     `Spec` is the create payload with defaults filled (has `name`); `Remote` the API's answer (has
 //     `id`, `name`). No `version`: conflicts are found by comparing the live resource with the
-//     stored live form (`outputs[liveField]`). No `claim`: nothing is claimed. `checkChange` refuses
-//     a change at preview (return failures; make requests only through `client()` when needed).
+//     stored live form (`outputs[liveField]`). No `claim`: nothing is claimed. `adoptionProblem`
+//     refuses a live resource whatever the definition (at check and again at create). `checkChange`
+//     refuses a change at preview: it gets the stored outputs (in state) or the live resource check
+//     just read for adoption; return failures, make requests only through `client()` when needed.
 //
 //  3. The handlers: `class XHandlers extends ResourceHandlers<Spec, Remote, Inputs, Outputs, Client,
 //     Settings> { constructor(log?) { super(kind, backend, log) } }` and one instance exported for
@@ -29,8 +31,8 @@
 //  4. The shim Pulumi serializes into state: `handlersShim("providers/x/handlers", "xHandlers",
 //     "__cacheKey")` (shim.ts): captures only those three strings, loads the handlers in the host.
 //
-// What the handlers do: check (parse → validate → complete, ownership inputs typed, checkChange,
-// adoption preview: a wrong id or another name fails, a log line says what adoption writes), diff
+// What the handlers do: check (parse → validate → complete, ownership inputs typed, adoption
+// preview: a wrong id or another name fails, a log line says what adoption writes; then checkChange), diff
 // (canonical compare, unknowns say "maybe", a missing claim is a change, never a replacement),
 // create (POST, or adopt: GET and PUT only when different; a POST whose answer was lost is never
 // retried), read (GET; the API's own 404 drops it; drifted fields come back as inputs), update

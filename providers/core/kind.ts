@@ -85,12 +85,17 @@ export interface ResourceKind<Spec extends { name: string }, Remote extends { id
     idsNamed(client: Client, name: string): Promise<string[]>;
     /** Marks the resource as managed by code; absent: the kind is never claimed. */
     claim?(client: Client, id: string, annotations: Record<string, string>): Promise<void>;
+    /** A live resource adoption must never take, whatever the definition (a field no update can change). */
+    adoptionProblem?(spec: Spec, live: Remote): CheckFailure | undefined;
     /**
      * Check's own look at a change beyond the spec (a field that may never change, a server-side
-     * validation): failures stop the preview. `client` makes a request, so call it only when needed.
+     * validation): failures stop the preview. `olds`: the stored outputs, when the resource is in the
+     * state; `live`: the resource about to be adopted, as check's adoption preview just read it.
+     * `client` makes a request, so call it only when needed.
      */
     checkChange?(args: {
         olds: Record<string, unknown> | undefined;
+        live: Remote | undefined;
         spec: Spec;
         client: () => Client;
         log: (line: string) => void;

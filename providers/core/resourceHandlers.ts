@@ -65,21 +65,25 @@ export class ResourceHandlers<
             if (value !== undefined) (inputs as Record<string, unknown>)[key] = value;
         }
         const inState = Object.keys(olds ?? {}).some((key) => key !== "__provider");
-        if (this.kind.checkChange && !containsUnknown(this.kind.pickSpec(inputs))) {
+        // A new resource with adoptId: the preview shows adoption as a create, so read that one
+        // resource now to refuse a wrong id early and report what adoption will change. The host's
+        // stderr reaches the CLI as an info message (pulumi/pulumi sdk/go/common/resource/plugin/plugin.go, runtrace).
+        let live: Remote | undefined;
+        if (!inState && typeof inputs.adoptId === "string" && !containsUnknown(inputs)) {
+            const preview = await this.previewAdoption(inputs);
+            if (preview.failure) return { inputs, failures: [preview.failure] };
+            live = preview.live;
+        }
+        const spec = this.kind.pickSpec(inputs);
+        if (this.kind.checkChange && !containsUnknown(spec)) {
             const refused = await this.kind.checkChange({
                 olds: inState ? olds : undefined,
-                spec: this.kind.pickSpec(inputs),
+                live,
+                spec,
                 client: () => this.api(),
                 log: this.log,
             });
             if (refused.length > 0) return { inputs, failures: refused };
-        }
-        // A new resource with adoptId: the preview shows adoption as a create, so read that one
-        // resource now to refuse a wrong id early and report what adoption will change. The host's
-        // stderr reaches the CLI as an info message (pulumi/pulumi sdk/go/common/resource/plugin/plugin.go, runtrace).
-        if (!inState && typeof inputs.adoptId === "string" && !containsUnknown(inputs)) {
-            const failure = await this.previewAdoption(inputs);
-            if (failure) return { inputs, failures: [failure] };
         }
         return { inputs };
     }
@@ -185,27 +189,31 @@ export class ResourceHandlers<
         const remote = await this.getExisting(id, spec.name, "adopt");
         const mismatch = adoptionMismatch(inputs, remote.name, this.kind.words);
         if (mismatch) throw mismatch;
+        const problem = this.kind.adoptionProblem?.(spec, remote);
+        if (problem) throw new Error(problem.reason);
         return this.kind.same(spec, this.kind.fromResponse(remote)) ? remote : this.put(id, spec, remote, "adopt");
     }
 
     /** check's look at the resource to adopt: a failure for a wrong id, a log line for what changes.
      * An unreadable resource is left to `create`, which reads it again and fails clearly. */
-    private async previewAdoption(inputs: Inputs): Promise<CheckFailure | undefined> {
+    private async previewAdoption(inputs: Inputs): Promise<{ failure?: CheckFailure; live?: Remote }> {
         const { words, version } = this.kind;
         let remote: Remote;
         try {
             remote = await this.kind.get(this.api(), inputs.adoptId!);
         } catch (error) {
             if (this.backend.failure(error)?.notFound) {
-                return { property: "adoptId", reason: this.notFound(inputs.name, inputs.adoptId!, "adopt").message };
+                return { failure: { property: "adoptId", reason: this.notFound(inputs.name, inputs.adoptId!, "adopt").message } };
             }
             this.log(
                 `${this.backend.product}: could not read the ${words.short} to adopt (${inputs.adoptId}) for "${inputs.name}" during check: ${(error as Error).message}`,
             );
-            return undefined;
+            return {};
         }
         const mismatch = adoptionMismatch(inputs, remote.name, words);
-        if (mismatch) return { property: "adoptId", reason: mismatch.message };
+        if (mismatch) return { failure: { property: "adoptId", reason: mismatch.message } };
+        const problem = this.kind.adoptionProblem?.(this.kind.pickSpec(inputs), remote);
+        if (problem) return { failure: problem };
         const changed = this.kind.changedFields(this.kind.fromResponse(remote), this.kind.pickSpec(inputs));
         const at = version ? ` (version ${version(remote)})` : "";
         this.log(
@@ -213,7 +221,7 @@ export class ResourceHandlers<
                 ? `${this.backend.product}: adopting "${inputs.name}" (${inputs.adoptId}) writes nothing: the live ${words.short} matches the definition.`
                 : `${this.backend.product}: adopting "${inputs.name}" (${inputs.adoptId}) will write the definition over the live ${words.short}${at}, changing: ${changed.join(", ")}.`,
         );
-        return undefined;
+        return { live: remote };
     }
 
     /** PUT (versioned kinds: with version + 1). A rejected version, or an answer lost after sending,
