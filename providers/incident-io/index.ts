@@ -16,3 +16,14 @@ export { canonical, changedFields, fromResponse, toPayload, withDefaults } from 
 export { API_KEY_ENV, CONFIG_KEYS, readSettings, type ProviderSettings } from "./settings";
 export { INCIDENT_IO_ID, containsUnknown, isUnknown } from "./validate";
 export * from "./types";
+export {
+    apiKeysPage,
+    canWrite,
+    keyProblem,
+    printableName,
+    READ_ROLE,
+    SCOPE_WORDS,
+    WRITE_ROLE,
+    type KeyIdentity,
+    type KeyNeed,
+} from "./identity";
