@@ -216,7 +216,7 @@ class Reader {
         const configured = config.get("baseUrl");
         if (configured !== undefined) {
             try {
-                baseUrl = parseBaseUrl(configured, "incident-io:baseUrl", stackSettingFix(this.stack));
+                baseUrl = parseBaseUrl(configured, "incident-io:baseUrl", undefined, stackSettingFix(this.stack));
             } catch (error) {
                 this.problem("incident-io:baseUrl", (error as Error).message, this.setCommand("incident-io:baseUrl", DEFAULT_BASE_URL));
             }

@@ -11,7 +11,7 @@ import {
 } from "./client/client";
 import { DEFAULT_RETRY_POLICY } from "./client/retry";
 import { stackSettingFix } from "./client/settingFix";
-import { escapeControl } from "./shell";
+import { escapeControl } from "../core/shell";
 
 export { API_KEY_ENV } from "./client/apiKey";
 
@@ -79,7 +79,7 @@ export function readSettings(
 
     let baseUrl = DEFAULT_BASE_URL;
     try {
-        baseUrl = parseBaseUrl(text(CONFIG_KEYS.baseUrl) ?? DEFAULT_BASE_URL, CONFIG_KEYS.baseUrl, fixes);
+        baseUrl = parseBaseUrl(text(CONFIG_KEYS.baseUrl) ?? DEFAULT_BASE_URL, CONFIG_KEYS.baseUrl, undefined, fixes);
     } catch (error) {
         problems.push((error as Error).message);
     }
@@ -89,7 +89,7 @@ export function readSettings(
         const fromConfig = text(CONFIG_KEYS.apiKey);
         const [raw, source] = fromConfig !== undefined ? [fromConfig, API_KEY_CONFIG] : [env[API_KEY_ENV] || undefined, API_KEY_ENV];
         try {
-            return cleanApiKey(raw, source, fixes.set(API_KEY_CONFIG, "<key>"));
+            return cleanApiKey(raw, source, `\`${fixes.set(API_KEY_CONFIG, "<key>")}\` (or export ${API_KEY_ENV}=<key>)`);
         } catch (error) {
             problems.push((error as Error).message);
             return undefined;

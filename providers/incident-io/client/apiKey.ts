@@ -1,6 +1,6 @@
 // The API key as it is read (stack config or INCIDENT_IO_TOKEN): cleaned where it is read, so a
 // key pasted with a newline neither breaks the Authorization header nor escapes redaction.
-import { configSetCommand } from "../shell";
+import { configSetCommand } from "../../core/shell";
 
 export const API_KEY_CONFIG = "incident-io:apiKey";
 export const API_KEY_ENV = "INCIDENT_IO_TOKEN";
@@ -25,14 +25,19 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
  * The key without surrounding whitespace; undefined when empty. Throws, without repeating the key,
  * when a control character is left inside it. `source` names where it was read.
  */
-export function cleanApiKey(raw: string | undefined, source: string = API_KEY_CONFIG, fix: string = defaultKeyFix()): string | undefined {
+export function cleanApiKey(
+    raw: string | undefined,
+    source: string = API_KEY_CONFIG,
+    fix: string = `\`${defaultKeyFix()}\` (or export ${API_KEY_ENV}=<key>)`,
+    service = "incident.io",
+): string | undefined {
     if (raw === undefined || raw === null) return undefined;
     const key = String(raw).trim();
     if (key === "") return undefined;
     if (CONTROL.test(key)) {
         throw new Error(
-            `${source} contains a control character (a line break or tab pasted inside the key); nothing was sent to incident.io. ` +
-                `Set the key again as one line: \`${fix}\` (or export ${API_KEY_ENV}=<key>).`,
+            `${source} contains a control character (a line break or tab pasted inside the key); nothing was sent to ${service}. ` +
+                `Set the key again as one line: ${fix}.`,
         );
     }
     return key;

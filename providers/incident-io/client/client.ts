@@ -1,6 +1,7 @@
 import { EnvHttpProxyAgent, request } from "undici";
+import { identityFromResponse, type KeyIdentity } from "../identity";
 import type { AlertRouteResponse, AlertRouteSpec, AlertSourceResponse } from "../types";
-import { API_KEY_CONFIG, cleanApiKey, missingKeyMessage, secretForms } from "./apiKey";
+import { API_KEY_CONFIG, API_KEY_ENV, cleanApiKey, missingKeyMessage, secretForms } from "./apiKey";
 import { DEFAULT_BASE_URL, parseBaseUrl } from "./baseUrl";
 import { IncidentIoApiError, redact, type ApiErrorDetail } from "./errors";
 import { LimiterDeadlineError, RequestLimiter, sleep } from "./limiter";
@@ -81,7 +82,7 @@ export class IncidentIoClient {
 
     constructor(opts: IncidentIoClientOptions) {
         this.fixes = opts.fixes ?? stackSettingFix(undefined);
-        this.baseUrl = parseBaseUrl(opts.baseUrl ?? DEFAULT_BASE_URL, undefined, this.fixes);
+        this.baseUrl = parseBaseUrl(opts.baseUrl ?? DEFAULT_BASE_URL, undefined, undefined, this.fixes);
         const key = opts.apiKey;
         this.apiKey = typeof key === "function" ? key : () => key;
         this.limiter = opts.limiter ?? processLimiter();
@@ -182,6 +183,16 @@ export class IncidentIoClient {
     /** Marks a resource as managed by code, so the dashboard shows it read-only. */
     async claimManaged(resourceType: "alert_route", resourceId: string, annotations: Record<string, string>): Promise<void> {
         await this.send("POST", "/v2/managed_resources", { resource_type: resourceType, resource_id: resourceId, annotations });
+    }
+
+    /** What the key may do (GET /v1/identity), checked before it is trusted. */
+    async getIdentity(): Promise<KeyIdentity> {
+        const body = await this.send<unknown>("GET", "/v1/identity");
+        try {
+            return identityFromResponse(body);
+        } catch (error) {
+            throw new IncidentIoApiError({ method: "GET", path: "/v1/identity", kind: "malformed", detail: (error as Error).message });
+        }
     }
 
     async getAlertSource(id: string): Promise<AlertSourceResponse> {
@@ -402,7 +413,11 @@ export class IncidentIoClient {
     /** The key, trimmed; refuses a missing key or one with a control character, naming the fix. */
     private requireKey(): string {
         const fix = this.fixes.set(API_KEY_CONFIG, "<key>");
-        const key = cleanApiKey(this.apiKey(), "the incident.io API key (incident-io:apiKey or INCIDENT_IO_TOKEN)", fix);
+        const key = cleanApiKey(
+            this.apiKey(),
+            "the incident.io API key (incident-io:apiKey or INCIDENT_IO_TOKEN)",
+            `\`${fix}\` (or export ${API_KEY_ENV}=<key>)`,
+        );
         if (!key) throw new Error(missingKeyMessage(fix));
         return key;
     }

@@ -1,7 +1,7 @@
 // How a message tells the operator to change one of the client's settings. The provider and the
 // stack say `pulumi config set --stack <stack> '<key>' <value>`; the operator scripts, which take
 // flags and the environment instead of stack config, say their own flag.
-import { configGetCommand, configSetCommand } from "../shell";
+import { configGetCommand, configSetCommand } from "../../core/shell";
 import { API_KEY_CONFIG } from "./apiKey";
 
 export interface SettingFix {
@@ -14,7 +14,7 @@ export interface SettingFix {
 /** For the provider and the stack: stack config of `stack` (`<stack>` while it is not known). */
 export function stackSettingFix(stack: string | undefined): SettingFix {
     return {
-        set: (key, value) => configSetCommand({ stack, key, value, secret: key === API_KEY_CONFIG }),
+        set: (key, value) => configSetCommand({ stack, key, value, secret: key === API_KEY_CONFIG || /:apiKey$/.test(key) }),
         showBaseUrl: () => configGetCommand(stack, "incident-io:baseUrl"),
     };
 }

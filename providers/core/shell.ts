@@ -1,7 +1,7 @@
 // Every command the project prints is pasted into a shell, often at night during an incident: each
 // value in it is quoted for the shell, every text shown beside it has its control characters
 // escaped (a name from an API answer could hold a newline, ESC or an OSC 52 clipboard write), and
-// every `pulumi config` command names its stack. One home for that, used by the provider's
+// every `pulumi config` command names its stack. One home for that, used by the providers'
 // messages, the stack's config errors and the operator scripts.
 
 /** Words a POSIX shell never interprets: printed as they are. */
