@@ -11,7 +11,7 @@ export { IncidentIoClient, type IncidentIoClientOptions, DEFAULT_BASE_URL } from
 export { IncidentIoApiError } from "./client/errors";
 export { parseBaseUrl } from "./client/baseUrl";
 export type { RetryPolicy } from "./client/retry";
-export { canonical, changedFields, fromResponse, toPayload, withDefaults } from "./model";
+export { canonical, changedFields, fromResponse, sameRoute, toPayload, withDefaults } from "./model";
 export { API_KEY_ENV, CONFIG_KEYS, readSettings, type ProviderSettings } from "./settings";
 export { INCIDENT_IO_ID } from "./validate";
 export * from "./types";
