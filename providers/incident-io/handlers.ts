@@ -9,7 +9,7 @@ import { changedFields, fromResponse, pickSpec, sameRoute, toPayload, withDefaul
 import { adoptionMismatch, claimAnnotations, claimMissing } from "./ownership";
 import { API_KEY_ENV, readSettings, type ProviderSettings } from "./settings";
 import type { AlertRouteResponse, AlertRouteSpec } from "./types";
-import { containsUnknown, isUnknown, validateRoute } from "./validate";
+import { checkRoute, containsUnknown, isUnknown } from "./validate";
 
 /** Read's answer: `inputs` are inputs (the SDK types them as outputs). */
 export type AlertRouteReadResult = Omit<pulumi.dynamic.ReadResult<AlertRouteOutputs>, "inputs"> & { inputs?: AlertRouteInputs };
@@ -42,7 +42,11 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
         const { __provider, adoptId, adoptRenaming, adoptIdConfigKey, pulumiProject, pulumiStack, ...rest } = news;
         const ownership: Partial<Record<OwnershipInput, unknown>> = { adoptRenaming, adoptIdConfigKey, pulumiProject, pulumiStack };
         const payload = toPayload(rest);
-        const failures = validateRoute({ ...payload, ...(adoptId === undefined ? {} : { adoptId }) });
+        const { failures, warnings } = checkRoute({ ...payload, ...(adoptId === undefined ? {} : { adoptId }) });
+        // Values this provider does not know yet pass (incident.io's compatibility promise); the
+        // host's stderr reaches the CLI, so the preview names them.
+        for (const w of warnings)
+            this.log(`incident.io: warning: alert route ${JSON.stringify(payload.name ?? "")}, ${w.property}: ${w.reason}`);
         for (const [key, type] of Object.entries(OWNERSHIP_INPUTS)) {
             const value = ownership[key as OwnershipInput];
             if (value !== undefined && !isUnknown(value) && typeof value !== type) {

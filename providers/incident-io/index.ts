@@ -13,5 +13,5 @@ export { parseBaseUrl } from "./client/baseUrl";
 export type { RetryPolicy } from "./client/retry";
 export { canonical, changedFields, fromResponse, toPayload, withDefaults } from "./model";
 export { API_KEY_ENV, CONFIG_KEYS, readSettings, type ProviderSettings } from "./settings";
-export { INCIDENT_IO_ID } from "./validate";
+export { ID_EXAMPLE, INCIDENT_IO_ID, idProblem, unusualId } from "./ids";
 export * from "./types";
