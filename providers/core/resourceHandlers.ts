@@ -53,7 +53,9 @@ export class ResourceHandlers<
         const payload = this.kind.parse(rest);
         // Warnings reach the CLI as the host's stderr (info lines), so the preview names them.
         const failures = this.kind.validate(payload, adoptId, (property, reason) =>
-            this.log(`${this.backend.product}: warning: ${this.kind.words.noun} ${JSON.stringify(payload.name ?? "")}, ${property}: ${reason}`),
+            this.log(
+                `${this.backend.product}: warning: ${this.kind.words.noun} ${JSON.stringify(payload.name ?? "")}, ${property}: ${reason}`,
+            ),
         );
         for (const [key, type] of Object.entries(OWNERSHIP_INPUTS)) {
             const value = ownership[key as OwnershipInput];
