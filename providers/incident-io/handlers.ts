@@ -22,6 +22,13 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
     private settings?: ProviderSettings;
     private settingsError?: Error;
     private client?: IncidentIoClient;
+    /**
+     * Routes this host process adopted. `pulumi up --replace <urn>` and `pulumi state taint` on an adopted route
+     * make the engine create the replacement (which adopts the same live route again, adoptId unchanged) and
+     * then delete the old resource's id: that same route. One host serves a whole run (one provider process per
+     * `pulumi up`), so delete can tell that case from a real delete and leave the route alone.
+     */
+    private readonly adoptedInThisRun = new Set<string>();
 
     constructor(private readonly log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)) {}
 
@@ -79,6 +86,7 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
     async create(inputs: AlertRouteInputs): Promise<pulumi.dynamic.CreateResult<AlertRouteOutputs>> {
         const spec = pickSpec(inputs);
         const remote = inputs.adoptId ? await this.adopt(inputs, spec) : await this.post(spec);
+        if (inputs.adoptId) this.adoptedInThisRun.add(remote.id);
         const outs = toOutputs(inputs, remote);
         return { id: remote.id, outs: await this.claim(remote.id, outs, inputs) };
     }
@@ -94,8 +102,11 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
         // The engine shows a change by comparing stored inputs with the program's (the host sends no
         // detailed diff: pulumi/pulumi pkg/backend/display/object_diff.go). Returning inputs with the
         // drifted fields set to their live values makes the next preview show what `up` writes back;
-        // the engine stores them (pulumi/pulumi#21315, SDK >= 3.216).
-        return { id, props: toOutputs(props, remote, props.claimed), inputs: refreshedInputs(props, remote) };
+        // the engine stores them (pulumi/pulumi#21315, SDK >= 3.216). The outputs' copy of the definition is
+        // the refreshed one too: once the edit is taken into code, `up` is a "same" step, which keeps the
+        // outputs as they are, so outputs built from the old definition would keep the old name for good.
+        const inputs = refreshedInputs(props, remote);
+        return { id, props: toOutputs(inputs, remote, props.claimed), inputs };
     }
 
     async update(id: string, olds: AlertRouteOutputs, news: AlertRouteInputs): Promise<pulumi.dynamic.UpdateResult<AlertRouteOutputs>> {
@@ -123,7 +134,14 @@ export class AlertRouteHandlers implements Required<pulumi.dynamic.ResourceProvi
         return { outs: await this.claim(id, toOutputs(news, updated, olds.claimed), news) };
     }
 
-    async delete(id: string, _props: AlertRouteOutputs): Promise<void> {
+    async delete(id: string, props: AlertRouteOutputs): Promise<void> {
+        if (this.adoptedInThisRun.has(id)) {
+            this.log(
+                `incident.io: not deleting alert route "${props.name}" (${id}): its replacement in this same run adopted that very route, ` +
+                    "so deleting the old resource's id would delete the route the stack now manages.",
+            );
+            return;
+        }
         try {
             await this.api().deleteAlertRoute(id);
         } catch (error) {
