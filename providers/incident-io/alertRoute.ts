@@ -106,8 +106,8 @@ export class AlertRoute extends pulumi.dynamic.Resource {
 /**
  * The provider Pulumi serializes into every AlertRoute's state (`__provider`). It is a shim: the
  * handlers are loaded at run time inside Pulumi's dynamic-provider host, so state holds no code,
- * no credentials, and refresh/destroy always run the project's current handlers. Keep it free of
- * captured values: everything it references is serialized with it.
+ * no credentials, and refresh/destroy always run the project's current handlers. It captures one value,
+ * the checkout's path (SERIALIZED_FROM_ROOT): everything it references is serialized with it.
  */
 export const alertRouteProvider: pulumi.dynamic.ResourceProvider = {
     configure: (req) => loadHandlers().configure(req),

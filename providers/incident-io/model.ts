@@ -13,6 +13,10 @@
 //  4. set-like lists               SET_LIKE_LISTS (sorted canonically; other lists keep their order)
 //  5. fields we have never heard of ROUTE_SHAPE (anything not in it is dropped from answers)
 import type { AlertRouteResponse, AlertRouteSpec, IncidentConfig, IncidentTemplate, EscalationConfig } from "./types";
+import { stableJson } from "../core/compare";
+
+/** One home in the shared core; re-exported for the provider's callers. */
+export { stableJson };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -414,21 +418,6 @@ export function changedFields(a: AlertRouteSpec, b: AlertRouteSpec): string[] {
 
 export function sameRoute(a: AlertRouteSpec, b: AlertRouteSpec): boolean {
     return changedFields(a, b).length === 0;
-}
-
-/** JSON with object keys sorted at every level, for comparisons and fingerprints. */
-export function stableJson(value: unknown): string {
-    return (
-        JSON.stringify(value, (_k, v) =>
-            v && typeof v === "object" && !Array.isArray(v)
-                ? Object.fromEntries(
-                      Object.keys(v)
-                          .sort()
-                          .map((k) => [k, v[k]]),
-                  )
-                : v,
-        ) ?? "undefined"
-    );
 }
 
 function field(item: Json, key: string): string {

@@ -5,8 +5,9 @@ import { SPEC_FIELDS } from "./model";
 
 export type CheckFailure = pulumi.dynamic.CheckFailure;
 
-/** The sentinel Pulumi puts where a value is not known yet (during preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+// Pulumi's "not known yet" sentinel has one home in the shared core.
+import { containsUnknown, isUnknown, UNKNOWN } from "../core/compare";
+export { containsUnknown, isUnknown, UNKNOWN };
 
 /** incident.io ids are ULIDs: 26 characters of Crockford base32. */
 export const INCIDENT_IO_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -67,16 +68,6 @@ const EXPRESSION_OPERATIONS = [
 ];
 const CHANNEL_VISIBILITIES = ["public", "private"];
 const KNOWN_INPUTS = new Set<string>([...SPEC_FIELDS, "adoptId", "__provider", "version", "route"]);
-
-export function isUnknown(value: unknown): boolean {
-    return value === UNKNOWN;
-}
-
-export function containsUnknown(value: unknown): boolean {
-    if (isUnknown(value)) return true;
-    if (Array.isArray(value)) return value.some(containsUnknown);
-    return value !== null && typeof value === "object" && Object.values(value).some(containsUnknown);
-}
 
 /** Validates a route spec (payload shape, as users write it). */
 export function validateRoute(inputs: Record<string, unknown>): CheckFailure[] {
