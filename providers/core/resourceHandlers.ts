@@ -31,6 +31,13 @@ export class ResourceHandlers<
     /** The stack this host serves, from the resources' `pulumiStack` input: every command a message
      * prints names it (the engine tells the host the project but not the stack; see ownership.ts). */
     protected stack?: string;
+    /**
+     * Ids this host process adopted. `pulumi up --replace <urn>` and `pulumi state taint` on an adopted resource
+     * make the engine create the replacement (which adopts the same live resource again: adoptId is unchanged)
+     * and then delete the old resource's id, that same resource (pulumi/pulumi pkg/resource/deploy/step.go:
+     * create-before-delete). One host serves a whole run, so delete can tell that case from a real delete.
+     */
+    private readonly adoptedInThisRun = new Set<string>();
 
     constructor(
         protected readonly kind: ResourceKind<Spec, Remote, Client>,
@@ -120,6 +127,7 @@ export class ResourceHandlers<
         this.learnStack(inputs);
         const spec = this.kind.pickSpec(inputs);
         const remote = inputs.adoptId ? await this.adopt(inputs, spec) : await this.post(spec, inputs.adoptIdConfigKey);
+        if (inputs.adoptId) this.adoptedInThisRun.add(remote.id);
         const outs = this.toOutputs(inputs, remote);
         return { id: remote.id, outs: await this.claim(remote.id, outs, inputs) };
     }
@@ -136,8 +144,11 @@ export class ResourceHandlers<
         // The engine shows a change by comparing stored inputs with the program's (the host sends no
         // detailed diff: pulumi/pulumi pkg/backend/display/object_diff.go). Returning inputs with the
         // drifted fields set to their live values makes the next preview show what `up` writes back;
-        // the engine stores them (pulumi/pulumi#21315, SDK >= 3.216).
-        return { id, props: this.toOutputs(props, remote, props.claimed), inputs: this.refreshedInputs(props, remote) };
+        // the engine stores them (pulumi/pulumi#21315, SDK >= 3.216). The outputs' copy of the definition is the
+        // refreshed one too: once the edit is taken into code, `up` is a "same" step, which keeps the outputs as
+        // they are, so outputs built from the old definition would keep the old name until some later write.
+        const inputs = this.refreshedInputs(props, remote);
+        return { id, props: this.toOutputs(inputs, remote, props.claimed), inputs };
     }
 
     async update(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
@@ -155,6 +166,13 @@ export class ResourceHandlers<
 
     async delete(id: string, props: Outputs): Promise<void> {
         this.learnStack(props);
+        if (this.adoptedInThisRun.has(id)) {
+            this.log(
+                `${this.backend.product}: not deleting ${this.kind.words.noun} "${props.name}" (${id}): its replacement in this same run adopted ` +
+                    "that very resource, so deleting the old resource's id would delete what the stack now manages.",
+            );
+            return;
+        }
         try {
             await this.kind.remove(this.api(), id);
         } catch (error) {
