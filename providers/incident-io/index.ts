@@ -12,6 +12,7 @@ export { IncidentIoApiError } from "./client/errors";
 export { parseBaseUrl } from "./client/baseUrl";
 export type { RetryPolicy } from "./client/retry";
 export { canonical, changedFields, fromResponse, toPayload, withDefaults } from "./model";
+export { OPERATION_ALIASES } from "./model"; // stack/coverage reads the server's operation names
 export { API_KEY_ENV, CONFIG_KEYS, readSettings, type ProviderSettings } from "./settings";
 export { INCIDENT_IO_ID } from "./validate";
 export * from "./types";
