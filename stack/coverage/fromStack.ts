@@ -1,6 +1,8 @@
 // The coverage analysis's input from the stack: the routes a stack owns (stack/routes.ts) rendered
 // with its ids, its alert sources named by their config keys, its attributes by theirs, and the
 // route table's declared gaps and overlaps.
+import * as pulumi from "@pulumi/pulumi";
+
 import {
     ACCEPTED_COVERAGE,
     ID_DESCRIPTIONS,
@@ -45,11 +47,15 @@ export function attributeNames(ids: RouteIds): Record<string, string> {
 }
 
 /** Thrown before any analysis when a declaration in the route table cannot be read. */
-export class CoverageDeclarationError extends Error {
-    constructor(readonly problems: string[]) {
+export class CoverageDeclarationError extends pulumi.RunError {
+    constructor(
+        readonly environment: Environment,
+        readonly problems: string[],
+    ) {
         super(
             `stack/routes.ts ACCEPTED_COVERAGE has ${problems.length} problem(s); no coverage was computed:\n` +
-                problems.map((p) => `  ${p}`).join("\n"),
+                problems.map((p) => `  ${p}`).join("\n") +
+                `\nNothing was read from or changed in incident.io. Fix the declarations, then: npm run coverage -- --stack ${environment}`,
         );
         this.name = "CoverageDeclarationError";
     }
@@ -99,7 +105,7 @@ export function acceptedFor(
         });
         out.push({ sourceId: sources[row.source] ?? row.source, when, why: row.why, declared: declaredText(row, tests) });
     });
-    if (problems.length > 0) throw new CoverageDeclarationError(problems);
+    if (problems.length > 0) throw new CoverageDeclarationError(environment, problems);
     return out;
 }
 
