@@ -11,9 +11,10 @@ import type { AlertRouteResponse } from "../providers/incident-io";
 import { ROUTES } from "../stack/routes";
 import { parseBackup } from "./backups";
 import { clientFor, parseFlags, processIo, runAsScript, stableJson, table, UsageError, type ClientOverrides, type ScriptIo } from "./cli";
+import { checkKey } from "./keyCheck";
 
 export const DEFAULT_OUT = path.join("backups", "incident.io");
-const USAGE = "usage: npm run backup-routes -- [--out <dir>] [--base-url <url>]   (key from INCIDENT_IO_TOKEN)";
+const USAGE = "usage: npm run backup-routes -- [--out <dir>] [--base-url <url>] [--quiet]   (key from INCIDENT_IO_TOKEN)";
 
 /** incident.io ids are ULIDs; anything else is not used as a file name. */
 const SAFE_ID = /^[0-9A-Za-z]{10,40}$/;
@@ -53,7 +54,7 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
     let flags: Record<string, string | true>;
     let client: ReturnType<typeof clientFor>;
     try {
-        flags = parseFlags(argv, ["out", "base-url"]);
+        flags = parseFlags(argv, ["out", "base-url"], ["quiet"]);
         client = clientFor(flags, io, overrides);
     } catch (error) {
         if (!(error instanceof UsageError)) throw error;
@@ -63,6 +64,11 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
     const outArg = typeof flags.out === "string" ? flags.out : DEFAULT_OUT;
     const out = path.resolve(io.cwd, outArg);
     const progress = (text: string) => io.isTTY && io.error(`\r\x1b[2K${text}`);
+    const key = await checkKey(client, io, "read", { quiet: flags.quiet === true });
+    if (key.problem) {
+        io.error(`${key.problem}\nNothing was read or written.\n`);
+        return 1;
+    }
 
     let listed: Array<{ id: string; name: string }>;
     try {

@@ -26,10 +26,11 @@ import {
 } from "../stack/routes";
 import { clientFor, parseFlags, PROJECT_DIR, processIo, runAsScript, UsageError, type ClientOverrides, type ScriptIo } from "./cli";
 import { stackFileIds } from "./import-routes";
+import { checkKey } from "./keyCheck";
 import { configKey, fits, idsAcrossRoutes, matcherOf, type Described } from "./routeIds";
 
 const USAGE =
-    "usage: npm run discover-config -- --stack <production|staging> [--base-url <url>] [--write] [--project-dir <dir holding Pulumi.<stack>.yaml>]   (key from INCIDENT_IO_TOKEN)";
+    "usage: npm run discover-config -- --stack <production|staging> [--base-url <url>] [--write] [--project-dir <dir holding Pulumi.<stack>.yaml>] [--quiet]   (key from INCIDENT_IO_TOKEN)";
 
 /** One object of the workspace a key may name. */
 export interface Candidate {
@@ -251,7 +252,7 @@ export async function main(
     let client: ReturnType<typeof clientFor>;
     let stack: Environment;
     try {
-        flags = parseFlags(argv, ["stack", "base-url", "project-dir"], ["write"]);
+        flags = parseFlags(argv, ["stack", "base-url", "project-dir"], ["write", "quiet"]);
         if (!ENVIRONMENTS.includes(flags.stack as Environment)) {
             throw new UsageError(
                 flags.stack === undefined
@@ -269,6 +270,11 @@ export async function main(
     const projectDir =
         typeof flags["project-dir"] === "string" ? path.resolve(io.cwd, flags["project-dir"]) : (overrides.projectDir ?? PROJECT_DIR);
 
+    const key = await checkKey(client, io, "read", { quiet: flags.quiet === true });
+    if (key.problem) {
+        io.error(`${key.problem}\nNothing was read or written.\n`);
+        return 1;
+    }
     let workspace: Workspace;
     try {
         workspace = await readWorkspace(client, stack);

@@ -1,11 +1,15 @@
 // Queue of injected faults. Each request takes the first matching fault (in the order
 // injected); a fault applies to `times` matching requests (default 1), then is dropped.
+// Generic over the fault type, so the Checkly emulator (dev/checkly-emulator/) queues its own.
 import type { Fault } from "./types";
 
-export class FaultQueue {
-    private queue: Array<{ fault: Fault; remaining: number }> = [];
+/** What the queue needs of a fault: which requests it matches, and how many times. */
+export type FaultMatch = Pick<Fault, "method" | "path" | "times">;
 
-    add(fault: Fault): void {
+export class FaultQueue<F extends FaultMatch = Fault> {
+    private queue: Array<{ fault: F; remaining: number }> = [];
+
+    add(fault: F): void {
         const remaining = fault.times ?? 1;
         if (!(remaining >= 1)) throw new Error(`fault.times must be >= 1 (got ${String(fault.times)})`);
         this.queue.push({ fault, remaining });
@@ -20,7 +24,7 @@ export class FaultQueue {
     }
 
     /** Removes one use of the first fault matching this request, and returns it. */
-    take(method: string, path: string): Fault | undefined {
+    take(method: string, path: string): F | undefined {
         const index = this.queue.findIndex(({ fault }) => matches(fault, method, path));
         if (index < 0) return undefined;
         const entry = this.queue[index];
@@ -30,7 +34,7 @@ export class FaultQueue {
     }
 }
 
-function matches(fault: Fault, method: string, path: string): boolean {
+function matches(fault: FaultMatch, method: string, path: string): boolean {
     if (fault.method && fault.method.toUpperCase() !== method.toUpperCase()) return false;
     if (fault.path === undefined) return true;
     if (typeof fault.path === "string") return path.startsWith(fault.path);

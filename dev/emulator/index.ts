@@ -21,3 +21,4 @@ export type {
 export { OPENAPI_PATH, loadSpec } from "./spec";
 export { validateAgainstSpec, validatePayload, type ValidationProblem } from "./validation";
 export { FUTURE_FIELDS } from "./normalise";
+export { DEFAULT_IDENTITY, type EmulatedIdentity } from "./identity";

@@ -13,6 +13,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { alertRouteIdOf, dispatch, type ApiRequest } from "./api";
 import { Catalogue, type AlertAttributeSeed, type EscalationPathSeed } from "./catalogue";
 import { FaultQueue } from "./faults";
+import { DEFAULT_IDENTITY, identityReply, scopeRefusal, type EmulatedIdentity } from "./identity";
 import { SlidingWindowLimiter } from "./rateLimit";
 import { defaultErrorFor, errorReply, rateLimited, type Reply } from "./replies";
 import { EmulatorState, type AlertSourceSeed } from "./state";
@@ -49,6 +50,8 @@ export class IncidentIoEmulator {
     onBetween?: (req: PendingRequest) => void | Promise<void>;
 
     private readonly apiKey: string;
+    /** What GET /v1/identity answers for the key, and the scopes every request is checked against. */
+    readonly identity: EmulatedIdentity;
     private readonly validate: boolean;
     private readonly state: EmulatorState;
     private readonly catalogue = new Catalogue();
@@ -66,6 +69,7 @@ export class IncidentIoEmulator {
         opts: EmulatorOptions,
     ) {
         this.apiKey = opts.apiKey ?? "test-api-key";
+        this.identity = { ...DEFAULT_IDENTITY, ...opts.identity };
         this.validate = opts.validate ?? true;
         this.state = new EmulatorState(opts.echoAsSent ? undefined : { catalogAttributeIds: new Set(opts.catalogAttributeIds ?? []) });
         this.latencyMs = opts.latencyMs ?? 0;
@@ -294,6 +298,9 @@ export class IncidentIoEmulator {
         if (ex.badJson) {
             return errorReply(400, "bad_request", "invalid_json", "The request body is not valid JSON");
         }
+        if (ex.api.method === "GET" && ex.api.path === "/v1/identity") return identityReply(this.identity);
+        const refused = scopeRefusal(this.identity, ex.api.method, ex.api.path);
+        if (refused) return refused;
         if (this.onBetween) {
             await this.onBetween({ method: ex.api.method, path: ex.api.path, query: ex.api.query, body: ex.api.body });
         }

@@ -2,6 +2,7 @@
 // They mirror the component schemas in shared/incident-io/openapi.json
 // (names in comments). Payload types are what clients send; the *V2 types are
 // the (richer) shapes the server answers with.
+import type { EmulatedIdentity } from "./identity";
 
 // ---------------------------------------------------------------- payloads
 
@@ -298,6 +299,9 @@ export interface EmulatorOptions {
     /** Alert attribute ids of catalog type (`contains` on them reads back as `name_contains`);
      * every other attribute is text (`one_of` on it reads back as `contains_one_of`). */
     catalogAttributeIds?: string[];
+    /** The key's identity (GET /v1/identity): its name, roles, team roles and teams. Default: a key
+     * with "viewer" and "on_call_editor". Requests are refused (403) without the scope they need. */
+    identity?: Partial<EmulatedIdentity>;
 }
 
 export type FaultKind =

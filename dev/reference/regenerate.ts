@@ -28,6 +28,7 @@ export const OPENAPI_ROOTS = [
     "EscalationsListPathsResultV2",
     "ManagedResourcesCreateManagedResourcePayloadV2",
     "ManagedResourcesCreateManagedResourceResultV2",
+    "UtilitiesIdentityResultV1",
 ];
 
 /** The endpoints the emulator serves: their parameters (page sizes, limits) come from the spec. */

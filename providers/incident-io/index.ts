@@ -9,10 +9,23 @@ export {
 } from "./alertRoute";
 export { IncidentIoClient, type IncidentIoClientOptions, DEFAULT_BASE_URL } from "./client/client";
 export { IncidentIoApiError } from "./client/errors";
-export { parseBaseUrl } from "./client/baseUrl";
+export { parseBaseUrl, type ApiOrigin } from "./client/baseUrl";
+export { cleanApiKey, secretForms } from "./client/apiKey";
 export type { RetryPolicy } from "./client/retry";
 export { canonical, changedFields, fromResponse, toPayload, withDefaults } from "./model";
 export { OPERATION_ALIASES } from "./model"; // stack/coverage reads the server's operation names
 export { API_KEY_ENV, CONFIG_KEYS, readSettings, type ProviderSettings } from "./settings";
-export { INCIDENT_IO_ID } from "./validate";
+export { ID_EXAMPLE, INCIDENT_IO_ID, idProblem, unusualId } from "./ids";
+export { containsUnknown, isUnknown } from "./validate";
 export * from "./types";
+export {
+    apiKeysPage,
+    canWrite,
+    keyProblem,
+    printableName,
+    READ_ROLE,
+    SCOPE_WORDS,
+    WRITE_ROLE,
+    type KeyIdentity,
+    type KeyNeed,
+} from "./identity";

@@ -130,11 +130,13 @@ describe("operator scripts against the emulator", () => {
         it("a 401 writes nothing, creates no folder, and says what to check", async () => {
             const run = await backup(["--out", "out"], { key: "wrong-key" });
             assert.equal(run.code, 1);
-            assert.match(
-                run.stderr,
-                /could not list the alert routes: incident\.io GET \/v2\/alert_routes\?page_size=50 401 .*check the API key/,
+            assert.match(run.stderr, /could not check the API key: incident\.io GET \/v1\/identity 401 .*check the API key/);
+            assert.match(run.stderr, /Nothing was read or written/);
+            assert.deepEqual(
+                emu.requests.map((r) => r.path),
+                ["/v1/identity"],
+                "stopped at the key check",
             );
-            assert.match(run.stderr, /Nothing was written/);
             assert.ok(!fs.existsSync(path.join(tmp, "out")));
         });
 
@@ -253,12 +255,14 @@ describe("operator scripts against the emulator", () => {
             );
             assertNoSecrets(run);
             assert.deepEqual([...new Set(emu.requests.map((r) => `${r.method} ${r.path.replace(/\/01[0-9A-Z]{24}$/, "/{id}")}`))].sort(), [
+                "GET /v1/identity",
                 "GET /v2/alert_attributes",
                 "GET /v2/alert_routes",
                 "GET /v2/alert_routes/{id}",
                 "GET /v2/alert_sources",
                 "GET /v2/escalation_paths",
             ]);
+            assert.equal(emu.count("GET", "/v1/identity"), 1, "the key is checked once");
             assert.equal(emu.count("GET", "/v2/escalation_paths"), 2, "32 paths: two pages of 25");
             assert.equal(emu.count("GET", "/v2/alert_routes/"), 5, "details of the five routes production owns, no others");
         });
@@ -353,7 +357,7 @@ describe("operator scripts against the emulator", () => {
         it("a 401 or a lasting 5xx stops it with nothing written", async () => {
             const denied = await discover(["--stack", "production", "--write"], { key: "wrong-key" });
             assert.equal(denied.code, 1);
-            assert.match(denied.stderr, /could not read incident\.io: incident\.io GET \/v2\/.* 401 .*check the API key/);
+            assert.match(denied.stderr, /could not check the API key: incident\.io GET \/v1\/identity 401 .*check the API key/);
             // The denied run stops at its first 401 while its other lists are still on their way; one of
             // them arriving late would take a fault meant for the next run.
             await emu.settled();

@@ -16,14 +16,19 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
  * The key without surrounding whitespace; undefined when empty. Throws, without repeating the key,
  * when a control character is left inside it. `source` names where it was read.
  */
-export function cleanApiKey(raw: string | undefined, source: string = API_KEY_CONFIG): string | undefined {
+export function cleanApiKey(
+    raw: string | undefined,
+    source: string = API_KEY_CONFIG,
+    fix: string = `\`pulumi config set --secret ${API_KEY_CONFIG} <key>\` (or export ${API_KEY_ENV}=<key>)`,
+    service = "incident.io",
+): string | undefined {
     if (raw === undefined || raw === null) return undefined;
     const key = String(raw).trim();
     if (key === "") return undefined;
     if (CONTROL.test(key)) {
         throw new Error(
-            `${source} contains a control character (a line break or tab pasted inside the key); nothing was sent to incident.io. ` +
-                `Set the key again as one line: \`pulumi config set --secret ${API_KEY_CONFIG} <key>\` (or export ${API_KEY_ENV}=<key>).`,
+            `${source} contains a control character (a line break or tab pasted inside the key); nothing was sent to ${service}. ` +
+                `Set the key again as one line: ${fix}.`,
         );
     }
     return key;

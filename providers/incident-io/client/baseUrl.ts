@@ -8,18 +8,41 @@ export const DEFAULT_BASE_URL = "https://api.incident.io";
 const NOT_THE_API = /(^|\.)incident\.io$/;
 const API_HOST = "api.incident.io";
 
+/** Which API a base URL is for: its default origin, the hosts of its vendor that are not the API,
+ * and the config key of the credential that travels to it. The default is incident.io's. */
+export interface ApiOrigin {
+    /** As error messages name it: "incident.io's API". */
+    service: string;
+    defaultUrl: string;
+    apiHost: string;
+    notTheApi: RegExp;
+    apiKeyKey: string;
+    /** The first path the client adds, named when a base URL carries a path. */
+    pathPrefix: string;
+}
+
+export const INCIDENT_IO_ORIGIN: ApiOrigin = {
+    service: "incident.io's API",
+    defaultUrl: DEFAULT_BASE_URL,
+    apiHost: API_HOST,
+    notTheApi: NOT_THE_API,
+    apiKeyKey: "incident-io:apiKey",
+    pathPrefix: "/v2/...",
+};
+
 /**
  * The API's origin (`https://host[:port]`, no trailing slash) from a configured base URL. Throws
  * an Error naming `key` and the fix; the message never repeats credentials written into the URL.
  */
-export function parseBaseUrl(raw: string, key = "incident-io:baseUrl"): string {
-    const fix = `pulumi config set ${key} ${DEFAULT_BASE_URL} (or \`pulumi config rm ${key}\` for the default)`;
+export function parseBaseUrl(raw: string, key = "incident-io:baseUrl", origin: ApiOrigin = INCIDENT_IO_ORIGIN): string {
+    const defaultUrl = origin.defaultUrl;
+    const fix = `pulumi config set ${key} ${defaultUrl} (or \`pulumi config rm ${key}\` for the default)`;
     const fail = (why: string, shown?: string): never => {
         throw new Error(`${key} ${why}${shown === undefined ? "" : `, got "${shown}"`}: ${fix}`);
     };
-    if (typeof raw !== "string") fail(`must be a URL such as ${DEFAULT_BASE_URL}`);
+    if (typeof raw !== "string") fail(`must be a URL such as ${defaultUrl}`);
     const value = raw.trim();
-    if (value === "") fail(`must be a URL such as ${DEFAULT_BASE_URL}, got an empty value`);
+    if (value === "") fail(`must be a URL such as ${defaultUrl}, got an empty value`);
     // The URL parser would silently drop tabs and newlines inside the value.
     // eslint-disable-next-line no-control-regex -- finding control characters is the point
     if (/[\s\u0000-\u001f\u007f-\u009f]/.test(value)) fail("must not contain spaces or control characters");
@@ -28,11 +51,11 @@ export function parseBaseUrl(raw: string, key = "incident-io:baseUrl"): string {
     try {
         url = new URL(value);
     } catch {
-        return fail(`must be a URL such as ${DEFAULT_BASE_URL}`, withoutCredentials(value));
+        return fail(`must be a URL such as ${defaultUrl}`, withoutCredentials(value));
     }
     const shown = withoutCredentials(value);
     if (url.username || url.password)
-        fail("must not contain credentials (the API key is set with `pulumi config set --secret incident-io:apiKey`)", shown);
+        fail(`must not contain credentials (the API key is set with \`pulumi config set --secret ${origin.apiKeyKey}\`)`, shown);
     if (url.protocol === "http:") {
         if (!isLoopback(url.hostname))
             fail(
@@ -43,12 +66,12 @@ export function parseBaseUrl(raw: string, key = "incident-io:baseUrl"): string {
         fail("must be an https URL", shown);
     }
     if (url.pathname !== "/" && url.pathname !== "")
-        fail(`must be the API's origin without a path (the provider adds /v2/...): use ${url.origin}`, shown);
+        fail(`must be the API's origin without a path (the provider adds ${origin.pathPrefix}): use ${url.origin}`, shown);
     if (url.search !== "" || value.includes("?")) fail(`must not have a query: use ${url.origin}`, shown);
     if (url.hash !== "" || value.includes("#")) fail(`must not have a fragment: use ${url.origin}`, shown);
     const host = url.hostname.toLowerCase();
-    if (NOT_THE_API.test(host) && host !== API_HOST)
-        fail(`names ${host}, which is not incident.io's API (that is ${DEFAULT_BASE_URL})`, shown);
+    if (origin.notTheApi.test(host) && host !== origin.apiHost)
+        fail(`names ${host}, which is not ${origin.service} (that is ${defaultUrl})`, shown);
     return url.origin;
 }
 

@@ -1,4 +1,5 @@
 import { EnvHttpProxyAgent, request } from "undici";
+import { identityFromResponse, type KeyIdentity } from "../identity";
 import type { AlertRouteResponse, AlertRouteSpec, AlertSourceResponse } from "../types";
 import { cleanApiKey, MISSING_KEY_MESSAGE, secretForms } from "./apiKey";
 import { DEFAULT_BASE_URL, parseBaseUrl } from "./baseUrl";
@@ -176,6 +177,16 @@ export class IncidentIoClient {
     /** Marks a resource as managed by code, so the dashboard shows it read-only. */
     async claimManaged(resourceType: "alert_route", resourceId: string, annotations: Record<string, string>): Promise<void> {
         await this.send("POST", "/v2/managed_resources", { resource_type: resourceType, resource_id: resourceId, annotations });
+    }
+
+    /** What the key may do (GET /v1/identity), checked before it is trusted. */
+    async getIdentity(): Promise<KeyIdentity> {
+        const body = await this.send<unknown>("GET", "/v1/identity");
+        try {
+            return identityFromResponse(body);
+        } catch (error) {
+            throw new IncidentIoApiError({ method: "GET", path: "/v1/identity", kind: "malformed", detail: (error as Error).message });
+        }
     }
 
     async getAlertSource(id: string): Promise<AlertSourceResponse> {

@@ -1,0 +1,104 @@
+// What the shared core needs to know about one kind of resource and about the API it lives in.
+// A resource file describes its kind (how to read, compare, build payloads, claim); the API's
+// package describes its backend once (settings, client, which failures mean what).
+import type * as pulumi from "@pulumi/pulumi";
+
+export type CheckFailure = pulumi.dynamic.CheckFailure;
+
+/** The settings the core acts on; an API's settings may carry more. */
+export interface CoreSettings {
+    /** What `update` does when the resource changed outside Pulumi since the last up or refresh. */
+    onConflict: "fail" | "overwrite";
+    /** Claim resources as managed by code on create and adoption (kinds without a claim ignore it). */
+    claimManaged: boolean;
+}
+
+/** What a failed request says, as far as the core's decisions go. */
+export interface ApiFailure {
+    /** The API itself says the resource does not exist (its own 404, never a proxy's). */
+    notFound: boolean;
+    /** The API refused the version sent (versioned kinds only). */
+    versionRejected: boolean;
+    /** The write may have been applied although no usable answer came back. */
+    maybeApplied: boolean;
+    requestId?: string;
+}
+
+/** One API (incident.io, Checkly): described once, shared by every kind of resource in it. */
+export interface Backend<Settings extends CoreSettings, Client> {
+    /** The product's name in messages and log lines ("incident.io"). */
+    product: string;
+    /** The config keys messages tell the operator to set. */
+    configKeys: { onConflict: string; claimManaged: string };
+    /** Reads the provider's settings; throws one error naming every bad key. */
+    readSettings(get: (key: string) => string | undefined): Settings;
+    /** The API client for these settings: the key read at call time, never held in state. */
+    createClient(settings: Settings, log: (line: string) => void): Client;
+    /** An error that is an answer (or a lost answer) of the API; undefined for anything else. */
+    failure(error: unknown): ApiFailure | undefined;
+}
+
+/** The words a kind's messages use. */
+export interface KindWords {
+    /** "alert route" */
+    noun: string;
+    /** "route" */
+    short: string;
+    /** Where an operator finds it in the product's dashboard ("Alerts → Routes"). */
+    dashboard: string;
+    /** The command that lists the ids ("`npm run import-routes`"). */
+    listIds: string;
+    /** Where adoption ids are set in stack config ("`alert-routing:adopt`"). */
+    adoptConfig: string;
+}
+
+/**
+ * One kind of resource. `Spec` is its create payload (defaults filled), `Remote` the API's answer.
+ * Everything else (adoption, claim, conflicts, read-back after a lost answer, 404s) is the core's.
+ */
+export interface ResourceKind<Spec extends { name: string }, Remote extends { id: string; name: string }, Client> {
+    words: KindWords;
+    /** Accepts the richer shapes operators paste (an API answer, an old backup): → a payload. */
+    parse(raw: Record<string, unknown>): Record<string, unknown>;
+    /** Every problem in a payload, before any API call; Pulumi's unknowns are accepted. `warn` takes
+     * what passes but should be said (a value the API may have added since: an enum, an id format). */
+    validate(payload: Record<string, unknown>, adoptId: unknown, warn: (property: string, reason: string) => void): CheckFailure[];
+    /** A valid payload with its defaults filled. */
+    complete(payload: Record<string, unknown>): Spec;
+    /** The spec part of inputs or outputs. */
+    pickSpec(value: object): Spec;
+    /** The API's answer (or a spec) in the canonical payload shape; `planned` keeps our spelling of aliases. */
+    fromResponse(remote: Remote | Spec, planned?: Spec): Spec;
+    same(a: Spec, b: Spec): boolean;
+    changedFields(a: Spec, b: Spec): string[];
+    /** The output holding the resource as the API holds it (canonical): `route`, `source`, … */
+    liveField: string;
+    /** Outputs beside the live form: the version, read-only values (a token: list it in additionalSecretOutputs). */
+    extraOutputs?(remote: Remote): Record<string, unknown>;
+    /** Versioned kinds: PUT carries version + 1 and a version the stack did not see is a conflict. */
+    version?(remote: Remote): number;
+    get(client: Client, id: string): Promise<Remote>;
+    create(client: Client, spec: Spec): Promise<Remote>;
+    /** `version` is the current version + 1 for versioned kinds. */
+    update(client: Client, id: string, spec: Spec, version: number | undefined): Promise<Remote>;
+    remove(client: Client, id: string): Promise<void>;
+    /** Ids of live resources with this name (after a create whose answer was lost). */
+    idsNamed(client: Client, name: string): Promise<string[]>;
+    /** Marks the resource as managed by code; absent: the kind is never claimed. */
+    claim?(client: Client, id: string, annotations: Record<string, string>): Promise<void>;
+    /** A live resource adoption must never take, whatever the definition (a field no update can change). */
+    adoptionProblem?(spec: Spec, live: Remote): CheckFailure | undefined;
+    /**
+     * Check's own look at a change beyond the spec (a field that may never change, a server-side
+     * validation): failures stop the preview. `olds`: the stored outputs, when the resource is in the
+     * state; `live`: the resource about to be adopted, as check's adoption preview just read it.
+     * `client` makes a request, so call it only when needed.
+     */
+    checkChange?(args: {
+        olds: Record<string, unknown> | undefined;
+        live: Remote | undefined;
+        spec: Spec;
+        client: () => Client;
+        log: (line: string) => void;
+    }): Promise<CheckFailure[]>;
+}

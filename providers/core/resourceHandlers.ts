@@ -1,0 +1,363 @@
+// The handlers every dynamic resource of this project shares: check before any call, adoption by
+// id with a name check and a preview of what it changes, no write without a change, GET + PUT with
+// conflict detection, the managed claim, only the API's own 404 means gone. A kind (kind.ts) says
+// what is its own; the backend says how to reach the API. Runs in Pulumi's dynamic-provider host
+// (loaded by a resource's shim) and in tests.
+import type * as pulumi from "@pulumi/pulumi";
+import { containsUnknown, isUnknown, jsonClean } from "./compare";
+import type { ApiFailure, Backend, CheckFailure, CoreSettings, ResourceKind } from "./kind";
+import { adoptionMismatch, claimAnnotations, claimMissing, OWNERSHIP_INPUTS, type OwnershipInput, type OwnershipInputs } from "./ownership";
+
+/** What the provider receives after check: the spec (defaults filled) and the ownership inputs. */
+export type DefinitionInputs<Spec> = Spec & OwnershipInputs;
+/** What it stores: every input, the live form and extra outputs, and the claim once made. */
+export type StoredOutputs<Spec> = DefinitionInputs<Spec> & { claimed?: Record<string, string> };
+
+/** Read's answer: `inputs` are inputs (the SDK types them as outputs). */
+export type ReadResultOf<Inputs, Outputs> = Omit<pulumi.dynamic.ReadResult<Outputs>, "inputs"> & { inputs?: Inputs };
+
+export class ResourceHandlers<
+    Spec extends { name: string },
+    Remote extends { id: string; name: string },
+    Inputs extends DefinitionInputs<Spec>,
+    Outputs extends Inputs & { claimed?: Record<string, string> },
+    Client,
+    Settings extends CoreSettings,
+> implements Required<pulumi.dynamic.ResourceProvider> {
+    private settings?: Settings;
+    private settingsError?: Error;
+    private client?: Client;
+
+    constructor(
+        protected readonly kind: ResourceKind<Spec, Remote, Client>,
+        protected readonly backend: Backend<Settings, Client>,
+        protected readonly log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+    ) {}
+
+    /** Never throws: the host caches a provider whose configure failed and never retries, so a
+     * bad setting is reported by the first call that needs it instead. */
+    async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+        this.client = undefined;
+        this.settingsError = undefined;
+        try {
+            this.settings = this.backend.readSettings((key) => req.config.get(key));
+        } catch (error) {
+            this.settingsError = error as Error;
+        }
+    }
+
+    async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult<Inputs>> {
+        // Accept a resource pasted from the API or an old backup: the kind's parse takes the richer shapes.
+        const { __provider, adoptId, adoptRenaming, adoptIdConfigKey, pulumiProject, pulumiStack, ...rest } = news;
+        const ownership: Partial<Record<OwnershipInput, unknown>> = { adoptRenaming, adoptIdConfigKey, pulumiProject, pulumiStack };
+        const payload = this.kind.parse(rest);
+        // Warnings reach the CLI as the host's stderr (info lines), so the preview names them.
+        const failures = this.kind.validate(payload, adoptId, (property, reason) =>
+            this.log(
+                `${this.backend.product}: warning: ${this.kind.words.noun} ${JSON.stringify(payload.name ?? "")}, ${property}: ${reason}`,
+            ),
+        );
+        for (const [key, type] of Object.entries(OWNERSHIP_INPUTS)) {
+            const value = ownership[key as OwnershipInput];
+            if (value !== undefined && !isUnknown(value) && typeof value !== type) {
+                failures.push({ property: key, reason: `must be a ${type}, got ${JSON.stringify(value)}` });
+            }
+        }
+        if (failures.length > 0) return { inputs: news as unknown as Inputs, failures };
+        const inputs = this.kind.complete(payload) as unknown as Inputs;
+        if (adoptId !== undefined) inputs.adoptId = adoptId as string;
+        for (const [key, value] of Object.entries(ownership)) {
+            if (value !== undefined) (inputs as Record<string, unknown>)[key] = value;
+        }
+        const inState = Object.keys(olds ?? {}).some((key) => key !== "__provider");
+        // A new resource with adoptId: the preview shows adoption as a create, so read that one
+        // resource now to refuse a wrong id early and report what adoption will change. The host's
+        // stderr reaches the CLI as an info message (pulumi/pulumi sdk/go/common/resource/plugin/plugin.go, runtrace).
+        let live: Remote | undefined;
+        if (!inState && typeof inputs.adoptId === "string" && !containsUnknown(inputs)) {
+            const preview = await this.previewAdoption(inputs);
+            if (preview.failure) return { inputs, failures: [preview.failure] };
+            live = preview.live;
+        }
+        const spec = this.kind.pickSpec(inputs);
+        if (this.kind.checkChange && !containsUnknown(spec)) {
+            const refused = await this.kind.checkChange({
+                olds: inState ? olds : undefined,
+                live,
+                spec,
+                client: () => this.api(),
+                log: this.log,
+            });
+            if (refused.length > 0) return { inputs, failures: refused };
+        }
+        return { inputs };
+    }
+
+    async diff(_id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
+        const desired = this.kind.pickSpec(news);
+        // During preview some inputs may not be known yet: say "maybe" rather than "no change".
+        if (containsUnknown(desired)) return { changes: true };
+        const current = this.storedLive(olds) ?? this.kind.pickSpec(olds);
+        // A resource whose claim failed (or predates the stack annotation) is an update too: it claims.
+        const unclaimed = this.claims() && claimMissing(olds, news);
+        return { changes: unclaimed || !this.kind.same(desired, current), replaces: [], deleteBeforeReplace: false };
+    }
+
+    async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
+        const spec = this.kind.pickSpec(inputs);
+        const remote = inputs.adoptId ? await this.adopt(inputs, spec) : await this.post(spec);
+        const outs = this.toOutputs(inputs, remote);
+        return { id: remote.id, outs: await this.claim(remote.id, outs, inputs) };
+    }
+
+    async read(id: string, props: Outputs): Promise<ReadResultOf<Inputs, Outputs>> {
+        let remote: Remote;
+        try {
+            remote = await this.kind.get(this.api(), id);
+        } catch (error) {
+            if (this.backend.failure(error)?.notFound) return {}; // gone: Pulumi drops it
+            throw error;
+        }
+        // The engine shows a change by comparing stored inputs with the program's (the host sends no
+        // detailed diff: pulumi/pulumi pkg/backend/display/object_diff.go). Returning inputs with the
+        // drifted fields set to their live values makes the next preview show what `up` writes back;
+        // the engine stores them (pulumi/pulumi#21315, SDK >= 3.216).
+        return { id, props: this.toOutputs(props, remote, props.claimed), inputs: this.refreshedInputs(props, remote) };
+    }
+
+    async update(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
+        const spec = this.kind.pickSpec(news);
+        const remote = await this.getExisting(id, spec.name, "update");
+        // No write without a change: a resource that already matches (e.g. only its claim failed) keeps its version.
+        if (this.kind.same(spec, this.kind.fromResponse(remote))) {
+            return { outs: await this.claim(id, this.toOutputs(news, remote, olds.claimed), news) };
+        }
+        this.refuseConflict(id, spec.name, olds, remote);
+        const updated = await this.put(id, spec, remote, "update");
+        return { outs: await this.claim(id, this.toOutputs(news, updated, olds.claimed), news) };
+    }
+
+    async delete(id: string, _props: Outputs): Promise<void> {
+        try {
+            await this.kind.remove(this.api(), id);
+        } catch (error) {
+            if (this.backend.failure(error)?.notFound) return; // already gone
+            throw error;
+        }
+    }
+
+    /** Changed outside Pulumi since the stack last saw it: stop (onConflict fail) or say what is overwritten. */
+    private refuseConflict(id: string, name: string, olds: Outputs, remote: Remote): void {
+        const { words, version } = this.kind;
+        const stored = this.storedLive(olds);
+        const [liveVersion, seenVersion] = version ? [version(remote), (olds as Record<string, unknown>).version] : [undefined, undefined];
+        if (version && liveVersion === seenVersion) return;
+        const changed = stored ? this.kind.changedFields(stored, this.kind.fromResponse(remote)) : [`(unknown: no stored ${words.short})`];
+        if (changed.length === 0) return;
+        if (this.settingsOrDefaults().onConflict !== "overwrite") {
+            const since = version
+                ? `${this.backend.product} has version ${liveVersion}, the stack last saw ${seenVersion}`
+                : `${this.backend.product} no longer holds what the stack last saw`;
+            throw new Error(
+                `${words.noun} "${name}" (${id}) was changed outside Pulumi: ${since}; changed: ${changed.join(", ")}. Nothing was written. ` +
+                    "Run `pulumi refresh` to see the changes, move the ones to keep into code, then `pulumi up` " +
+                    `(or set \`pulumi config set ${this.backend.configKeys.onConflict} overwrite\` to replace them).`,
+            );
+        }
+        this.log(`${this.backend.product}: overwriting changes made outside Pulumi to "${name}" (${id}): ${changed.join(", ")}`);
+    }
+
+    /** POST. When the answer is lost after sending, the resource may exist: never retry blindly. */
+    private async post(spec: Spec): Promise<Remote> {
+        const { words } = this.kind;
+        try {
+            return await this.kind.create(this.api(), spec);
+        } catch (error) {
+            if (!this.backend.failure(error)?.maybeApplied) throw error;
+            const candidates = await this.idsNamed(spec.name);
+            throw new Error(
+                `creating ${words.noun} "${spec.name}" may have succeeded although no answer came back (${(error as Error).message}). ` +
+                    `Nothing was recorded in the stack, and it was not retried so as not to create the ${words.short} twice. ` +
+                    (candidates === undefined
+                        ? `Look for the ${words.short} in ${this.backend.product} (${words.dashboard}). `
+                        : candidates.length > 0
+                          ? `${this.backend.product} now has ${candidates.length} ${words.short}(s) with that name: ${candidates.join(", ")}. `
+                          : `${this.backend.product} has no ${words.short} with that name right now, but the request may still be in progress: ` +
+                            `look again in a minute (${words.dashboard}) before running \`pulumi up\` again. `) +
+                    `If it was created, set \`adoptId: "<${words.short} id>"\` on this ${words.short} (or ${words.adoptConfig} in stack config) and run \`pulumi up\` to take it under management.`,
+            );
+        }
+    }
+
+    private async adopt(inputs: Inputs, spec: Spec): Promise<Remote> {
+        const id = inputs.adoptId!;
+        const remote = await this.getExisting(id, spec.name, "adopt");
+        const mismatch = adoptionMismatch(inputs, remote.name, this.kind.words);
+        if (mismatch) throw mismatch;
+        const problem = this.kind.adoptionProblem?.(spec, remote);
+        if (problem) throw new Error(problem.reason);
+        return this.kind.same(spec, this.kind.fromResponse(remote)) ? remote : this.put(id, spec, remote, "adopt");
+    }
+
+    /** check's look at the resource to adopt: a failure for a wrong id, a log line for what changes.
+     * An unreadable resource is left to `create`, which reads it again and fails clearly. */
+    private async previewAdoption(inputs: Inputs): Promise<{ failure?: CheckFailure; live?: Remote }> {
+        const { words, version } = this.kind;
+        let remote: Remote;
+        try {
+            remote = await this.kind.get(this.api(), inputs.adoptId!);
+        } catch (error) {
+            if (this.backend.failure(error)?.notFound) {
+                return { failure: { property: "adoptId", reason: this.notFound(inputs.name, inputs.adoptId!, "adopt").message } };
+            }
+            this.log(
+                `${this.backend.product}: could not read the ${words.short} to adopt (${inputs.adoptId}) for "${inputs.name}" during check: ${(error as Error).message}`,
+            );
+            return {};
+        }
+        const mismatch = adoptionMismatch(inputs, remote.name, words);
+        if (mismatch) return { failure: { property: "adoptId", reason: mismatch.message } };
+        const problem = this.kind.adoptionProblem?.(this.kind.pickSpec(inputs), remote);
+        if (problem) return { failure: problem };
+        const changed = this.kind.changedFields(this.kind.fromResponse(remote), this.kind.pickSpec(inputs));
+        const at = version ? ` (version ${version(remote)})` : "";
+        this.log(
+            changed.length === 0
+                ? `${this.backend.product}: adopting "${inputs.name}" (${inputs.adoptId}) writes nothing: the live ${words.short} matches the definition.`
+                : `${this.backend.product}: adopting "${inputs.name}" (${inputs.adoptId}) will write the definition over the live ${words.short}${at}, changing: ${changed.join(", ")}.`,
+        );
+        return { live: remote };
+    }
+
+    /** PUT (versioned kinds: with version + 1). A rejected version, or an answer lost after sending,
+     * is settled by reading the resource back: if it holds exactly our write (at our version), the write landed. */
+    private async put(id: string, spec: Spec, current: Remote, action: "update" | "adopt"): Promise<Remote> {
+        const { words } = this.kind;
+        const versionOf = this.kind.version;
+        const version = versionOf ? versionOf(current) + 1 : undefined;
+        try {
+            return await this.kind.update(this.api(), id, spec, version);
+        } catch (error) {
+            const failure: ApiFailure | undefined = this.backend.failure(error);
+            if (!failure) throw error;
+            if (failure.notFound) throw this.notFound(spec.name, id, action);
+            if (!(failure.versionRejected || failure.maybeApplied)) throw error;
+            const now = await this.getExisting(id, spec.name, action);
+            if ((!versionOf || versionOf(now) === version) && this.kind.same(spec, this.kind.fromResponse(now))) return now;
+            if (!failure.versionRejected || !versionOf) throw error;
+            const message = (error as Error).message;
+            if (versionOf(now) === versionOf(current)) {
+                throw new Error(
+                    `${this.backend.product} rejected version ${version} for ${words.noun} "${spec.name}" (${id}) although the ${words.short} is still at version ${versionOf(current)}: ` +
+                        `${message}. Nothing was written; run \`pulumi up\` again, and report it to ${this.backend.product} (request_id ${failure.requestId ?? "unknown"}) if it persists.`,
+                );
+            }
+            const changed = this.kind.changedFields(this.kind.fromResponse(current), this.kind.fromResponse(now));
+            throw new Error(
+                `${words.noun} "${spec.name}" (${id}) was changed in ${this.backend.product} while Pulumi was updating it: the API rejected version ${version} ` +
+                    `(it is now at ${versionOf(now)}${changed.length ? `; changed: ${changed.join(", ")}` : ""}). ` +
+                    "Nothing was overwritten. Run `pulumi refresh`, review the changes, then `pulumi up`.",
+            );
+        }
+    }
+
+    private async getExisting(id: string, name: string, action: "update" | "adopt"): Promise<Remote> {
+        try {
+            return await this.kind.get(this.api(), id);
+        } catch (error) {
+            if (!this.backend.failure(error)?.notFound) throw error;
+            throw this.notFound(name, id, action);
+        }
+    }
+
+    /** Claims the resource unless `outs` already record this claim; returns the outputs recording it. */
+    private async claim(id: string, outs: Outputs, inputs: Inputs): Promise<Outputs> {
+        const claim = this.kind.claim;
+        if (!claim || !this.claims() || !claimMissing(outs, inputs)) return outs;
+        const annotations = claimAnnotations(inputs);
+        try {
+            await claim(this.api(), id, annotations);
+            return { ...outs, claimed: annotations };
+        } catch (error) {
+            // The resource itself was saved: record it (id + outputs, without this claim) so nothing
+            // is lost or duplicated, and report the failed claim. The next `pulumi up` claims it again.
+            const message =
+                `${this.kind.words.noun} "${outs.name}" (${id}) was saved, but claiming it as managed by code failed: ${(error as Error).message}. ` +
+                `Run \`pulumi up\` again, or \`pulumi config set ${this.backend.configKeys.claimManaged} false\` to skip claiming.`;
+            throw Object.assign(new Error(message), { id, properties: outs, reasons: [message] });
+        }
+    }
+
+    private claims(): boolean {
+        return this.kind.claim !== undefined && this.settingsOrDefaults().claimManaged;
+    }
+
+    private async idsNamed(name: string): Promise<string[] | undefined> {
+        try {
+            return await this.kind.idsNamed(this.api(), name);
+        } catch {
+            return undefined;
+        }
+    }
+
+    private notFound(name: string, id: string, action: "update" | "adopt"): Error {
+        const { noun, short, listIds } = this.kind.words;
+        const product = this.backend.product;
+        return new Error(
+            action === "adopt"
+                ? `adoptId ${id} for ${noun} "${name}": ${product} has no ${noun} with that id. Check the id (${listIds} lists them from a backup) or remove adoptId to create the ${short}.`
+                : `${noun} "${name}" (${id}) no longer exists in ${product}: it was deleted outside Pulumi. ` +
+                      "Run `pulumi refresh` to drop it from the stack, then `pulumi up` to create it again.",
+        );
+    }
+
+    protected settingsOrDefaults(): Settings {
+        if (this.settingsError) throw this.settingsError;
+        return (this.settings ??= this.backend.readSettings(() => undefined));
+    }
+
+    protected api(): Client {
+        return (this.client ??= this.backend.createClient(this.settingsOrDefaults(), this.log));
+    }
+
+    private storedLive(outputs: Outputs): Spec | undefined {
+        return (outputs as Record<string, unknown>)[this.kind.liveField] as Spec | undefined;
+    }
+
+    /** Outputs carry every input (Pulumi passes old outputs to diff/update/read/delete), the kind's
+     * extra outputs, the resource as the API holds it, and the claim made. JSON-clean. */
+    private toOutputs(inputs: Inputs, remote: Remote, claimed?: Record<string, string>): Outputs {
+        return jsonClean({
+            ...this.definitionOf(inputs),
+            ...(this.kind.extraOutputs?.(remote) ?? {}),
+            // Canonical, and in our spelling where the API answered with its alias of it.
+            [this.kind.liveField]: this.kind.fromResponse(remote, this.kind.pickSpec(inputs)),
+            ...(claimed ? { claimed } : {}),
+        }) as unknown as Outputs;
+    }
+
+    /** The inputs part of inputs or outputs: the spec, adoptId and the ownership inputs. */
+    private definitionOf(value: Inputs): Inputs {
+        const definition = this.kind.pickSpec(value) as unknown as Inputs;
+        if (value.adoptId) definition.adoptId = value.adoptId;
+        for (const key of Object.keys(OWNERSHIP_INPUTS) as OwnershipInput[]) {
+            if (value[key] !== undefined && value[key] !== null) (definition as Record<string, unknown>)[key] = value[key];
+        }
+        return definition;
+    }
+
+    /** What refresh stores as inputs: the last applied definition (carried in the outputs) with exactly
+     * the fields that differ from the live resource replaced by their live, canonical values. Equal to the
+     * stored inputs when nothing drifted, so a refresh without drift shows no change. */
+    private refreshedInputs(props: Outputs, remote: Remote): Inputs {
+        const definition = this.definitionOf(props) as Record<string, unknown>;
+        const spec = this.kind.pickSpec(props);
+        // Canonical, in our spelling where the API holds its alias of it: an alias is not drift.
+        const live = this.kind.fromResponse(remote, spec) as Record<string, unknown>;
+        for (const field of this.kind.changedFields(spec, this.kind.fromResponse(remote))) {
+            if (live[field] === undefined) delete definition[field];
+            else definition[field] = live[field];
+        }
+        return jsonClean(definition) as Inputs;
+    }
+}
