@@ -14,6 +14,7 @@ export { cleanApiKey, secretForms } from "./client/apiKey";
 export { stackSettingFix, type SettingFix } from "./client/settingFix";
 export type { RetryPolicy } from "./client/retry";
 export { canonical, changedFields, fromResponse, sameRoute, toPayload, withDefaults } from "./model";
+export { OPERATION_ALIASES } from "./model"; // stack/coverage reads the server's operation names
 export { API_KEY_ENV, CONFIG_KEYS, readSettings, type ProviderSettings } from "./settings";
 export { ID_EXAMPLE, INCIDENT_IO_ID, idProblem, unusualId } from "./ids";
 export { containsUnknown, isUnknown } from "./validate";
