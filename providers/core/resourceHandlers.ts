@@ -75,6 +75,8 @@ export class ResourceHandlers<
         // stderr reaches the CLI as an info message (pulumi/pulumi sdk/go/common/resource/plugin/plugin.go, runtrace).
         let live: Remote | undefined;
         if (!inState && typeof inputs.adoptId === "string" && !containsUnknown(inputs)) {
+            // Adoption already reads the API here: the preview also says if `up` could not write.
+            await this.notePreview();
             const preview = await this.previewAdoption(inputs);
             if (preview.failure) return { inputs, failures: [preview.failure] };
             live = preview.live;
@@ -100,10 +102,13 @@ export class ResourceHandlers<
         const current = this.storedLive(olds) ?? this.kind.pickSpec(olds);
         // A resource whose claim failed (or predates the stack annotation) is an update too: it claims.
         const unclaimed = this.claims() && claimMissing(olds, news);
-        return { changes: unclaimed || !this.kind.same(desired, current), replaces: [], deleteBeforeReplace: false };
+        const changes = unclaimed || !this.kind.same(desired, current);
+        if (changes) await this.notePreview();
+        return { changes, replaces: [], deleteBeforeReplace: false };
     }
 
     async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
+        await this.keyMayWrite(inputs.pulumiStack);
         const spec = this.kind.pickSpec(inputs);
         const remote = inputs.adoptId ? await this.adopt(inputs, spec) : await this.post(spec);
         const outs = this.toOutputs(inputs, remote);
@@ -126,6 +131,7 @@ export class ResourceHandlers<
     }
 
     async update(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
+        await this.keyMayWrite(news.pulumiStack);
         const spec = this.kind.pickSpec(news);
         const remote = await this.getExisting(id, spec.name, "update");
         // No write without a change: a resource that already matches (e.g. only its claim failed) keeps its version.
@@ -137,13 +143,27 @@ export class ResourceHandlers<
         return { outs: await this.claim(id, this.toOutputs(news, updated, olds.claimed), news) };
     }
 
-    async delete(id: string, _props: Outputs): Promise<void> {
+    async delete(id: string, props: Outputs): Promise<void> {
+        await this.keyMayWrite(props?.pulumiStack);
         try {
             await this.kind.remove(this.api(), id);
         } catch (error) {
             if (this.backend.failure(error)?.notFound) return; // already gone
             throw error;
         }
+    }
+
+    /** The backend's key check before the first write of the process (asked once, then cached). */
+    private async keyMayWrite(stack: string | undefined): Promise<void> {
+        await this.backend.keyCheck?.beforeWrite(this.api(), this.settingsOrDefaults(), stack);
+    }
+
+    /** A preview with a key that cannot write works; this says that `up` will not (once per process). */
+    private async notePreview(): Promise<void> {
+        const keyCheck = this.backend.keyCheck;
+        if (!keyCheck || this.settingsError) return;
+        const note = await keyCheck.previewNote(this.api(), this.settingsOrDefaults());
+        if (note) this.log(note);
     }
 
     /** Changed outside Pulumi since the stack last saw it: stop (onConflict fail) or say what is overwritten. */
