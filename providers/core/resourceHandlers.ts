@@ -27,6 +27,13 @@ export class ResourceHandlers<
     private settings?: Settings;
     private settingsError?: Error;
     private client?: Client;
+    /**
+     * Ids this host process adopted. `pulumi up --replace <urn>` and `pulumi state taint` on an adopted resource
+     * make the engine create the replacement (which adopts the same live resource again: adoptId is unchanged)
+     * and then delete the old resource's id, that same resource (pulumi/pulumi pkg/resource/deploy/step.go:
+     * create-before-delete). One host serves a whole run, so delete can tell that case from a real delete.
+     */
+    private readonly adoptedInThisRun = new Set<string>();
 
     constructor(
         protected readonly kind: ResourceKind<Spec, Remote, Client>,
@@ -111,6 +118,7 @@ export class ResourceHandlers<
         await this.keyMayWrite(inputs.pulumiStack);
         const spec = this.kind.pickSpec(inputs);
         const remote = inputs.adoptId ? await this.adopt(inputs, spec) : await this.post(spec);
+        if (inputs.adoptId) this.adoptedInThisRun.add(remote.id);
         const outs = this.toOutputs(inputs, remote);
         return { id: remote.id, outs: await this.claim(remote.id, outs, inputs) };
     }
@@ -126,8 +134,11 @@ export class ResourceHandlers<
         // The engine shows a change by comparing stored inputs with the program's (the host sends no
         // detailed diff: pulumi/pulumi pkg/backend/display/object_diff.go). Returning inputs with the
         // drifted fields set to their live values makes the next preview show what `up` writes back;
-        // the engine stores them (pulumi/pulumi#21315, SDK >= 3.216).
-        return { id, props: this.toOutputs(props, remote, props.claimed), inputs: this.refreshedInputs(props, remote) };
+        // the engine stores them (pulumi/pulumi#21315, SDK >= 3.216). The outputs' copy of the definition is the
+        // refreshed one too: once the edit is taken into code, `up` is a "same" step, which keeps the outputs as
+        // they are, so outputs built from the old definition would keep the old name until some later write.
+        const inputs = this.refreshedInputs(props, remote);
+        return { id, props: this.toOutputs(inputs, remote, props.claimed), inputs };
     }
 
     async update(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
@@ -144,6 +155,13 @@ export class ResourceHandlers<
     }
 
     async delete(id: string, props: Outputs): Promise<void> {
+        if (this.adoptedInThisRun.has(id)) {
+            this.log(
+                `${this.backend.product}: not deleting ${this.kind.words.noun} "${props.name}" (${id}): its replacement in this same run adopted ` +
+                    "that very resource, so deleting the old resource's id would delete what the stack now manages.",
+            );
+            return;
+        }
         await this.keyMayWrite(props?.pulumiStack);
         try {
             await this.kind.remove(this.api(), id);
