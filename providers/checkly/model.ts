@@ -266,7 +266,8 @@ export function withoutSecretValues<T extends ChecklyAlertChannelSpec>(spec: T):
 export function secretValues(spec: Pick<ChecklyAlertChannelSpec, "config"> | undefined): string[] {
     if (!spec?.config) return [];
     const c = spec.config;
-    const values = [...(c.headers ?? []), ...(c.queryParameters ?? [])].map((kv) => kv.value);
+    const lists = [c.headers, c.queryParameters].filter(Array.isArray) as ChecklyKeyValue[][];
+    const values = lists.flat().flatMap((kv) => (kv && typeof kv.value === "string" ? [kv.value] : []));
     if (c.webhookSecret) values.push(c.webhookSecret);
     // The bearer token alone too: an answer may echo it without its "Bearer " prefix.
     for (const v of [...values]) {
