@@ -3,7 +3,7 @@
 // `pulumi config set` command that fixes it.
 import * as pulumi from "@pulumi/pulumi";
 
-import { API_KEY_ENV, DEFAULT_BASE_URL, INCIDENT_IO_ID, parseBaseUrl } from "../providers/incident-io";
+import { API_KEY_ENV, DEFAULT_BASE_URL, idProblem, parseBaseUrl, unusualId } from "../providers/incident-io";
 import { AWS_ACCOUNT_ID, AWS_REGIONS, tokenSecretArnProblem } from "./awsTarget";
 import { closestKey, dns1123LabelProblem, dns1123SubdomainProblem, slackChannelProblem } from "./configValues";
 import type { SecretStoreRef } from "./externalSecret";
@@ -85,15 +85,22 @@ const OBJECT_KEYS = {
 } as const;
 
 /** Reads and checks the current stack's config; throws StackConfigError listing every problem. */
-export function readStackConfig(stack: string = pulumi.getStack(), env: NodeJS.ProcessEnv = process.env): StackConfig {
+export function readStackConfig(
+    stack: string = pulumi.getStack(),
+    env: NodeJS.ProcessEnv = process.env,
+    warn: (message: string) => void = (message) => void pulumi.log.warn(message),
+): StackConfig {
     const reader = new Reader(stack);
     const config = reader.read(env);
     if (reader.problems.length > 0) throw new StackConfigError(stack, reader.problems);
+    for (const warning of reader.warnings) warn(warning);
     return config!;
 }
 
 class Reader {
     readonly problems: ConfigProblem[] = [];
+    /** Values that pass but look unusual (an id unlike today's ids): printed, never fatal. */
+    readonly warnings: string[] = [];
     /** Keys already reported: a value that is wrong is not reported again as missing. */
     private readonly reported = new Set<string>();
     private readonly project = new pulumi.Config(PROJECT);
@@ -140,7 +147,8 @@ class Reader {
             ids[group] = this.stringMap(
                 group,
                 Object.keys(ID_DESCRIPTIONS[group]),
-                group === "slackChannels" ? slackChannelProblem : incidentIoIdProblem,
+                group === "slackChannels" ? slackChannelProblem : idProblem,
+                group === "slackChannels" ? undefined : unusualId,
             );
         }
         const required = idsRequiredBy(environment);
@@ -162,7 +170,8 @@ class Reader {
         const adopt = this.stringMap(
             "adopt",
             ROUTES.map((r) => r.key),
-            incidentIoIdProblem,
+            idProblem,
+            unusualId,
         );
         const byId = new Map<string, string>();
         for (const [routeKey, id] of Object.entries(adopt)) {
@@ -249,7 +258,8 @@ class Reader {
 
         const arnKey = `${PROJECT}:adoptTokenSecretArn`;
         const adoptTokenSecretArn = this.text(this.project.get("adoptTokenSecretArn"), arnKey, "<secret arn>");
-        if (adoptTokenSecretArn !== undefined && region !== undefined && accountId !== undefined) {
+        if (adoptTokenSecretArn !== undefined) {
+            // Checked even when the region or account is wrong too: every bad value is named in one run.
             const problem = tokenSecretArnProblem(adoptTokenSecretArn, { accountId, region });
             if (problem) this.problem(arnKey, problem, this.setCommand(arnKey, "<arn of this account's secret>"));
         }
@@ -340,7 +350,12 @@ class Reader {
     }
 
     /** An object of strings whose keys must be among `known` (typos are reported, not ignored). */
-    private stringMap(key: string, known: readonly string[], valueProblem?: (value: string) => string | undefined): Record<string, string> {
+    private stringMap(
+        key: string,
+        known: readonly string[],
+        valueProblem?: (value: string) => string | undefined,
+        valueWarning?: (value: string) => string | undefined,
+    ): Record<string, string> {
         const value = this.object(key, known) ?? {};
         const out: Record<string, string> = {};
         for (const [name, v] of Object.entries(value)) {
@@ -350,7 +365,11 @@ class Reader {
             const problem = text === undefined ? undefined : valueProblem?.(text);
             if (problem)
                 this.problem(full, problem, this.setCommand(full, key === "slackChannels" ? "<channel id>" : "<id>", { path: true }));
-            else if (text !== undefined) out[name] = text;
+            else if (text !== undefined) {
+                out[name] = text;
+                const warning = valueWarning?.(text);
+                if (warning) this.warnings.push(`${full}: ${warning}`);
+            }
         }
         return out;
     }
@@ -413,9 +432,4 @@ class Reader {
         const flags = `${opts.secret ? " --secret" : ""}${opts.path ? " --path" : ""}`;
         return `pulumi config set --stack ${this.stack}${flags} '${key}' ${value}`;
     }
-}
-
-function incidentIoIdProblem(value: string): string | undefined {
-    if (INCIDENT_IO_ID.test(value)) return undefined;
-    return `"${value}" is not an incident.io id (26 characters like 01FCNDV6P870EA6S7TK1DSYDG0; copy it from the dashboard)`;
 }

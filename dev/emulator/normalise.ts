@@ -28,6 +28,7 @@ export function normaliseStoredRoute(route: AlertRouteV2, opts: NormaliseOptions
     renameAliases(route, opts);
     echoEscalationPathsAsUsers(route);
     fillServerDefaults(route);
+    reencodeJsonLiterals(route);
     serverOrder(route);
     Object.assign(route, structuredClone(FUTURE_FIELDS.route));
     for (const source of route.alert_sources) Object.assign(source, structuredClone(FUTURE_FIELDS.alertSource));
@@ -71,6 +72,51 @@ function echoEscalationPathsAsUsers(route: AlertRouteV2): void {
     for (const target of route.escalation_config.escalation_targets) {
         if (target.escalation_paths && !target.users) target.users = structuredClone(target.escalation_paths) as BindingV2;
     }
+}
+
+/**
+ * A literal holding a JSON object or array (rich-text templates, message templates) is stored
+ * re-encoded as Go's encoding/json writes it: keys sorted, no whitespace, `<`, `>`, `&`, U+2028 and
+ * U+2029 escaped (terraform-provider-incident CHANGELOG v5.39.0, jsontypes/normalized_json_or_string.go,
+ * their issue #242). Other literals are kept as sent.
+ */
+function reencodeJsonLiterals(value: unknown): void {
+    if (Array.isArray(value)) {
+        for (const item of value) reencodeJsonLiterals(item);
+        return;
+    }
+    if (!value || typeof value !== "object") return;
+    const node = value as Record<string, unknown>;
+    for (const [key, child] of Object.entries(node)) {
+        if (key === "literal" && typeof child === "string") node[key] = goJsonEncoding(child);
+        else reencodeJsonLiterals(child);
+    }
+}
+
+function goJsonEncoding(literal: string): string {
+    const trimmed = literal.trim();
+    if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) return literal;
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(trimmed);
+    } catch {
+        return literal;
+    }
+    const sorted = JSON.stringify(parsed, (_k, v: unknown) =>
+        v && typeof v === "object" && !Array.isArray(v)
+            ? Object.fromEntries(
+                  Object.keys(v)
+                      .sort()
+                      .map((k) => [k, (v as Record<string, unknown>)[k]]),
+              )
+            : v,
+    );
+    return sorted
+        .replace(/</g, "\\u003c")
+        .replace(/>/g, "\\u003e")
+        .replace(/&/g, "\\u0026")
+        .replace(/\u2028/g, "\\u2028")
+        .replace(/\u2029/g, "\\u2029");
 }
 
 /** Left out, the server fills them (severity and auto_relate_grouped_alerts are Optional+Computed

@@ -60,8 +60,9 @@ export interface ResourceKind<Spec extends { name: string }, Remote extends { id
     words: KindWords;
     /** Accepts the richer shapes operators paste (an API answer, an old backup): → a payload. */
     parse(raw: Record<string, unknown>): Record<string, unknown>;
-    /** Every problem in a payload, before any API call; Pulumi's unknowns are accepted. */
-    validate(payload: Record<string, unknown>, adoptId: unknown): CheckFailure[];
+    /** Every problem in a payload, before any API call; Pulumi's unknowns are accepted. `warn` takes
+     * what passes but should be said (a value the API may have added since: an enum, an id format). */
+    validate(payload: Record<string, unknown>, adoptId: unknown, warn: (property: string, reason: string) => void): CheckFailure[];
     /** A valid payload with its defaults filled. */
     complete(payload: Record<string, unknown>): Spec;
     /** The spec part of inputs or outputs. */

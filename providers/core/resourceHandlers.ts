@@ -51,7 +51,12 @@ export class ResourceHandlers<
         const { __provider, adoptId, adoptRenaming, adoptIdConfigKey, pulumiProject, pulumiStack, ...rest } = news;
         const ownership: Partial<Record<OwnershipInput, unknown>> = { adoptRenaming, adoptIdConfigKey, pulumiProject, pulumiStack };
         const payload = this.kind.parse(rest);
-        const failures = this.kind.validate(payload, adoptId);
+        // Warnings reach the CLI as the host's stderr (info lines), so the preview names them.
+        const failures = this.kind.validate(payload, adoptId, (property, reason) =>
+            this.log(
+                `${this.backend.product}: warning: ${this.kind.words.noun} ${JSON.stringify(payload.name ?? "")}, ${property}: ${reason}`,
+            ),
+        );
         for (const [key, type] of Object.entries(OWNERSHIP_INPUTS)) {
             const value = ownership[key as OwnershipInput];
             if (value !== undefined && !isUnknown(value) && typeof value !== type) {

@@ -24,7 +24,8 @@ export { cleanApiKey, secretForms } from "./client/apiKey";
 export type { RetryPolicy } from "./client/retry";
 export { canonical, changedFields, fromResponse, toPayload, withDefaults } from "./model";
 export { API_KEY_ENV, CONFIG_KEYS, readSettings, type ProviderSettings } from "./settings";
-export { INCIDENT_IO_ID, containsUnknown, isUnknown } from "./validate";
+export { ID_EXAMPLE, INCIDENT_IO_ID, idProblem, unusualId } from "./ids";
+export { containsUnknown, isUnknown } from "./validate";
 export * from "./types";
 export {
     apiKeysPage,

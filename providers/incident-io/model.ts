@@ -12,6 +12,7 @@
 //  3. server defaults              SERVER_DEFAULTS (sent by withDefaults, assumed by canonical)
 //  4. set-like lists               SET_LIKE_LISTS (sorted canonically; other lists keep their order)
 //  5. fields we have never heard of ROUTE_SHAPE (anything not in it is dropped from answers)
+//  6. JSON held in literals         canonicalLiteral (compared as parsed JSON)
 import type { AlertRouteResponse, AlertRouteSpec, IncidentConfig, IncidentTemplate, EscalationConfig } from "./types";
 import { stableJson } from "../core/compare";
 
@@ -306,6 +307,37 @@ export function reconcileOperations<T extends object>(route: T, planned: object)
     return walk(route as unknown as Json, planned as unknown as Json) as unknown as T;
 }
 
+// ------------------------------------------------------------------ 6. JSON held in literals
+
+/**
+ * A literal holding a JSON document (the rich-text `incident_template.name`/`summary`,
+ * `message_template`) is stored re-encoded: keys sorted, whitespace gone, `<`, `>` and `&` escaped
+ * as `\u003c`… (Go's encoding/json). Such literals compare as parsed JSON; what we send stays what
+ * the code says. Evidence: terraform-provider-incident CHANGELOG v5.39.0 and
+ * internal/provider/jsontypes/canonical.go (JSONStringsEqual: both sides JSON → compare canonical
+ * forms, else bytes), their issue #242. Only objects and arrays: a scalar such as a numeric id
+ * stays byte for byte, since re-encoding it through a float could change its digits.
+ */
+export function canonicalLiteral(literal: string): string {
+    const trimmed = literal.trim();
+    if (!(trimmed.startsWith("{") || trimmed.startsWith("["))) return literal;
+    try {
+        return stableJson(JSON.parse(trimmed));
+    } catch {
+        return literal; // not JSON after all: bytes compare
+    }
+}
+
+/** Every `literal` string in `value` in its canonical form. */
+function canonicalLiterals(value: Json): Json {
+    if (Array.isArray(value)) return value.map(canonicalLiterals);
+    if (!isObject(value)) return value;
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(value))
+        out[k] = k === "literal" && typeof v === "string" ? canonicalLiteral(v) : canonicalLiterals(v);
+    return out;
+}
+
 // ------------------------------------------------------------------ conversions
 
 /** Only the spec's own fields, in payload order, without response-only ones (id, version, timestamps). */
@@ -364,7 +396,8 @@ const BINDING_VALUE_PARENTS = new Set(["value", "array_value"]);
  * The form in which desired and remote routes are compared, and the `route` output: a valid
  * payload (POSTing it creates the same route). Idempotent, and equal for any two routes incident.io
  * treats as the same apart from operation aliases (see changedFields): key order, labels, unknown
- * fields, the `users` echo, server defaults and the order of set-like lists never make a difference.
+ * fields, the `users` echo, server defaults, the order of set-like lists and the encoding of JSON
+ * literals never make a difference.
  */
 export function canonical(route: AlertRouteSpec): AlertRouteSpec {
     const spec = dropEscalationEcho(prune(route as unknown as Json, ROUTE_SHAPE) as JsonObject) as unknown as AlertRouteSpec;
@@ -373,7 +406,7 @@ export function canonical(route: AlertRouteSpec): AlertRouteSpec {
         incident_config: spec.incident_config ?? ({} as IncidentConfig),
         incident_template: spec.incident_template ?? ({ name: {} } as IncidentTemplate),
     });
-    const sorted = sortSetLikeLists(pickSpec(filled) as unknown as JsonObject);
+    const sorted = sortSetLikeLists(canonicalLiterals(pickSpec(filled) as unknown as JsonObject) as JsonObject);
     return clean(sorted) as unknown as AlertRouteSpec;
 }
 

@@ -62,7 +62,13 @@ describe("AlertRoute against the API as it really behaves (real host, realistic 
     /** The bodies of the route POSTs, as the client sent them. */
     const posted: CreatePayload[] = [];
     /** What the realistic answers really did, per behaviour: route names. */
-    const seen = { alias: new Set<string>(), echo: new Set<string>(), reordered: new Set<string>(), unknownFields: new Set<string>() };
+    const seen = {
+        alias: new Set<string>(),
+        echo: new Set<string>(),
+        reordered: new Set<string>(),
+        unknownFields: new Set<string>(),
+        reencodedJson: new Set<string>(),
+    };
     let routesChecked = 0;
 
     before(async () => {
@@ -129,6 +135,9 @@ describe("AlertRoute against the API as it really behaves (real host, realistic 
                     ]);
                 if (order(answer) !== order(sent)) seen.reordered.add(spec.name);
                 if (futureFieldNames.some((f) => JSON.stringify(answer).includes(`"${f}"`))) seen.unknownFields.add(spec.name);
+                // JSON literals held re-encoded (keys sorted, <, > and & escaped).
+                if (JSON.stringify(answer).includes("\\\\u003e") && !JSON.stringify(sent).includes("\\\\u003e"))
+                    seen.reencodedJson.add(spec.name);
 
                 // Outputs: the route as held, canonical, in OUR names, without echo or unknown fields.
                 for (const props of [created.properties, refreshed.properties]) {
@@ -160,6 +169,7 @@ describe("AlertRoute against the API as it really behaves (real host, realistic 
             assert.ok(seen.echo.has(name), `${name} read back with the users echo`);
         assert.ok(seen.reordered.size >= 10, `set-like lists reordered in ${seen.reordered.size} routes`);
         assert.equal(seen.unknownFields.size, routesChecked);
+        assert.ok(seen.reencodedJson.has("Rich-text templates: incident name, summary and message"), "rich text held re-encoded");
         assert.equal(posted.length, routesChecked);
         for (const body of posted) {
             assert.ok(body.incident_template.severity?.merge_strategy, `${body.name}: severity sent`);
@@ -171,7 +181,7 @@ describe("AlertRoute against the API as it really behaves (real host, realistic 
         }
         t.diagnostic(
             `routes: ${STACK_ROUTES.length} stack + ${CORPUS.length} corpus; answers with aliases ${seen.alias.size}, users echo ${seen.echo.size}, ` +
-                `reordered set-like lists ${seen.reordered.size}, unknown fields ${seen.unknownFields.size}; PUTs on the second up: 0`,
+                `reordered set-like lists ${seen.reordered.size}, unknown fields ${seen.unknownFields.size}, re-encoded JSON literals ${seen.reencodedJson.size}; PUTs on the second up: 0`,
         );
     });
 
