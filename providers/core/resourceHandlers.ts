@@ -27,6 +27,13 @@ export class ResourceHandlers<
     private settings?: Settings;
     private settingsError?: Error;
     private client?: Client;
+    /**
+     * Ids this host process adopted. `pulumi up --replace <urn>` and `pulumi state taint` on an adopted resource
+     * make the engine create the replacement (which adopts the same live resource again: adoptId is unchanged)
+     * and then delete the old resource's id, that same resource (pulumi/pulumi pkg/resource/deploy/step.go:
+     * create-before-delete). One host serves a whole run, so delete can tell that case from a real delete.
+     */
+    private readonly adoptedInThisRun = new Set<string>();
 
     constructor(
         protected readonly kind: ResourceKind<Spec, Remote, Client>,
@@ -106,6 +113,7 @@ export class ResourceHandlers<
     async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
         const spec = this.kind.pickSpec(inputs);
         const remote = inputs.adoptId ? await this.adopt(inputs, spec) : await this.post(spec);
+        if (inputs.adoptId) this.adoptedInThisRun.add(remote.id);
         const outs = this.toOutputs(inputs, remote);
         return { id: remote.id, outs: await this.claim(remote.id, outs, inputs) };
     }
@@ -121,8 +129,11 @@ export class ResourceHandlers<
         // The engine shows a change by comparing stored inputs with the program's (the host sends no
         // detailed diff: pulumi/pulumi pkg/backend/display/object_diff.go). Returning inputs with the
         // drifted fields set to their live values makes the next preview show what `up` writes back;
-        // the engine stores them (pulumi/pulumi#21315, SDK >= 3.216).
-        return { id, props: this.toOutputs(props, remote, props.claimed), inputs: this.refreshedInputs(props, remote) };
+        // the engine stores them (pulumi/pulumi#21315, SDK >= 3.216). The outputs' copy of the definition is the
+        // refreshed one too: once the edit is taken into code, `up` is a "same" step, which keeps the outputs as
+        // they are, so outputs built from the old definition would keep the old name until some later write.
+        const inputs = this.refreshedInputs(props, remote);
+        return { id, props: this.toOutputs(inputs, remote, props.claimed), inputs };
     }
 
     async update(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
@@ -137,7 +148,14 @@ export class ResourceHandlers<
         return { outs: await this.claim(id, this.toOutputs(news, updated, olds.claimed), news) };
     }
 
-    async delete(id: string, _props: Outputs): Promise<void> {
+    async delete(id: string, props: Outputs): Promise<void> {
+        if (this.adoptedInThisRun.has(id)) {
+            this.log(
+                `${this.backend.product}: not deleting ${this.kind.words.noun} "${props.name}" (${id}): its replacement in this same run adopted ` +
+                    "that very resource, so deleting the old resource's id would delete what the stack now manages.",
+            );
+            return;
+        }
         try {
             await this.kind.remove(this.api(), id);
         } catch (error) {

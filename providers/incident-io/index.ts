@@ -22,7 +22,7 @@ export { DEFAULT_RETRY_POLICY } from "./client/retry";
 export { parseBaseUrl, type ApiOrigin } from "./client/baseUrl";
 export { cleanApiKey, secretForms } from "./client/apiKey";
 export type { RetryPolicy } from "./client/retry";
-export { canonical, changedFields, fromResponse, toPayload, withDefaults } from "./model";
+export { canonical, changedFields, fromResponse, sameRoute, toPayload, withDefaults } from "./model";
 export { API_KEY_ENV, CONFIG_KEYS, readSettings, type ProviderSettings } from "./settings";
 export { ID_EXAMPLE, INCIDENT_IO_ID, idProblem, unusualId } from "./ids";
 export { containsUnknown, isUnknown } from "./validate";
