@@ -23,6 +23,7 @@ export { parseBaseUrl, type ApiOrigin } from "./client/baseUrl";
 export { cleanApiKey, secretForms } from "./client/apiKey";
 export type { RetryPolicy } from "./client/retry";
 export { canonical, changedFields, fromResponse, sameRoute, toPayload, withDefaults } from "./model";
+export { OPERATION_ALIASES } from "./model"; // stack/coverage reads the server's operation names
 export { API_KEY_ENV, CONFIG_KEYS, readSettings, type ProviderSettings } from "./settings";
 export { ID_EXAMPLE, INCIDENT_IO_ID, idProblem, unusualId } from "./ids";
 export { containsUnknown, isUnknown } from "./validate";
