@@ -7,8 +7,18 @@ export {
     type AlertRouteInputs,
     type AlertRouteOutputs,
 } from "./alertRoute";
-export { IncidentIoClient, type IncidentIoClientOptions, DEFAULT_BASE_URL } from "./client/client";
-export { IncidentIoApiError } from "./client/errors";
+export {
+    IncidentIoClient,
+    type IncidentIoClientOptions,
+    DEFAULT_BASE_URL,
+    DEFAULT_CONNECT_TIMEOUT_MS,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    processLimiter,
+} from "./client/client";
+export { ApiError, IncidentIoApiError, type ApiErrorArgs, type ApiErrorDetail, type ServiceWords } from "./client/errors";
+// The transport every API client of the project shares (incident.io's, Checkly's).
+export { ApiTransport, type ServiceProfile } from "./client/transport";
+export { DEFAULT_RETRY_POLICY } from "./client/retry";
 export { parseBaseUrl, type ApiOrigin } from "./client/baseUrl";
 export { cleanApiKey, secretForms } from "./client/apiKey";
 export type { RetryPolicy } from "./client/retry";
