@@ -82,6 +82,8 @@ export class ResourceHandlers<
         // stderr reaches the CLI as an info message (pulumi/pulumi sdk/go/common/resource/plugin/plugin.go, runtrace).
         let live: Remote | undefined;
         if (!inState && typeof inputs.adoptId === "string" && !containsUnknown(inputs)) {
+            // Adoption already reads the API here: the preview also says if `up` could not write.
+            await this.notePreview();
             const preview = await this.previewAdoption(inputs);
             if (preview.failure) return { inputs, failures: [preview.failure] };
             live = preview.live;
@@ -107,10 +109,13 @@ export class ResourceHandlers<
         const current = this.storedLive(olds) ?? this.kind.pickSpec(olds);
         // A resource whose claim failed (or predates the stack annotation) is an update too: it claims.
         const unclaimed = this.claims() && claimMissing(olds, news);
-        return { changes: unclaimed || !this.kind.same(desired, current), replaces: [], deleteBeforeReplace: false };
+        const changes = unclaimed || !this.kind.same(desired, current);
+        if (changes) await this.notePreview();
+        return { changes, replaces: [], deleteBeforeReplace: false };
     }
 
     async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
+        await this.keyMayWrite(inputs.pulumiStack);
         const spec = this.kind.pickSpec(inputs);
         const remote = inputs.adoptId ? await this.adopt(inputs, spec) : await this.post(spec);
         if (inputs.adoptId) this.adoptedInThisRun.add(remote.id);
@@ -137,6 +142,7 @@ export class ResourceHandlers<
     }
 
     async update(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
+        await this.keyMayWrite(news.pulumiStack);
         const spec = this.kind.pickSpec(news);
         const remote = await this.getExisting(id, spec.name, "update");
         // No write without a change: a resource that already matches (e.g. only its claim failed) keeps its version.
@@ -156,12 +162,26 @@ export class ResourceHandlers<
             );
             return;
         }
+        await this.keyMayWrite(props?.pulumiStack);
         try {
             await this.kind.remove(this.api(), id);
         } catch (error) {
             if (this.backend.failure(error)?.notFound) return; // already gone
             throw error;
         }
+    }
+
+    /** The backend's key check before the first write of the process (asked once, then cached). */
+    private async keyMayWrite(stack: string | undefined): Promise<void> {
+        await this.backend.keyCheck?.beforeWrite(this.api(), this.settingsOrDefaults(), stack);
+    }
+
+    /** A preview with a key that cannot write works; this says that `up` will not (once per process). */
+    private async notePreview(): Promise<void> {
+        const keyCheck = this.backend.keyCheck;
+        if (!keyCheck || this.settingsError) return;
+        const note = await keyCheck.previewNote(this.api(), this.settingsOrDefaults());
+        if (note) this.log(note);
     }
 
     /** Changed outside Pulumi since the stack last saw it: stop (onConflict fail) or say what is overwritten. */
@@ -254,7 +274,7 @@ export class ResourceHandlers<
         const versionOf = this.kind.version;
         const version = versionOf ? versionOf(current) + 1 : undefined;
         try {
-            return await this.kind.update(this.api(), id, spec, version);
+            return await this.kind.update(this.api(), id, spec, version, current);
         } catch (error) {
             const failure: ApiFailure | undefined = this.backend.failure(error);
             if (!failure) throw error;
@@ -372,7 +392,9 @@ export class ResourceHandlers<
         const spec = this.kind.pickSpec(props);
         // Canonical, in our spelling where the API holds its alias of it: an alias is not drift.
         const live = this.kind.fromResponse(remote, spec) as Record<string, unknown>;
-        for (const field of this.kind.changedFields(spec, this.kind.fromResponse(remote))) {
+        // A kind may name a change inside a field (`config.url`): the whole top-level field comes back.
+        const fields = new Set(this.kind.changedFields(spec, this.kind.fromResponse(remote)).map((field) => field.split(/[.[]/)[0]));
+        for (const field of fields) {
             if (live[field] === undefined) delete definition[field];
             else definition[field] = live[field];
         }
