@@ -75,6 +75,8 @@ describe("restore-routes against the emulator", () => {
 
     beforeEach(async () => {
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "restore-routes-"));
+        // The scripts write backups/ at the project root (the folder of Pulumi.yaml): tmp is that root here.
+        fs.writeFileSync(path.join(tmp, "Pulumi.yaml"), "name: alert-routing\nruntime: nodejs\n");
         await start();
     });
     afterEach(async () => emu.close());
