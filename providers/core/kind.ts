@@ -79,8 +79,9 @@ export interface ResourceKind<Spec extends { name: string }, Remote extends { id
     version?(remote: Remote): number;
     get(client: Client, id: string): Promise<Remote>;
     create(client: Client, spec: Spec): Promise<Remote>;
-    /** `version` is the current version + 1 for versioned kinds. */
-    update(client: Client, id: string, spec: Spec, version: number | undefined): Promise<Remote>;
+    /** `version` is the current version + 1 for versioned kinds. `current`: the live resource the
+     * core just read, for what the definition leaves to the API (Checkly's subscriptions are sent back). */
+    update(client: Client, id: string, spec: Spec, version: number | undefined, current: Remote): Promise<Remote>;
     remove(client: Client, id: string): Promise<void>;
     /** Ids of live resources with this name (after a create whose answer was lost). */
     idsNamed(client: Client, name: string): Promise<string[]>;

@@ -254,7 +254,7 @@ export class ResourceHandlers<
         const versionOf = this.kind.version;
         const version = versionOf ? versionOf(current) + 1 : undefined;
         try {
-            return await this.kind.update(this.api(), id, spec, version);
+            return await this.kind.update(this.api(), id, spec, version, current);
         } catch (error) {
             const failure: ApiFailure | undefined = this.backend.failure(error);
             if (!failure) throw error;
@@ -372,7 +372,9 @@ export class ResourceHandlers<
         const spec = this.kind.pickSpec(props);
         // Canonical, in our spelling where the API holds its alias of it: an alias is not drift.
         const live = this.kind.fromResponse(remote, spec) as Record<string, unknown>;
-        for (const field of this.kind.changedFields(spec, this.kind.fromResponse(remote))) {
+        // A kind may name a change inside a field (`config.url`): the whole top-level field comes back.
+        const fields = new Set(this.kind.changedFields(spec, this.kind.fromResponse(remote)).map((field) => field.split(/[.[]/)[0]));
+        for (const field of fields) {
             if (live[field] === undefined) delete definition[field];
             else definition[field] = live[field];
         }
