@@ -129,7 +129,8 @@ export class ResourceHandlers<
         const spec = this.kind.pickSpec(news);
         const remote = await this.getExisting(id, spec.name, "update");
         // No write without a change: a resource that already matches (e.g. only its claim failed) keeps its version.
-        if (this.kind.same(spec, this.kind.fromResponse(remote))) {
+        // What answers leave out is taken from what was last written (the stored live form), never from `spec`.
+        if (this.kind.same(spec, this.kind.fromResponse(remote, this.storedLive(olds)))) {
             return { outs: await this.claim(id, this.toOutputs(news, remote, olds.claimed), news) };
         }
         this.refuseConflict(id, spec.name, olds, remote);
@@ -152,7 +153,9 @@ export class ResourceHandlers<
         const stored = this.storedLive(olds);
         const [liveVersion, seenVersion] = version ? [version(remote), (olds as Record<string, unknown>).version] : [undefined, undefined];
         if (version && liveVersion === seenVersion) return;
-        const changed = stored ? this.kind.changedFields(stored, this.kind.fromResponse(remote)) : [`(unknown: no stored ${words.short})`];
+        const changed = stored
+            ? this.kind.changedFields(stored, this.kind.fromResponse(remote, stored))
+            : [`(unknown: no stored ${words.short})`];
         if (changed.length === 0) return;
         if (this.settingsOrDefaults().onConflict !== "overwrite") {
             const since = version
@@ -243,7 +246,7 @@ export class ResourceHandlers<
             if (failure.notFound) throw this.notFound(spec.name, id, action);
             if (!(failure.versionRejected || failure.maybeApplied)) throw error;
             const now = await this.getExisting(id, spec.name, action);
-            if ((!versionOf || versionOf(now) === version) && this.kind.same(spec, this.kind.fromResponse(now))) return now;
+            if ((!versionOf || versionOf(now) === version) && this.kind.same(spec, this.kind.fromResponse(now, spec))) return now;
             if (!failure.versionRejected || !versionOf) throw error;
             const message = (error as Error).message;
             if (versionOf(now) === versionOf(current)) {
@@ -354,7 +357,8 @@ export class ResourceHandlers<
         const spec = this.kind.pickSpec(props);
         // Canonical, in our spelling where the API holds its alias of it: an alias is not drift.
         const live = this.kind.fromResponse(remote, spec) as Record<string, unknown>;
-        for (const field of this.kind.changedFields(spec, this.kind.fromResponse(remote))) {
+        // What answers leave out is taken from what was last written, so it is not drift.
+        for (const field of this.kind.changedFields(spec, this.kind.fromResponse(remote, this.storedLive(props) ?? spec))) {
             if (live[field] === undefined) delete definition[field];
             else definition[field] = live[field];
         }
