@@ -409,8 +409,8 @@ describe("behaves like the real API by default (normalise.ts)", () => {
         }
     });
 
-    test("an answer's unknown fields are not accepted back as a payload (request schemas are closed)", async () => {
-        const emu = await IncidentIoEmulator.start();
+    test("with rejectUnknownFields, an answer's unknown fields are not accepted back as a payload", async () => {
+        const emu = await IncidentIoEmulator.start({ rejectUnknownFields: true });
         try {
             const { id } = await create(emu);
             const d = emu.route(id)!;
@@ -537,7 +537,7 @@ describe("update and delete", () => {
 describe("payload validation", () => {
     let emu: IncidentIoEmulator;
     before(async () => {
-        emu = await IncidentIoEmulator.start();
+        emu = await IncidentIoEmulator.start({ rejectUnknownFields: true });
     });
     after(() => emu.close());
 
@@ -568,12 +568,25 @@ describe("payload validation", () => {
         assert.equal(emu.routes().length, 0);
     });
 
-    test("an unknown top-level key (e.g. version on create) is rejected", async () => {
+    test("with rejectUnknownFields, an unknown top-level key (e.g. version on create) is rejected", async () => {
         const errors = await errorsFor({ ...routePayload(), version: 1 });
         assert.deepEqual(
             errors.map((e) => e.source!.field),
             ["version"],
         );
+    });
+
+    test("by default, unknown request fields are ignored, never stored (the spec's request schemas are open)", async () => {
+        const open = await IncidentIoEmulator.start();
+        try {
+            const res = await call(open, "POST", "/v2/alert_routes", { body: { ...routePayload(), typo_field: 1, version: 7 } });
+            assert.equal(res.status, 201);
+            const { alert_route } = (await res.json()) as ShowBody;
+            assert.ok(!("typo_field" in alert_route));
+            assert.equal(alert_route.version, 1);
+        } finally {
+            await open.close();
+        }
     });
 
     test("PUT is validated too, and a body that is not JSON is a 400", async () => {
@@ -604,19 +617,30 @@ describe("payload validation", () => {
 });
 
 describe("rate limiting", () => {
-    test("past the per-minute limit: 429 with Retry-After seconds and rate_limit.retry_after", async () => {
+    test("past the per-minute limit: the documented 429 (docs.incident.io API reference example), Retry-After as an HTTP date", async () => {
         const emu = await IncidentIoEmulator.start({ rateLimitPerMinute: 3 });
         try {
             for (let i = 0; i < 3; i++) assert.equal((await call(emu, "GET", "/v2/alert_routes")).status, 200);
             const res = await call(emu, "GET", "/v2/alert_routes");
             assert.equal(res.status, 429);
-            const retryAfter = res.headers.get("retry-after");
-            assert.match(retryAfter ?? "", /^\d+$/);
-            assert.ok(Number(retryAfter) >= 1 && Number(retryAfter) <= 60);
             const body = (await res.json()) as RateLimitedBody;
-            assertEnvelope(body, 429, "rate_limited");
-            assert.equal(body.errors[0].code, "rate_limited");
-            assert.ok(Date.parse(body.rate_limit.retry_after) > Date.now() - 1000);
+            assertEnvelope(body, 429, "too_many_requests");
+            assert.deepEqual(Object.keys(body).sort(), ["errors", "rate_limit", "request_id", "status", "type"]);
+            assert.equal(body.errors[0].code, "too_many_requests");
+            const { name, limit, remaining, retry_after } = body.rate_limit as RateLimitedBody["rate_limit"] & {
+                name: unknown;
+                limit: unknown;
+                remaining: unknown;
+            };
+            assert.equal(typeof name, "string");
+            assert.equal(limit, 3);
+            assert.equal(remaining, 0);
+            // "Thu, 17 Apr 2025 11:17:18 UTC", as the docs write it; the header holds the same date
+            // (incident.io's client parses it with RFC1123).
+            assert.match(retry_after, /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} UTC$/);
+            assert.equal(res.headers.get("retry-after"), retry_after);
+            const wait = Date.parse(retry_after) - Date.now();
+            assert.ok(wait > 0 && wait <= 61_000, `retry in ${wait} ms`);
             // lifting the limit at runtime lets requests through again
             emu.rateLimitPerMinute = undefined;
             assert.equal((await call(emu, "GET", "/v2/alert_routes")).status, 200);
@@ -679,7 +703,7 @@ describe("faults", () => {
         const a = await call(emu, "GET", "/v2/alert_routes");
         assert.equal(a.status, 429);
         assert.equal(a.headers.get("retry-after"), "3");
-        assertEnvelope(await a.json(), 429, "rate_limited");
+        assertEnvelope(await a.json(), 429, "too_many_requests");
 
         const b = await call(emu, "GET", "/v2/alert_routes");
         assert.equal(b.status, 429);
