@@ -7,6 +7,7 @@ import { AlertRouting } from "./alertRouting";
 import { AlertmanagerTokenPath } from "./alertmanagerTokenPath";
 import { alertSourceToken, type FetchAlertSourceToken } from "./alertSourceToken";
 import { readStackConfig } from "./config";
+import { logCoverage } from "./coverage/preview";
 import { routeDefinitions } from "./routes";
 import { alertEventsUrl } from "./tokenPath";
 
@@ -24,8 +25,11 @@ export function alertRoutingStack(deps: StackDependencies = {}) {
 
     // Production: routes and the token path are protected from `pulumi destroy` and removed lines.
     const protect = environment === "production";
+    const routes = routeDefinitions(environment, routeIds);
+    // Gaps and overlaps in what the routes receive show as warnings in every preview.
+    logCoverage(environment, routes, routeIds);
     const routing = new AlertRouting("routes", {
-        routes: routeDefinitions(environment, routeIds),
+        routes,
         adopt: config.adopt,
         protect,
     });

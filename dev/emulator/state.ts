@@ -112,7 +112,9 @@ export class EmulatorState {
             },
         };
         if (seed.secret_token !== undefined) source.secret_token = seed.secret_token;
-        if (["alertmanager", "http", "http_custom"].includes(seed.source_type)) {
+        // Checkly posts to its source's URL too: "the unique URL created by installing the Checkly
+        // integration in Incident.io" (checkly/checkly-cli constructs/incidentio-alert-channel.ts).
+        if (["alertmanager", "http", "http_custom", "checkly"].includes(seed.source_type)) {
             source.alert_events_url = `https://api.incident.io/v2/alert_events/${seed.source_type}/${seed.id}`;
         }
         return source;

@@ -27,6 +27,13 @@ export class ResourceHandlers<
     private settings?: Settings;
     private settingsError?: Error;
     private client?: Client;
+    /**
+     * Ids this host process adopted. `pulumi up --replace <urn>` and `pulumi state taint` on an adopted resource
+     * make the engine create the replacement (which adopts the same live resource again: adoptId is unchanged)
+     * and then delete the old resource's id, that same resource (pulumi/pulumi pkg/resource/deploy/step.go:
+     * create-before-delete). One host serves a whole run, so delete can tell that case from a real delete.
+     */
+    private readonly adoptedInThisRun = new Set<string>();
 
     constructor(
         protected readonly kind: ResourceKind<Spec, Remote, Client>,
@@ -75,6 +82,8 @@ export class ResourceHandlers<
         // stderr reaches the CLI as an info message (pulumi/pulumi sdk/go/common/resource/plugin/plugin.go, runtrace).
         let live: Remote | undefined;
         if (!inState && typeof inputs.adoptId === "string" && !containsUnknown(inputs)) {
+            // Adoption already reads the API here: the preview also says if `up` could not write.
+            await this.notePreview();
             const preview = await this.previewAdoption(inputs);
             if (preview.failure) return { inputs, failures: [preview.failure] };
             live = preview.live;
@@ -100,12 +109,16 @@ export class ResourceHandlers<
         const current = this.storedLive(olds) ?? this.kind.pickSpec(olds);
         // A resource whose claim failed (or predates the stack annotation) is an update too: it claims.
         const unclaimed = this.claims() && claimMissing(olds, news);
-        return { changes: unclaimed || !this.kind.same(desired, current), replaces: [], deleteBeforeReplace: false };
+        const changes = unclaimed || !this.kind.same(desired, current);
+        if (changes) await this.notePreview();
+        return { changes, replaces: [], deleteBeforeReplace: false };
     }
 
     async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
+        await this.keyMayWrite(inputs.pulumiStack);
         const spec = this.kind.pickSpec(inputs);
         const remote = inputs.adoptId ? await this.adopt(inputs, spec) : await this.post(spec);
+        if (inputs.adoptId) this.adoptedInThisRun.add(remote.id);
         const outs = this.toOutputs(inputs, remote);
         return { id: remote.id, outs: await this.claim(remote.id, outs, inputs) };
     }
@@ -121,11 +134,15 @@ export class ResourceHandlers<
         // The engine shows a change by comparing stored inputs with the program's (the host sends no
         // detailed diff: pulumi/pulumi pkg/backend/display/object_diff.go). Returning inputs with the
         // drifted fields set to their live values makes the next preview show what `up` writes back;
-        // the engine stores them (pulumi/pulumi#21315, SDK >= 3.216).
-        return { id, props: this.toOutputs(props, remote, props.claimed), inputs: this.refreshedInputs(props, remote) };
+        // the engine stores them (pulumi/pulumi#21315, SDK >= 3.216). The outputs' copy of the definition is the
+        // refreshed one too: once the edit is taken into code, `up` is a "same" step, which keeps the outputs as
+        // they are, so outputs built from the old definition would keep the old name until some later write.
+        const inputs = this.refreshedInputs(props, remote);
+        return { id, props: this.toOutputs(inputs, remote, props.claimed), inputs };
     }
 
     async update(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
+        await this.keyMayWrite(news.pulumiStack);
         const spec = this.kind.pickSpec(news);
         const remote = await this.getExisting(id, spec.name, "update");
         // No write without a change: a resource that already matches (e.g. only its claim failed) keeps its version.
@@ -138,13 +155,34 @@ export class ResourceHandlers<
         return { outs: await this.claim(id, this.toOutputs(news, updated, olds.claimed), news) };
     }
 
-    async delete(id: string, _props: Outputs): Promise<void> {
+    async delete(id: string, props: Outputs): Promise<void> {
+        if (this.adoptedInThisRun.has(id)) {
+            this.log(
+                `${this.backend.product}: not deleting ${this.kind.words.noun} "${props.name}" (${id}): its replacement in this same run adopted ` +
+                    "that very resource, so deleting the old resource's id would delete what the stack now manages.",
+            );
+            return;
+        }
+        await this.keyMayWrite(props?.pulumiStack);
         try {
             await this.kind.remove(this.api(), id);
         } catch (error) {
             if (this.backend.failure(error)?.notFound) return; // already gone
             throw error;
         }
+    }
+
+    /** The backend's key check before the first write of the process (asked once, then cached). */
+    private async keyMayWrite(stack: string | undefined): Promise<void> {
+        await this.backend.keyCheck?.beforeWrite(this.api(), this.settingsOrDefaults(), stack);
+    }
+
+    /** A preview with a key that cannot write works; this says that `up` will not (once per process). */
+    private async notePreview(): Promise<void> {
+        const keyCheck = this.backend.keyCheck;
+        if (!keyCheck || this.settingsError) return;
+        const note = await keyCheck.previewNote(this.api(), this.settingsOrDefaults());
+        if (note) this.log(note);
     }
 
     /** Changed outside Pulumi since the stack last saw it: stop (onConflict fail) or say what is overwritten. */
@@ -239,7 +277,7 @@ export class ResourceHandlers<
         const versionOf = this.kind.version;
         const version = versionOf ? versionOf(current) + 1 : undefined;
         try {
-            return await this.kind.update(this.api(), id, spec, version);
+            return await this.kind.update(this.api(), id, spec, version, current);
         } catch (error) {
             const failure: ApiFailure | undefined = this.backend.failure(error);
             if (!failure) throw error;
@@ -357,8 +395,13 @@ export class ResourceHandlers<
         const spec = this.kind.pickSpec(props);
         // Canonical, in our spelling where the API holds its alias of it: an alias is not drift.
         const live = this.kind.fromResponse(remote, spec) as Record<string, unknown>;
+        // A kind may name a change inside a field (`config.url`): the whole top-level field comes back.
         // What answers leave out is taken from what was last written, so it is not drift.
-        for (const field of this.kind.changedFields(spec, this.kind.fromResponse(remote, this.storedLive(props) ?? spec))) {
+        const written = this.storedLive(props) ?? spec;
+        const fields = new Set(
+            this.kind.changedFields(spec, this.kind.fromResponse(remote, written)).map((field) => field.split(/[.[]/)[0]),
+        );
+        for (const field of fields) {
             if (live[field] === undefined) delete definition[field];
             else definition[field] = live[field];
         }

@@ -4,6 +4,7 @@ import type { Backend } from "../core";
 import { IncidentIoClient, processLimiter } from "./client/client";
 import { IncidentIoApiError } from "./client/errors";
 import { DEFAULT_RETRY_POLICY } from "./client/retry";
+import { incidentIoKeyCheck } from "./keyCheck";
 import { API_KEY_ENV, CONFIG_KEYS, readSettings, type ProviderSettings } from "./settings";
 
 export const incidentIoBackend: Backend<ProviderSettings, IncidentIoClient> = {
@@ -35,4 +36,6 @@ export const incidentIoBackend: Backend<ProviderSettings, IncidentIoClient> = {
                   requestId: error.requestId,
               }
             : undefined,
+    // GET /v1/identity once per process, before the first write (keyCheck.ts).
+    keyCheck: incidentIoKeyCheck,
 };

@@ -148,4 +148,6 @@ export interface AlertSourceResponse {
     name: string;
     source_type: string;
     secret_token?: string;
+    /** Where senders post alert events (AlertSourceV2.alert_events_url). */
+    alert_events_url?: string;
 }
