@@ -49,7 +49,7 @@ export class IncidentIoEmulator {
      */
     onBetween?: (req: PendingRequest) => void | Promise<void>;
 
-    private readonly apiKey: string;
+    private apiKey: string;
     /** What GET /v1/identity answers for the key, and the scopes every request is checked against. */
     readonly identity: EmulatedIdentity;
     private readonly validate: boolean;
@@ -139,6 +139,11 @@ export class IncidentIoEmulator {
     /** Applies `mutate` to the stored route and bumps its version by 1. Throws if missing. */
     editInUi(id: string, mutate: (r: AlertRouteV2) => void): AlertRouteV2 {
         return this.state.editRoute(id, mutate);
+    }
+
+    /** A new key made in the dashboard and the old one revoked: from now on only `newKey` is accepted. */
+    rotateApiKey(newKey: string): void {
+        this.apiKey = newKey;
     }
 
     /** Deletes a route as if in the dashboard. Throws if missing. */
