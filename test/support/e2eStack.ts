@@ -32,16 +32,28 @@ export class E2eStack {
         const pairs = idsRequiredBy(this.stack).map(
             (ref) => `--plaintext=alert-routing:${ref.group}.${ref.name}=${(ids[ref.group] as Record<string, string>)[ref.name]}`,
         );
-        await this.pulumi(["config", "set-all", "--path", `--plaintext=incident-io:baseUrl=${this.emulator.url}`, ...pairs]);
-        await this.setApiKey(apiKey);
+        await this.pulumi([
+            "config",
+            "set-all",
+            "--path",
+            `--plaintext=incident-io:baseUrl=${this.emulator.url}`,
+            `--secret=incident-io:apiKey=${apiKey}`,
+            ...pairs,
+        ]);
     }
 
     setApiKey(apiKey: string): Promise<CliResult> {
         return this.pulumi(["config", "set", "--secret", "incident-io:apiKey", apiKey]);
     }
 
-    adopt(key: RouteKey, id: string): Promise<CliResult> {
-        return this.pulumi(["config", "set", "--path", `alert-routing:adopt.${key}`, id]);
+    /** `alert-routing:adopt.<key>` for each route, in one `pulumi config set-all --path`. */
+    adopt(ids: Partial<Record<RouteKey, string>>): Promise<CliResult> {
+        return this.pulumi([
+            "config",
+            "set-all",
+            "--path",
+            ...Object.entries(ids).map(([key, id]) => `--plaintext=alert-routing:adopt.${key}=${id}`),
+        ]);
     }
 
     /** `pulumi <args> --stack <stack>`, failing with the CLI's output on a non-zero exit. */

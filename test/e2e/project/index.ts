@@ -2,6 +2,8 @@
 // component and AlertRoute resource, for the stack named `production` or `staging`, with the ids and
 // adoption keys a real stack uses (`alert-routing:<group>.<name>`, `alert-routing:adopt.<key>`).
 // The AWS and Kubernetes parts of the real program are left out: nothing here emulates them.
+// `alert-routing-e2e:retire` ({key: "delete"|"keep"}) and `alert-routing-e2e:removed` ([key]) stand in for
+// the code edits of the retire runbook (a row's `retire:` field, then the row removed).
 import * as pulumi from "@pulumi/pulumi";
 
 import { AlertRouting } from "../../../stack/alertRouting";
@@ -25,6 +27,14 @@ const ids = Object.fromEntries(
 ) as RouteIds;
 const adopt = config.getObject<Partial<Record<RouteKey, string>>>("adopt") ?? {};
 
-const routing = new AlertRouting("routes", { routes: routeDefinitions(environment, ids), adopt, protect: environment === "production" });
+const edits = new pulumi.Config("alert-routing-e2e");
+const retire = edits.getObject<Partial<Record<RouteKey, "delete" | "keep">>>("retire") ?? {};
+const removed = edits.getObject<RouteKey[]>("removed") ?? [];
+const definitions = routeDefinitions(environment, ids)
+    .filter((route) => !removed.includes(route.key))
+    .map((route) => (retire[route.key] ? { ...route, retire: retire[route.key] } : route));
 
+const routing = new AlertRouting("routes", { routes: definitions, adopt, protect: environment === "production" });
+
+/** As the real program's `routes` output: per route its id, name, version and the route as incident.io holds it. */
 export const routes = routing.routes;
