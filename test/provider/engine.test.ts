@@ -63,7 +63,7 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
         assert.equal(emulator.count(), 0);
     });
 
-    test("a UI edit: refresh shows [diff: ~enabled], the next preview what up writes back, up is GET + PUT", async () => {
+    test("a UI edit: refresh shows [diff: ~enabled] and, under --diff, the outputs that changed; the next preview what up writes back; up is GET + PUT", async () => {
         const engine = new EngineModel(host, URN, providerText);
         await engine.up(program());
         const id = engine.state!.id;
@@ -74,7 +74,11 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
         const refresh = await engine.refresh();
         assert.equal(refresh.op, "update");
         assert.equal(refresh.shortDiff, "[diff: ~enabled]");
-        assert.deepEqual(refresh.lines, ["  ~ enabled          : true => false"]);
+        // refresh --diff compares outputs (object_diff.go): the top-level copy, the route as incident.io holds it, the version.
+        assert.deepEqual(
+            refresh.lines.filter((line) => /^\s*~ /.test(line)).map((line) => line.trim().replace(/\s+:/, ":")),
+            ["~ enabled: true => false", "~ route: {", "~ enabled: true => false", "~ version: 1 => 2"],
+        );
         // Exactly the drifted field differs from the last applied definition.
         const { enabled, ...rest } = refresh.readInputs!;
         const { enabled: _was, ...restBefore } = (await new EngineModel(host, URN, providerText).preview(program())).checked;
