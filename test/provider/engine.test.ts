@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { ALERT_ROUTE_TYPE, alertRouteProvider } from "../../providers/incident-io/alertRoute";
 import { IncidentIoEmulator, type CreatePayload } from "../../dev/emulator";
+import type { AlertRouteSpec } from "../../providers/incident-io";
 import { productionAlerts } from "../fixtures/routes";
 import { EngineModel } from "../support/engine";
 import { hostFor } from "../support/handlers";
@@ -114,6 +115,20 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
             ["GET", "PUT"],
         );
         assert.equal(emulator.route(engine.state!.id)!.version, 2);
+    });
+
+    test("a rename in the dashboard taken into code: the same step keeps outputs that already hold the new name", async () => {
+        const engine = new EngineModel(host, URN, providerText);
+        await engine.up(program());
+        emulator.editInUi(engine.state!.id, (r) => {
+            r.name = "Production Alerts (renamed in the dashboard)";
+        });
+        await engine.refresh();
+        // The engine keeps a same step's outputs as they are: they must already be the live ones.
+        const step = await engine.up(program({ name: "Production Alerts (renamed in the dashboard)" }));
+        assert.equal(step.op, "same");
+        assert.equal(engine.state!.outputs.name, "Production Alerts (renamed in the dashboard)");
+        assert.equal((engine.state!.outputs.route as AlertRouteSpec).name, "Production Alerts (renamed in the dashboard)");
     });
 
     test("a failed claim: the route is kept, the next up claims it without writing the route", async () => {
