@@ -128,6 +128,7 @@ export function analyseCoverage(input: CoverageInput): CoverageReport {
             filters,
             declarations.map(({ a }) => a.when),
             maxClasses,
+            nameOf,
         );
         const reasonOf = (c: AlertClass) => (c.accepted === undefined ? undefined : declarations[c.accepted]);
         if (split.tooMany !== undefined) {

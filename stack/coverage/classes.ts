@@ -63,19 +63,23 @@ export interface SourceClasses {
 export const MAX_CLASSES = 20_000;
 
 type Decision = Truth | "pending";
-type Compiled = { dim: number; truth: Truth[] } | { why: string };
+type Compiled = { dim: number; truth: Truth[]; why: string } | { why: string };
 /** Groups are OR, conditions in a group AND; no groups at all accepts everything. */
 type CompiledGroups = Compiled[][];
 
-export function classesOf(filters: SourceFilter[], accepted: ClassTest[][] = [], maxClasses = MAX_CLASSES): SourceClasses {
+export function classesOf(
+    filters: SourceFilter[],
+    accepted: ClassTest[][] = [],
+    maxClasses = MAX_CLASSES,
+    nameOf: (subject: string) => string = (s) => s,
+): SourceClasses {
     const parsed = filters.map((f) => ({ route: f.route, entry: parseGroups(f.entry), routeLevel: parseGroups(f.routeLevel) }));
     const dimensions = collectDimensions(parsed, accepted);
     const index = new Map(dimensions.map((d, i) => [d.subject, i]));
     const routes = parsed.map((p) => ({
         route: p.route,
-        entry: compileGroups(p.entry, dimensions, index),
-        routeLevel: compileGroups(p.routeLevel, dimensions, index),
-        why: [...new Set([...p.entry, ...p.routeLevel].flat().flatMap((c) => (isCertain(c) ? [] : [c.why])))],
+        entry: compileGroups(p.entry, dimensions, index, nameOf),
+        routeLevel: compileGroups(p.routeLevel, dimensions, index, nameOf),
     }));
     const declarations: CompiledGroups[] = accepted.map((tests) => [tests.map((t) => compileTest(t, dimensions, index))]);
 
@@ -97,7 +101,9 @@ export function classesOf(filters: SourceFilter[], accepted: ClassTest[][] = [],
         leaves.push({
             cells: assign.map((a, i) => (a >= 0 ? [a] : range(cellCount(dimensions[i])))),
             receivers: routes.filter((_, i) => decisions[i].value === true).map((r) => r.route),
-            notEvaluated: routes.filter((_, i) => decisions[i].value === "unknown").map((r) => ({ route: r.route, why: r.why })),
+            notEvaluated: routes.flatMap((r, i) =>
+                decisions[i].value === "unknown" ? [{ route: r.route, why: [...new Set(decisions[i].why)] }] : [],
+            ),
             ...(acceptedAt >= 0 ? { accepted: acceptedAt } : {}),
         });
         return true;
@@ -134,12 +140,18 @@ function collectDimensions(
     return [...dims.values()];
 }
 
-function compileGroups(groups: ParsedCondition[][], dims: Dimension[], index: Map<string, number>): CompiledGroups {
+function compileGroups(
+    groups: ParsedCondition[][],
+    dims: Dimension[],
+    index: Map<string, number>,
+    nameOf: (subject: string) => string,
+): CompiledGroups {
     return groups.map((g) =>
         g.map((c): Compiled => {
             if (!isCertain(c)) return { why: c.why };
             const dim = index.get(c.subject)!;
-            return { dim, truth: range(cellCount(dims[dim])).map((cell) => holds(c, cellOf(dims[dim], cell))) };
+            const truth = range(cellCount(dims[dim])).map((cell) => holds(c, cellOf(dims[dim], cell)));
+            return { dim, truth, why: `whether "${c.operation}" holds when ${nameOf(c.subject)} is not set is not documented` };
         }),
     );
 }
@@ -154,13 +166,15 @@ function compileTest(test: ClassTest, dims: Dimension[], index: Map<string, numb
         if ("notSet" in test) return cell === notSetCell(d);
         return cell === otherCell(d);
     });
-    return { dim, truth };
+    return { dim, truth, why: "" };
 }
 
 /** Kleene logic plus "pending" (depends on a dimension not split yet), which names that dimension. */
 interface Value {
     value: Decision;
     dim?: number;
+    /** For "unknown": the conditions that made it so. */
+    why?: string[];
 }
 
 function decide(groups: CompiledGroups, assign: number[]): Value {
@@ -169,15 +183,17 @@ function decide(groups: CompiledGroups, assign: number[]): Value {
 }
 
 function condition(c: Compiled, assign: number[]): Value {
-    if ("why" in c) return { value: "unknown" };
-    return assign[c.dim] < 0 ? { value: "pending", dim: c.dim } : { value: c.truth[assign[c.dim]] };
+    if (!("dim" in c)) return { value: "unknown", why: [c.why] };
+    if (assign[c.dim] < 0) return { value: "pending", dim: c.dim };
+    const value = c.truth[assign[c.dim]];
+    return value === "unknown" ? { value, why: [c.why] } : { value };
 }
 
 function and(a: Value, b: Value): Value {
     if (a.value === false || b.value === false) return { value: false };
     if (a.value === "pending") return a;
     if (b.value === "pending") return b;
-    if (a.value === "unknown" || b.value === "unknown") return { value: "unknown" };
+    if (a.value === "unknown" || b.value === "unknown") return { value: "unknown", why: [...(a.why ?? []), ...(b.why ?? [])] };
     return { value: true };
 }
 
@@ -185,7 +201,8 @@ function or(values: Value[]): Value {
     if (values.some((v) => v.value === true)) return { value: true };
     const pending = values.find((v) => v.value === "pending");
     if (pending) return pending;
-    return { value: values.some((v) => v.value === "unknown") ? "unknown" : false };
+    const unknown = values.filter((v) => v.value === "unknown");
+    return unknown.length > 0 ? { value: "unknown", why: unknown.flatMap((v) => v.why ?? []) } : { value: false };
 }
 
 /** Joins classes that differ in one dimension only and reach the same routes, until none do. */

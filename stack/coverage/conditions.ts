@@ -39,6 +39,8 @@ export function meaningOf(operation: string): Meaning | undefined {
 /** A condition the analysis evaluates: one subject, one meaning, the literal values it names. */
 export interface CertainCondition {
     subject: string;
+    /** As written, for the report. */
+    operation: string;
     meaning: Meaning;
     values: string[];
 }
@@ -71,7 +73,7 @@ export function parseCondition(condition: Condition): ParsedCondition {
     const values = slots.map((v) => v.literal as string);
     const takesValues = meaning === "one_of" || meaning === "not_one_of";
     if (takesValues && values.length === 0) return { subject, why: `"${operation}" names no value` };
-    return { subject, meaning, values: takesValues ? [...new Set(values)] : [] };
+    return { subject, operation, meaning, values: takesValues ? [...new Set(values)] : [] };
 }
 
 /** true, false, or not known here. */

@@ -284,6 +284,17 @@ describe("coverage: findings", () => {
         assert.deepEqual(undeclared(report.findings), [], "a class not evaluated is not a gap or overlap");
     });
 
+    it("a class not evaluated names only the conditions that left it open", () => {
+        const report = analyse([
+            route("Info", [from(A, group(when(SEV, "is_not", one("critical")), when(ENV, "is", one("prod"))))]),
+            route("Db", [from(A, group(when(ENV, "is", one("staging")), when(TITLE, "contains", one("db"))))]),
+        ]);
+        assert.deepEqual(report.findings.filter((f) => f.kind === "not evaluated").map(findingLine), [
+            'not evaluated here: a alerts where env is staging: maybe by Db (operation "contains" is not one this analysis evaluates)',
+            'not evaluated here: a alerts where severity is not set and env is prod: maybe by Info (whether "is_not" holds when severity is not set is not documented)',
+        ]);
+    });
+
     it("a declared gap or overlap is shown as accepted, with its reason, and is not undeclared", () => {
         const report = analyse([route("R", [from(A, group(when(SEV, "is", one("critical"))))])], {
             accepted: [
