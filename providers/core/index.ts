@@ -43,3 +43,14 @@ export { ResourceHandlers, type DefinitionInputs, type ReadResultOf, type Stored
 export { adoptionMismatch, claimAnnotations, claimMissing, OWNERSHIP_INPUTS, type OwnershipInput, type OwnershipInputs } from "./ownership";
 export { containsUnknown, isUnknown, jsonClean, stableJson, UNKNOWN } from "./compare";
 export { handlersShim } from "./shim";
+export {
+    configGetCommand,
+    configRmCommand,
+    configSetCommand,
+    describeValue,
+    escapeControl,
+    isSafeId,
+    pulumiCommand,
+    SAFE_ID,
+    shellQuote,
+} from "./shell";

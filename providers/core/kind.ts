@@ -30,10 +30,11 @@ export interface Backend<Settings extends CoreSettings, Client> {
     product: string;
     /** The config keys messages tell the operator to set. */
     configKeys: { onConflict: string; claimManaged: string };
-    /** Reads the provider's settings; throws one error naming every bad key. */
-    readSettings(get: (key: string) => string | undefined): Settings;
-    /** The API client for these settings: the key read at call time, never held in state. */
-    createClient(settings: Settings, log: (line: string) => void): Client;
+    /** Reads the provider's settings; throws one error naming every bad key, its fix naming `stack`. */
+    readSettings(get: (key: string) => string | undefined, stack?: string): Settings;
+    /** The API client for these settings: the key read at call time, never held in state. Its
+     * messages name `stack` in the commands they print. */
+    createClient(settings: Settings, log: (line: string) => void, stack?: string): Client;
     /** An error that is an answer (or a lost answer) of the API; undefined for anything else. */
     failure(error: unknown): ApiFailure | undefined;
     /** The API key's check, asked of the API once per process; absent: the key is not checked. */

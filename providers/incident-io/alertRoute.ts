@@ -49,7 +49,8 @@ export interface AlertRouteArgs {
      * most likely belongs to another route (another stack's).
      */
     adoptRenaming?: pulumi.Input<boolean>;
-    /** Where `adoptId` comes from (a config key such as `alert-routing:adopt.<key>`), named in adoption errors. */
+    /** Where `adoptId` comes from, or would (a config key such as `alert-routing:adopt.<key>`): named in
+     * adoption errors and in the command that adopts a live route of the same name. */
     adoptIdConfigKey?: pulumi.Input<string>;
 }
 

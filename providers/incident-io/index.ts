@@ -21,12 +21,24 @@ export { ApiTransport, type ServiceProfile } from "./client/transport";
 export { DEFAULT_RETRY_POLICY } from "./client/retry";
 export { parseBaseUrl, type ApiOrigin } from "./client/baseUrl";
 export { cleanApiKey, secretForms } from "./client/apiKey";
+export { stackSettingFix, type SettingFix } from "./client/settingFix";
 export type { RetryPolicy } from "./client/retry";
 export { canonical, changedFields, fromResponse, sameRoute, toPayload, withDefaults } from "./model";
 export { OPERATION_ALIASES } from "./model"; // stack/coverage reads the server's operation names
 export { API_KEY_ENV, CONFIG_KEYS, readSettings, type ProviderSettings } from "./settings";
 export { ID_EXAMPLE, INCIDENT_IO_ID, idProblem, unusualId } from "./ids";
 export { containsUnknown, isUnknown } from "./validate";
+export {
+    SAFE_ID,
+    configGetCommand,
+    configRmCommand,
+    configSetCommand,
+    describeValue,
+    escapeControl,
+    isSafeId,
+    pulumiCommand,
+    shellQuote,
+} from "../core/shell";
 export * from "./types";
 export {
     apiKeysPage,

@@ -3,6 +3,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { ID_EXAMPLE, idProblem, unusualId } from "./ids";
 import { SPEC_FIELDS } from "./model";
+import { describeValue } from "../core/shell";
 
 export { INCIDENT_IO_ID } from "./ids";
 
@@ -184,7 +185,7 @@ class Validator {
     nonNegativeInteger(value: unknown, path: string): void {
         if (value === undefined || isUnknown(value)) return;
         if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > INT32_MAX) {
-            this.fail(path, `must be a whole number of seconds from 0 to ${INT32_MAX}, got ${JSON.stringify(value)}`);
+            this.fail(path, `must be a whole number of seconds from 0 to ${INT32_MAX}, got ${describeValue(value)}`);
         }
     }
 
@@ -533,7 +534,7 @@ class Validator {
     oneOf(value: unknown, path: string, known: string[]): void {
         if (isUnknown(value)) return;
         if (typeof value !== "string" || value === "") {
-            this.fail(path, `must be one of ${known.map((a) => `"${a}"`).join(", ")}, got ${JSON.stringify(value)}`);
+            this.fail(path, `must be one of ${known.map((a) => `"${a}"`).join(", ")}, got ${describeValue(value)}`);
         } else if (!known.includes(value)) {
             this.warn(
                 path,
@@ -547,5 +548,5 @@ function describeType(value: unknown): string {
     if (value === null) return "null";
     if (Array.isArray(value)) return "a list";
     if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-    return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
+    return typeof value === "object" ? "an object" : `${typeof value} ${describeValue(value)}`;
 }

@@ -176,7 +176,9 @@ describe("settings", () => {
             (e: Error) =>
                 /incident-io:onConflict must be "fail" or "overwrite"/.test(e.message) &&
                 /incident-io:claimManaged must be true or false/.test(e.message) &&
-                /incident-io:maxRetries must be a number ≥ 0.*pulumi config set incident-io:maxRetries 5/.test(e.message) &&
+                /incident-io:maxRetries must be a number ≥ 0.*pulumi config set --stack <stack> 'incident-io:maxRetries' 5/.test(
+                    e.message,
+                ) &&
                 /incident-io:baseUrl must be a URL/.test(e.message),
         );
     });

@@ -239,7 +239,7 @@ describe("AlertRoute handlers", () => {
             const { handlers } = await handlersFor(emulator, { "incident-io:apiKey": "" });
             await assert.rejects(
                 handlers.read("01JZZZZZZZZZZZZZZZZZZZZZZZ", {} as AlertRouteOutputs),
-                /pulumi config set --secret incident-io:apiKey/,
+                /pulumi config set --stack <stack> --secret 'incident-io:apiKey'/,
             );
         } finally {
             if (saved !== undefined) process.env.INCIDENT_IO_TOKEN = saved;
@@ -271,7 +271,7 @@ describe("AlertRoute handlers", () => {
         const inputs = await checked(handlers, minimalRoute());
         const { id, outs } = await handlers.create(inputs);
         emulator.deleteInUi(id);
-        await assert.rejects(handlers.update(id, outs!, inputs), /deleted outside Pulumi. Run `pulumi refresh`/);
+        await assert.rejects(handlers.update(id, outs!, inputs), /deleted outside Pulumi. Run `pulumi refresh --stack <stack>`/);
         assert.equal(emulator.routes().length, 0, "not silently recreated");
     });
 

@@ -108,7 +108,7 @@ for (const environment of ["staging", "production"] as const satisfies readonly 
             emulator.addAlertSource({ id: tokenless, name: "No token", source_type: "alertmanager" });
             await assert.rejects(
                 fetchAlertSourceToken({ baseUrl: emulator.url, apiKey: API_KEY, alertSourceId: tokenless }),
-                /without a secret_token.*pulumi config set --secret alert-routing:alertSourceToken/,
+                /without a secret_token.*pulumi config set --stack <stack> --secret 'alert-routing:alertSourceToken' <token>/,
             );
             await assert.rejects(
                 fetchAlertSourceToken({ baseUrl: emulator.url, apiKey: API_KEY, alertSourceId: fakeId("missing") }),

@@ -17,7 +17,7 @@ interface BadValue {
     problem: RegExp;
 }
 
-function badValues(stack: Environment): BadValue[] {
+export function badValues(stack: Environment): BadValue[] {
     const account = TEST_ACCOUNT_IDS[stack];
     const arn = (region: string, acct: string, name: string) => `arn:aws:secretsmanager:${region}:${acct}:secret:${name}-AbCdEf`;
     const am = (extra: Record<string, unknown>) => ({ "alert-routing:alertmanager": extra });

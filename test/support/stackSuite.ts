@@ -237,7 +237,7 @@ export function describeStack(expected: StackExpectations): void {
                 assert.deepEqual(spec, definition.spec);
                 assert.equal(adoptId, expected.adopt[definition.key]);
                 // Adoption errors name the config key; the claim names the project and stack.
-                assert.equal(adoptIdConfigKey, expected.adopt[definition.key] ? `alert-routing:adopt.${definition.key}` : undefined);
+                assert.equal(adoptIdConfigKey, `alert-routing:adopt.${definition.key}`);
                 assert.deepEqual([pulumiProject, pulumiStack], ["alert-routing", environment]);
                 assert.equal(typeof __provider, "string");
             }
@@ -266,7 +266,12 @@ export function describeStack(expected: StackExpectations): void {
                 assert.deepEqual(fetches, []);
             } else {
                 assert.deepEqual(fetches, [
-                    { baseUrl: "https://api.incident.io", apiKey: CANARY.apiKey, alertSourceId: expected.alertmanagerSourceId },
+                    {
+                        baseUrl: "https://api.incident.io",
+                        apiKey: CANARY.apiKey,
+                        alertSourceId: expected.alertmanagerSourceId,
+                        stack: environment,
+                    },
                 ]);
             }
         });

@@ -1,10 +1,11 @@
 import { identityFromResponse, type KeyIdentity } from "../identity";
 import type { AlertRouteResponse, AlertRouteSpec, AlertSourceResponse } from "../types";
-import { cleanApiKey, MISSING_KEY_MESSAGE } from "./apiKey";
+import { API_KEY_CONFIG, API_KEY_ENV, cleanApiKey, missingKeyMessage } from "./apiKey";
 import { DEFAULT_BASE_URL, parseBaseUrl } from "./baseUrl";
-import { IncidentIoApiError, type ApiErrorDetail } from "./errors";
+import { IncidentIoApiError, incidentIoWords, type ApiErrorDetail } from "./errors";
 import { RequestLimiter } from "./limiter";
 import { DEFAULT_RETRY_POLICY, type Method, type RetryPolicy } from "./retry";
+import { stackSettingFix, type SettingFix } from "./settingFix";
 import { ApiTransport, type ServiceProfile } from "./transport";
 
 export { DEFAULT_BASE_URL } from "./baseUrl";
@@ -32,6 +33,9 @@ export interface IncidentIoClientOptions {
     maxPages?: number;
     /** Where retries are reported; default stderr. Lines never contain the key. */
     log?: (line: string) => void;
+    /** How messages say to change a setting: the stack's `pulumi config set --stack ...` (the
+     * default, `<stack>` until known), or the scripts' flags. */
+    fixes?: SettingFix;
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -45,34 +49,43 @@ export const DEFAULT_MAX_PAGES = 200;
 const PAGE_SIZE = 50; // the API's maximum for GET /v2/alert_routes (openapi: page_size maximum 50)
 
 /** incident.io's side of the shared transport: its names, its Bearer key, its error envelope
- * `{type, status, request_id, errors: [{code, message, source: {field}}]}`. */
-export const INCIDENT_IO_PROFILE: ServiceProfile = {
-    service: "incident.io",
-    configPrefix: "incident-io",
-    defaultBaseUrl: DEFAULT_BASE_URL,
-    keyHint:
-        "Check that incident-io:apiKey (or INCIDENT_IO_TOKEN) holds only the key as incident.io shows it: " +
-        "`pulumi config set --secret incident-io:apiKey <key>`",
-    requireKey(raw) {
-        const key = cleanApiKey(raw, "the incident.io API key (incident-io:apiKey or INCIDENT_IO_TOKEN)");
-        if (!key) throw new Error(MISSING_KEY_MESSAGE);
-        return key;
-    },
-    authHeaders: (key) => ({ authorization: `Bearer ${key}` }),
-    envelope(body, clean) {
-        const envelope = (body ?? {}) as { type?: unknown; request_id?: unknown; errors?: ApiErrorDetail[] };
-        return {
-            errorType: clean(envelope.type),
-            requestId: clean(envelope.request_id),
-            errors: (Array.isArray(envelope.errors) ? envelope.errors : []).map((e) => ({
-                code: clean(e.code),
-                message: clean(e.message),
-                ...(e.source ? { source: { field: clean(e.source.field) } } : {}),
-            })),
-        };
-    },
-    error: (args) => new IncidentIoApiError(args),
-};
+ * `{type, status, request_id, errors: [{code, message, source: {field}}]}`. `fixes` say how to
+ * change a setting: the stack's `pulumi config set --stack ...`, or a script's flags. */
+export function incidentIoProfile(fixes: SettingFix = stackSettingFix(undefined)): ServiceProfile {
+    const keyFix = fixes.set(API_KEY_CONFIG, "<key>");
+    const words = incidentIoWords(fixes.showBaseUrl());
+    return {
+        service: "incident.io",
+        configPrefix: "incident-io",
+        defaultBaseUrl: DEFAULT_BASE_URL,
+        keyHint: `Check that incident-io:apiKey (or INCIDENT_IO_TOKEN) holds only the key as incident.io shows it: \`${keyFix}\``,
+        requireKey(raw) {
+            const key = cleanApiKey(
+                raw,
+                "the incident.io API key (incident-io:apiKey or INCIDENT_IO_TOKEN)",
+                `\`${keyFix}\` (or export ${API_KEY_ENV}=<key>)`,
+            );
+            if (!key) throw new Error(missingKeyMessage(keyFix));
+            return key;
+        },
+        authHeaders: (key) => ({ authorization: `Bearer ${key}` }),
+        envelope(body, clean) {
+            const envelope = (body ?? {}) as { type?: unknown; request_id?: unknown; errors?: ApiErrorDetail[] };
+            return {
+                errorType: clean(envelope.type),
+                requestId: clean(envelope.request_id),
+                errors: (Array.isArray(envelope.errors) ? envelope.errors : []).map((e) => ({
+                    code: clean(e.code),
+                    message: clean(e.message),
+                    ...(e.source ? { source: { field: clean(e.source.field) } } : {}),
+                })),
+            };
+        },
+        error: (args) => new IncidentIoApiError(args, words),
+    };
+}
+
+export const INCIDENT_IO_PROFILE: ServiceProfile = incidentIoProfile();
 
 /** A thin client for the parts of incident.io's API this project manages. */
 export class IncidentIoClient {
@@ -82,8 +95,9 @@ export class IncidentIoClient {
     constructor(opts: IncidentIoClientOptions) {
         const key = opts.apiKey;
         this.transport = new ApiTransport({
-            profile: INCIDENT_IO_PROFILE,
-            baseUrl: parseBaseUrl(opts.baseUrl ?? DEFAULT_BASE_URL),
+            profile: opts.fixes ? incidentIoProfile(opts.fixes) : INCIDENT_IO_PROFILE,
+            baseUrl: parseBaseUrl(opts.baseUrl ?? DEFAULT_BASE_URL, undefined, undefined, opts.fixes),
+            fixes: opts.fixes,
             apiKey: typeof key === "function" ? key : () => key,
             limiter: opts.limiter ?? processLimiter(),
             retry: opts.retry ?? DEFAULT_RETRY_POLICY,

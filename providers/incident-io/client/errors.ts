@@ -30,7 +30,18 @@ export interface ServiceWords {
     foreignHint(status: number, location: string | undefined): string;
 }
 
-export const INCIDENT_IO_WORDS: ServiceWords = { service: "incident.io", authHint: SCOPES_HINT, notFoundType: "not_found", foreignHint };
+/** incident.io's words; `showBaseUrl` is the command that shows the base URL in use (the stack's
+ * `pulumi config get --stack ...`, or a script's flag). */
+export function incidentIoWords(showBaseUrl?: string): ServiceWords {
+    return {
+        service: "incident.io",
+        authHint: SCOPES_HINT,
+        notFoundType: "not_found",
+        foreignHint: (status, location) => foreignHint(status, location, showBaseUrl),
+    };
+}
+
+export const INCIDENT_IO_WORDS: ServiceWords = incidentIoWords();
 
 export interface ApiErrorArgs {
     method: string;
@@ -127,8 +138,8 @@ export class ApiError extends Error {
 
 /** incident.io's API failed a request (the route's, a source's, the key check's). */
 export class IncidentIoApiError extends ApiError {
-    constructor(args: ApiErrorArgs) {
-        super(args, INCIDENT_IO_WORDS);
+    constructor(args: ApiErrorArgs, words: ServiceWords = INCIDENT_IO_WORDS) {
+        super(args, words);
         this.name = "IncidentIoApiError";
     }
 }
@@ -140,14 +151,18 @@ export function isForeignAnswer(status: number | undefined, errorType: string | 
     return (status === 404 && errorType !== notFoundType) || status === 410 || (status >= 300 && status < 400);
 }
 
-function foreignHint(status: number, location: string | undefined): string {
+function foreignHint(
+    status: number,
+    location: string | undefined,
+    showBaseUrl = "pulumi config get --stack <stack> 'incident-io:baseUrl'",
+): string {
     const what =
         status >= 300 && status < 400
             ? `a redirect${location ? ` to ${location}` : ""}, which the provider does not follow (the API key would go with it)`
             : status === 410
               ? "410 Gone, which incident.io's API does not answer for a route"
               : "a 404 without incident.io's not_found error, so nothing is taken as deleted";
-    return `this is ${what}. The answer was not used. Check that incident-io:baseUrl is https://api.incident.io (\`pulumi config get incident-io:baseUrl\`) and any proxy between here and the API.`;
+    return `this is ${what}. The answer was not used. Check that the base URL is https://api.incident.io (\`${showBaseUrl}\`) and any proxy between here and the API.`;
 }
 
 /** Removes every occurrence of the given secrets from a text (defence in depth for messages and logs).

@@ -19,6 +19,7 @@ import {
     type Method,
     type RetryPolicy,
 } from "./retry";
+import { stackSettingFix, type SettingFix } from "./settingFix";
 
 /** What one API's requests and errors look like. */
 export interface ServiceProfile {
@@ -59,6 +60,8 @@ export interface TransportOptions {
     operationTimeoutMs: number;
     maxResponseBytes: number;
     log: (line: string) => void;
+    /** How messages say to change a setting (default: `pulumi config set --stack <stack> ...`). */
+    fixes?: SettingFix;
 }
 
 interface Answer {
@@ -70,6 +73,7 @@ interface Answer {
 
 export class ApiTransport {
     private readonly profile: ServiceProfile;
+    private readonly fixes: SettingFix;
     private readonly baseUrl: string;
     private readonly apiKey: () => string;
     private readonly secrets: () => string[];
@@ -84,6 +88,7 @@ export class ApiTransport {
 
     constructor(opts: TransportOptions) {
         this.profile = opts.profile;
+        this.fixes = opts.fixes ?? stackSettingFix(undefined);
         this.baseUrl = opts.baseUrl;
         this.apiKey = opts.apiKey;
         this.secrets = opts.secrets ?? (() => []);
@@ -102,6 +107,11 @@ export class ApiTransport {
     /** A setting's full key, as messages name it. */
     private key(name: string): string {
         return `${this.profile.configPrefix}:${name}`;
+    }
+
+    /** The command that sets one of the profile's settings, naming the stack (or the script's flag). */
+    private fix(name: string, value: number): string {
+        return this.fixes.set(this.key(name), String(value));
     }
 
     /** One logical request: limited, timed out, retried as `mayRetry` allows, all within the
@@ -123,7 +133,7 @@ export class ApiTransport {
                 detail:
                     `${detail ?? `no answer within ${this.key("operationTimeoutSeconds")} (${this.operationTimeoutMs / 1000} s), retries and time queued included`}` +
                     `${lastFailure ? ` (last: ${lastFailure})` : ""}. Run the command again; if the API is slow, raise the bound: ` +
-                    `pulumi config set ${this.key("operationTimeoutSeconds")} ${Math.ceil((this.operationTimeoutMs * 2) / 1000)}`,
+                    this.fix("operationTimeoutSeconds", Math.ceil((this.operationTimeoutMs * 2) / 1000)),
                 maybeApplied: earlierMaybeApplied,
                 attempts,
             });
@@ -153,8 +163,8 @@ export class ApiTransport {
                         status: error.status,
                         detail:
                             `${error.describe()}, more than ${formatBytes(this.maxResponseBytes)}; the rest was not read. ` +
-                            `Check that ${this.key("baseUrl")} is ${this.profile.defaultBaseUrl}, or raise the cap: ` +
-                            `pulumi config set ${this.key("maxResponseMegabytes")} ${Math.ceil((this.maxResponseBytes * 4) / 1024 / 1024)}`,
+                            `Check that ${this.key("baseUrl")} is ${this.profile.defaultBaseUrl} (${this.fixes.showBaseUrl()}), or raise the cap: ` +
+                            this.fix("maxResponseMegabytes", Math.ceil((this.maxResponseBytes * 4) / 1024 / 1024)),
                         // The server answered: whatever it did with a write, it did.
                         maybeApplied: method !== "GET",
                         attempts: attempt,
@@ -229,7 +239,7 @@ export class ApiTransport {
                             detail:
                                 `the API asked to wait ${seconds} s before retrying, more than ${this.key("maxRetryWaitSeconds")} (${this.maxRetryWaitMs / 1000} s), ` +
                                 "so it was not retried. Run the command again after that time, or let the provider wait that long: " +
-                                `pulumi config set ${this.key("maxRetryWaitSeconds")} ${seconds}`,
+                                this.fix("maxRetryWaitSeconds", seconds),
                             maybeApplied: earlierMaybeApplied,
                             attempts: attempt,
                         });
