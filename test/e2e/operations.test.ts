@@ -11,7 +11,7 @@ import { E2eStack, E2E_PROJECT, randomKey, writes } from "../support/e2eStack";
 
 const cli = pulumiCliOrSkip();
 
-describe("operating the staging stack under the real CLI", { skip: !cli, timeout: 600_000 }, () => {
+describe("operating the staging stack under the real CLI", { skip: !cli, timeout: 1_800_000 }, () => {
     const oldKey = randomKey("old-key");
     const newKey = randomKey("new-key");
     let emulator: IncidentIoEmulator;

@@ -13,7 +13,7 @@ const cli = pulumiCliOrSkip();
 
 for (const environment of ["staging", "production"] as const satisfies readonly Environment[]) {
     const owned = routesOwnedBy(environment);
-    describe(`${environment}: up, preview, refresh and conflicts under the real CLI`, { skip: !cli, timeout: 600_000 }, () => {
+    describe(`${environment}: up, preview, refresh and conflicts under the real CLI`, { skip: !cli, timeout: 1_800_000 }, () => {
         const apiKey = randomKey();
         let emulator: IncidentIoEmulator;
         let workspace: CliWorkspace;
