@@ -26,6 +26,8 @@ export interface NormaliseOptions {
 /** Applies the API's normalisations to a freshly stored route, in place. */
 export function normaliseStoredRoute(route: AlertRouteV2, opts: NormaliseOptions): AlertRouteV2 {
     renameAliases(route, opts);
+    dropUnansweredOptions(route);
+    echoEmptyTeamsTarget(route);
     echoEscalationPathsAsUsers(route);
     fillServerDefaults(route);
     reencodeJsonLiterals(route);
@@ -37,17 +39,21 @@ export function normaliseStoredRoute(route: AlertRouteV2, opts: NormaliseOptions
 }
 
 /**
- * `one_of` on a text attribute is stored as `contains_one_of`; `contains` on a catalog subject as
- * `name_contains` (terraform-provider-incident models/engine.go serverOperationNormalisations,
- * issue #403 / PR #454). On the other subject types both names are canonical and stay.
+ * `one_of` on a String, Link or TemplatedText subject is stored as `contains_one_of`; `contains` on
+ * a catalog subject as `name_contains` (terraform-provider-incident models/engine.go
+ * serverOperationNormalisations, issue #403 / PR #454). Text subjects here: the alert's title and
+ * description and every alert attribute not listed as catalog-typed. On the other subject types
+ * both names are canonical and stay.
  */
+const TEXT_SUBJECTS = new Set(["alert.title", "alert.description"]);
+
 function renameAliases(route: AlertRouteV2, opts: NormaliseOptions): void {
     for (const condition of conditionsIn(route)) {
         const attribute = /^alert\.attributes\.([^.]+)$/.exec(condition.subject.reference)?.[1];
         const catalog = attribute !== undefined && opts.catalogAttributeIds.has(attribute);
+        const text = (attribute !== undefined && !catalog) || TEXT_SUBJECTS.has(condition.subject.reference);
         const op = condition.operation.value;
-        if (op === "one_of" && attribute !== undefined && !catalog)
-            condition.operation = { label: "Contains one of", value: "contains_one_of" };
+        if (op === "one_of" && text) condition.operation = { label: "Contains one of", value: "contains_one_of" };
         if (op === "contains" && catalog) condition.operation = { label: "Name contains", value: "name_contains" };
     }
 }
@@ -64,6 +70,33 @@ function conditionsIn(value: unknown, out: ConditionV2[] = []): ConditionV2[] {
         for (const child of Object.values(v)) conditionsIn(child, out);
     }
     return out;
+}
+
+/**
+ * Expression operations' `cast` and `concatenate` options are accepted but not answered:
+ * ExpressionOperationV2 (openapi.json) has neither, while ExpressionOperationPayloadV2 takes both,
+ * and incident.io's own v2 model (terraform-provider-incident models/engine.go) reads only
+ * branches, filter, navigate and parse. The operation_type stays; a cast's type survives as the
+ * operation's `returns`, which ExpressionOperationV2 requires (shapes.ts sets it).
+ */
+function dropUnansweredOptions(route: AlertRouteV2): void {
+    for (const expression of route.expressions) {
+        for (const op of expression.operations) {
+            delete op.cast;
+            delete op.concatenate;
+        }
+    }
+}
+
+/**
+ * A channel config with Slack targets only came back with an empty `ms_teams_targets` (Go's zero
+ * value) rather than none: terraform-provider-incident issue #174, commit cc9eef5 ("the API
+ * misbehaving and serializing an empty rather than null target"). Routes stored then answer so.
+ */
+function echoEmptyTeamsTarget(route: AlertRouteV2): void {
+    for (const channel of route.channel_config) {
+        if (channel.slack_targets && !channel.ms_teams_targets) channel.ms_teams_targets = { binding: {}, channel_visibility: "" };
+    }
 }
 
 /** An escalation-path target comes back with the same binding under `users` too
@@ -144,4 +177,9 @@ export function serverOrder(route: AlertRouteV2): void {
     route.channel_config = byHash(route.channel_config);
     route.expressions = byHash(route.expressions);
     route.escalation_config.escalation_targets = byHash(route.escalation_config.escalation_targets);
+    // Also sets in incident.io's provider (incident_alert_route_resource.go): grouping_keys,
+    // custom_fields and owning_team_ids come back in the server's order too.
+    route.incident_config.grouping_keys = byHash(route.incident_config.grouping_keys ?? []);
+    if (route.incident_template.custom_fields) route.incident_template.custom_fields = byHash(route.incident_template.custom_fields);
+    route.owning_team_ids = byHash(route.owning_team_ids ?? []);
 }

@@ -162,7 +162,8 @@ export class ResourceHandlers<
         const spec = this.kind.pickSpec(news);
         const remote = await this.getExisting(id, spec.name, "update");
         // No write without a change: a resource that already matches (e.g. only its claim failed) keeps its version.
-        if (this.kind.same(spec, this.kind.fromResponse(remote))) {
+        // What answers leave out is taken from what was last written (the stored live form), never from `spec`.
+        if (this.kind.same(spec, this.kind.fromResponse(remote, this.storedLive(olds)))) {
             return { outs: await this.claim(id, this.toOutputs(news, remote, olds.claimed), news) };
         }
         this.refuseConflict(id, spec.name, olds, remote);
@@ -213,7 +214,9 @@ export class ResourceHandlers<
         const stored = this.storedLive(olds);
         const [liveVersion, seenVersion] = version ? [version(remote), (olds as Record<string, unknown>).version] : [undefined, undefined];
         if (version && liveVersion === seenVersion) return;
-        const changed = stored ? this.kind.changedFields(stored, this.kind.fromResponse(remote)) : [`(unknown: no stored ${words.short})`];
+        const changed = stored
+            ? this.kind.changedFields(stored, this.kind.fromResponse(remote, stored))
+            : [`(unknown: no stored ${words.short})`];
         if (changed.length === 0) return;
         if (this.settingsOrDefaults().onConflict !== "overwrite") {
             const since = version
@@ -306,7 +309,7 @@ export class ResourceHandlers<
             if (failure.notFound) throw this.notFound(spec.name, id, action);
             if (!(failure.versionRejected || failure.maybeApplied)) throw error;
             const now = await this.getExisting(id, spec.name, action);
-            if ((!versionOf || versionOf(now) === version) && this.kind.same(spec, this.kind.fromResponse(now))) return now;
+            if ((!versionOf || versionOf(now) === version) && this.kind.same(spec, this.kind.fromResponse(now, spec))) return now;
             if (!failure.versionRejected || !versionOf) throw error;
             const message = (error as Error).message;
             if (versionOf(now) === versionOf(current)) {
@@ -423,7 +426,11 @@ export class ResourceHandlers<
         // Canonical, in our spelling where the API holds its alias of it: an alias is not drift.
         const live = this.kind.fromResponse(remote, spec) as Record<string, unknown>;
         // A kind may name a change inside a field (`config.url`): the whole top-level field comes back.
-        const fields = new Set(this.kind.changedFields(spec, this.kind.fromResponse(remote)).map((field) => field.split(/[.[]/)[0]));
+        // What answers leave out is taken from what was last written, so it is not drift.
+        const written = this.storedLive(props) ?? spec;
+        const fields = new Set(
+            this.kind.changedFields(spec, this.kind.fromResponse(remote, written)).map((field) => field.split(/[.[]/)[0]),
+        );
         for (const field of fields) {
             if (live[field] === undefined) delete definition[field];
             else definition[field] = live[field];

@@ -400,7 +400,12 @@ class Validator {
                     ["navigate", "filter", "parse", "branches", "concatenate", "cast"].includes(type) &&
                     op[type] === undefined
                 ) {
-                    this.fail(`${p}.${type}`, `is required when operation_type is "${type}"`);
+                    this.fail(
+                        `${p}.${type}`,
+                        type === "cast" || type === "concatenate"
+                            ? `is required when operation_type is "${type}"; incident.io's answers leave it out, so a route pasted from an answer or a backup needs it added back from its definition`
+                            : `is required when operation_type is "${type}"`,
+                    );
                 }
             });
         }

@@ -348,11 +348,11 @@ const cases: BadCase[] = [
         reason: /is empty: set value/,
     },
     {
-        what: "empty array_value",
+        what: "empty array_value: no binding, and one_of needs one",
         base: production,
         mutate: (s) => (s.alert_sources[0].condition_groups[0].conditions[0].param_bindings[0].array_value = []),
-        property: `${BIND}.array_value`,
-        reason: /must not be empty/,
+        property: `${COND}.param_bindings`,
+        reason: /"one_of" takes exactly one binding/,
     },
     {
         what: "value with both literal and reference",
@@ -806,6 +806,26 @@ describe("bad-input suite: check rejects invalid routes before any API request",
             { escalation_paths: target.escalation_paths },
             "the echo is dropped",
         );
+    });
+
+    test("a pasted answer's empty bindings and empty Teams target are read as none, as the API means them", async () => {
+        // The API answers `{ array_value: [] }` for a binding it holds no value for (incident.io's
+        // provider reads it as null), and once answered a Slack-only channel with an empty
+        // ms_teams_targets (its issue #174).
+        const s = production();
+        s.alert_sources[0].condition_groups[0].conditions.push({
+            subject: "alert.title",
+            operation: "is_set",
+            param_bindings: [{ array_value: [] }],
+        });
+        s.message_template = { array_value: [] };
+        s.channel_config[0].ms_teams_targets = { binding: {}, channel_visibility: "" };
+        const result = await handlers.check({ name: "already in the stack" }, s);
+        assert.deepEqual(result.failures ?? [], [], show(result.failures ?? []));
+        assert.deepEqual(result.inputs!.alert_sources[0].condition_groups[0].conditions[1].param_bindings, []);
+        assert.equal(result.inputs!.message_template, undefined);
+        assert.equal(result.inputs!.channel_config[0].ms_teams_targets, undefined);
+        assert.ok(result.inputs!.channel_config[0].slack_targets, "the real target stays");
     });
 
     for (const c of cases) {
