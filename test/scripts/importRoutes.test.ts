@@ -89,7 +89,7 @@ describe("import-routes", () => {
             assert.match(stdout, /4 route\(s\) in .*backups:/);
             assert.match(
                 stdout,
-                /Not in stack\/routes\.ts \(add a row to manage one, or leave it unmanaged\):\n  01J0R0VTE1EGACY00000000000  v1  "Legacy: Datadog \(old\)"/,
+                /Not in stack\/routes\.ts \(add a row to manage one, or leave it unmanaged\):\n {2}01J0R0VTE1EGACY00000000000 {2}v1 {2}"Legacy: Datadog \(old\)"/,
             );
             // Each id of an owned route with its config key; the checkly id is the stack file's, so
             // only email and Grafana Cloud (two unconditioned sources) stay undecided.
