@@ -110,7 +110,7 @@ export function validateRoute(inputs: Record<string, unknown>): CheckFailure[] {
     return v.failures;
 }
 
-class Validator {
+export class Validator {
     readonly failures: CheckFailure[] = [];
 
     fail(property: string, reason: string): void {
