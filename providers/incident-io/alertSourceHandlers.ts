@@ -55,17 +55,16 @@ export const alertSourceKind: ResourceKind<AlertSourceSpec, AlertSourceResponse,
         live.source_type === spec.source_type
             ? undefined
             : { property: "source_type", reason: typeChange(spec.name, live.id, live.source_type, spec.source_type) },
+    // Check's `olds` are the inputs last applied (or refreshed): the stack's view of the source.
     checkChange: async ({ olds, live, spec, client, log }) => {
-        const stored = olds?.source as AlertSourceSpec | undefined;
-        const storedType = stored?.source_type ?? (olds?.source_type as string | undefined);
+        const before = olds ? pickSourceSpec(olds) : live ? fromSourceResponse(live) : undefined;
         // No request: the type is refused from the state alone.
-        if (storedType !== undefined && storedType !== spec.source_type) {
-            return [{ property: "source_type", reason: typeChange(spec.name, "in the stack", storedType, spec.source_type) }];
+        if (olds && before?.source_type !== undefined && before.source_type !== spec.source_type) {
+            return [{ property: "source_type", reason: typeChange(spec.name, "in the stack", before.source_type, spec.source_type) }];
         }
-        const before = stored?.template ?? (live ? fromSourceResponse(live).template : undefined);
         const templateChanges =
-            before === undefined ||
-            stableJson(canonicalSource({ ...spec, template: before }).template) !== stableJson(canonicalSource(spec).template);
+            before?.template === undefined ||
+            stableJson(canonicalSource({ ...spec, template: before.template }).template) !== stableJson(canonicalSource(spec).template);
         return templateChanges ? validateTemplate(client(), spec, log) : [];
     },
 };
