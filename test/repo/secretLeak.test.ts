@@ -163,7 +163,7 @@ async function failure(where: string, promise: Promise<unknown>): Promise<string
     return assert.fail(`${where}: expected an error`);
 }
 
-describe("secret-leak: canaries for the API key and the alert-source token", { timeout: 120_000 }, () => {
+describe("secret-leak: canaries for the API key and the alert-source token", { timeout: 300_000 }, () => {
     before(async () => {
         // The benchmark is a separate process with its own emulator and host: start it first.
         bench = runTs("bench/run.ts", ["--sizes", "6", "--out", path.join(tmp, "bench")], {
@@ -304,7 +304,7 @@ describe("secret-leak: canaries for the API key and the alert-source token", { t
             );
             emulator.inject({ kind: "status", status: 500, method: "GET", path: `/v2/alert_sources/${id}`, times: 2 });
             await failure("AlertSource Read, 500 ×2", host.read(created.id, urn, updated.properties, checked.inputs));
-            emulator.inject({ kind: "malformed-json", method: "GET", path: `/v2/alert_sources/${id}` });
+            emulator.inject({ kind: "malformed-json", method: "GET", path: `/v2/alert_sources/${id}`, times: 2 });
             await failure("AlertSource Read, malformed answer", host.read(created.id, urn, updated.properties, checked.inputs));
         } finally {
             await host.stop();
