@@ -21,7 +21,7 @@ const nodeCommonJsGlobals = {
 export default defineConfig(
     {
         // Generated or byte-exact data, and build output.
-        ignores: ["node_modules/", "bin/", "bench/results.*", "test/fixtures/**/*.json"],
+        ignores: ["node_modules/", "bin/", ".pulumi-cli/", "bench/results.*", "test/fixtures/**/*.json"],
     },
     js.configs.recommended,
     tseslint.configs.recommended,

@@ -115,8 +115,11 @@ export async function runSize(
             }
             const wallMs = Date.now() - started;
             await sleep(250); // let the host's stderr lines of this phase arrive
-            const reqs: RequestLogEntry[] = emu.requests.slice();
-            arrivals.push(...reqs.map((r) => r.at));
+            // The key check (GET /v1/identity) is once per host process, not per route: counted apart.
+            const isKeyCheck = (r: RequestLogEntry) => r.path === "/v1/identity";
+            const reqs: RequestLogEntry[] = emu.requests.filter((r) => !isKeyCheck(r));
+            const keyChecks = emu.requests.length - reqs.length;
+            arrivals.push(...emu.requests.map((r) => r.at));
             const byMethod: Record<string, number> = {};
             const byEndpoint: Record<string, number> = {};
             const non2xx: Record<string, number> = {};
@@ -142,6 +145,7 @@ export async function runSize(
                 expectedRequests,
                 status429: reqs.filter((r) => r.status === 429).length,
                 extraRequests: Math.max(0, reqs.length - expectedRequests),
+                keyChecks,
                 retryLogLines: phaseLogs.filter((l) => /retry/i.test(l)).length,
                 non2xx,
                 hostPeakMemoryBytes: peak,
@@ -152,7 +156,7 @@ export async function runSize(
                 ...(Object.keys(diffs).length > 0 ? { diffs } : {}),
             };
             log(
-                `N=${n}: ${name} done in ${fmtS(wallMs)} s: ${reqs.length} requests ${JSON.stringify(byMethod)} (expected ${expectedRequests}), ` +
+                `N=${n}: ${name} done in ${fmtS(wallMs)} s: ${reqs.length} requests ${JSON.stringify(byMethod)} (expected ${expectedRequests}) + ${keyChecks} key check(s), ` +
                     `429s ${result.status429}, retry log lines ${result.retryLogLines}, host peak ${fmtMiB(peak)} MiB, RPC errors ${errors.length}` +
                     (errors.length > 0 ? `: ${result.rpcErrorSamples.join(" | ")}` : ""),
             );

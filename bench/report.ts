@@ -20,9 +20,9 @@ export function markdown(results: SizeResult[], opts: BenchOptions, settings: Pr
     );
     lines.push("");
     lines.push(
-        "| N | phase | RPCs per route | wall (s) | API requests (by method) | expected | 429s | retries (extra req / log lines) | host peak RSS (MiB) | peak in flight |",
+        "| N | phase | RPCs per route | wall (s) | API requests (by method) | expected | key checks (GET /v1/identity, apart) | 429s | retries (extra req / log lines) | host peak RSS (MiB) | peak in flight |",
     );
-    lines.push("|---:|---|---|---:|---|---:|---:|---|---:|---:|");
+    lines.push("|---:|---|---|---:|---|---:|---:|---:|---|---:|---:|");
     for (const r of results) {
         for (const p of r.phases) {
             const by =
@@ -30,7 +30,7 @@ export function markdown(results: SizeResult[], opts: BenchOptions, settings: Pr
                     .map(([m, k]) => `${k} ${m}`)
                     .join(", ") || "—";
             lines.push(
-                `| ${r.n} | ${p.phase} | ${p.rpcs} | ${fmtS(p.wallMs)} | ${p.requests.total}${p.requests.total ? ` (${by})` : ""} | ${p.expectedRequests} | ${p.status429} | ${p.extraRequests} / ${p.retryLogLines} | ${fmtMiB(p.hostPeakMemoryBytes)} | ${p.emulatorPeakConcurrency} |`,
+                `| ${r.n} | ${p.phase} | ${p.rpcs} | ${fmtS(p.wallMs)} | ${p.requests.total}${p.requests.total ? ` (${by})` : ""} | ${p.expectedRequests} | ${p.keyChecks} | ${p.status429} | ${p.extraRequests} / ${p.retryLogLines} | ${fmtMiB(p.hostPeakMemoryBytes)} | ${p.emulatorPeakConcurrency} |`,
             );
         }
     }

@@ -14,6 +14,8 @@ export interface PhaseResult {
     status429: number;
     /** Requests beyond the expected logical ones. */
     extraRequests: number;
+    /** The key checks (GET /v1/identity) of this phase: once per host process, counted apart from `requests`. */
+    keyChecks: number;
     /** Host log lines of this phase mentioning "retry". */
     retryLogLines: number;
     non2xx: Record<string, number>;
@@ -139,6 +141,12 @@ export function targetsFor(m: SizeMeasurement): Target[] {
             expected: `${n} DELETE, 0 routes left`,
             actual: `${d.requests.total} ${methods(d)}, ${m.leftOver} left`,
             pass: d.requests.total === n && m.leftOver === 0,
+        },
+        {
+            name: "the key is checked once per host process (GET /v1/identity, before the first write), never per route",
+            expected: "1 in create, 0 in every other phase",
+            actual: phases.map((p) => `${p.phase} ${p.keyChecks}`).join(", "),
+            pass: c.keyChecks === 1 && phases.every((p) => p === c || p.keyChecks === 0),
         },
         {
             name: "no 429 received in any phase",

@@ -18,6 +18,8 @@ export interface ImportedRoute {
     spec: AlertRouteSpec;
     /** Where it came from (file, or file + resource). */
     source: string;
+    /** For a route from a stack export: the stack that manages it (its claim's `pulumi/stack`, else the export's). */
+    claimedBy?: string;
 }
 
 export interface BackupProblem {
@@ -63,7 +65,7 @@ interface ExportedResource {
     urn?: string;
     type?: string;
     id?: string;
-    outputs?: { route?: unknown; version?: number };
+    outputs?: { route?: unknown; version?: number; claimed?: Record<string, unknown> };
 }
 
 /** What a backup file may hold: a stack export, a route list, `{alert_route}`, or a bare route. */
@@ -119,7 +121,11 @@ function fromStackExport(deployment: NonNullable<BackupDocument["deployment"]>, 
             result.problems.push({ source: at, problem: "no id or route in its outputs (never created, or pending): skipped" });
             continue;
         }
-        result.routes.push(imported(resource.id, canonical(route as AlertRouteSpec), at, resource.outputs?.version));
+        const claimedBy = resource.outputs?.claimed?.["pulumi/stack"];
+        result.routes.push({
+            ...imported(resource.id, canonical(route as AlertRouteSpec), at, resource.outputs?.version),
+            claimedBy: typeof claimedBy === "string" ? claimedBy : stack,
+        });
     }
     if (resources.length > 0 && result.routes.length === 0 && result.problems.length === 0) {
         result.problems.push({ source, problem: "a stack export without alert routes" });

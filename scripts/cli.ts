@@ -1,5 +1,6 @@
 // What the operator scripts that talk to incident.io share: arguments, the key, the client.
 import * as path from "node:path";
+import * as readline from "node:readline";
 
 import { API_KEY_ENV, DEFAULT_BASE_URL, IncidentIoClient, type RetryPolicy } from "../providers/incident-io";
 
@@ -14,6 +15,8 @@ export interface ScriptIo {
     env: NodeJS.ProcessEnv;
     /** Where relative paths start (npm runs scripts in the project root; INIT_CWD is where it was started). */
     cwd: string;
+    /** Asks a yes/no question on the terminal; absent when stdin is not a terminal (nothing to ask on). */
+    confirm?: (question: string) => Promise<boolean>;
 }
 
 export const processIo = (): ScriptIo => ({
@@ -22,7 +25,20 @@ export const processIo = (): ScriptIo => ({
     isTTY: !!process.stderr.isTTY,
     env: process.env,
     cwd: process.env.INIT_CWD ?? process.cwd(),
+    confirm: process.stdin.isTTY ? askOnTerminal : undefined,
 });
+
+/** The question on stderr (stdout may be piped to a file), the answer from stdin; only y or yes is yes. */
+function askOnTerminal(question: string): Promise<boolean> {
+    const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+    return new Promise((resolve) => {
+        rl.question(question, (answer) => {
+            rl.close();
+            resolve(/^\s*y(es)?\s*$/i.test(answer));
+        });
+        rl.on("close", () => resolve(false));
+    });
+}
 
 /** For tests: a faster retry policy. Everything else is the provider's client as is. */
 export interface ClientOverrides {

@@ -8,7 +8,7 @@ import * as path from "node:path";
 
 import * as YAML from "yaml";
 
-import { changedFields, INCIDENT_IO_ID, withDefaults, type AlertRouteSpec } from "../providers/incident-io";
+import { changedFields, withDefaults, type AlertRouteSpec } from "../providers/incident-io";
 import {
     ENVIRONMENTS,
     ID_DESCRIPTIONS,
@@ -48,8 +48,8 @@ export function definitionsModule(routes: ImportedRoute[], typesImport: string, 
     );
 }
 
-/** `alert.attributes.<id>` in a condition's subject, the id as the provider checks it. */
-const ATTRIBUTE_SUBJECT = new RegExp(`alert\\.attributes\\.${INCIDENT_IO_ID.source.replace(/^\^|\$$/g, "")}`, "g");
+/** `alert.attributes.<id>` in a condition's subject; any id format (incident.io may change it without notice). */
+const ATTRIBUTE_SUBJECT = /alert\.attributes\.[^.\s"[\]]+/g;
 
 /** The ids a route refers to, so the stack config (alertSources, escalationPaths, ...) can be filled in. */
 export function referencedIds(spec: AlertRouteSpec): string[] {

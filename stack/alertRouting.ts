@@ -35,8 +35,9 @@ export class AlertRouting extends pulumi.ComponentResource {
         super("alert-routing:index:AlertRouting", name, {}, opts);
         this.routes = {};
         for (const { key, spec, adoptRenaming, retire } of args.routes) {
-            // Adoption errors name the config key to fix; adoptRenaming only where a row asks for it.
-            const adoption = args.adopt[key] ? { adoptId: args.adopt[key], adoptIdConfigKey: `alert-routing:adopt.${key}` } : {};
+            // Adoption errors, and the warning about a live route of the same name when there is no
+            // adoption, name the config key to set; adoptRenaming only where a row asks for it.
+            const adoption = { ...(args.adopt[key] ? { adoptId: args.adopt[key] } : {}), adoptIdConfigKey: `alert-routing:adopt.${key}` };
             const route = new AlertRoute(
                 key,
                 {

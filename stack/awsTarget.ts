@@ -27,17 +27,23 @@ export function awsPartition(region: string): string {
  */
 const SECRET_ARN = /^arn:([a-z0-9-]+):secretsmanager:([a-z0-9-]+):(\d{12}):secret:(.+)-([A-Za-z0-9]{6})$/;
 
-/** Why `arn` is not the token secret of this account and region, or undefined when it is. */
-export function tokenSecretArnProblem(arn: string, expected: { accountId: string; region: string }): string | undefined {
+/** Why `arn` is not the token secret of this account and region, or undefined when it is. With the
+ * account or region unknown (themselves wrong in config), the ARN's own shape is still checked, so
+ * one run names every bad value. */
+export function tokenSecretArnProblem(arn: string, expected: { accountId?: string; region?: string }): string | undefined {
     const match = SECRET_ARN.exec(arn);
-    const example = `arn:${awsPartition(expected.region)}:secretsmanager:${expected.region}:${expected.accountId}:secret:${TOKEN_SECRET_NAME}-AbCdEf`;
+    const partitionOf = expected.region === undefined ? "<partition>" : awsPartition(expected.region);
+    const example = `arn:${partitionOf}:secretsmanager:${expected.region ?? "<region>"}:${expected.accountId ?? "<account id>"}:secret:${TOKEN_SECRET_NAME}-AbCdEf`;
     if (!match)
         return `"${arn}" is not a Secrets Manager secret ARN (like ${example}; aws secretsmanager describe-secret --secret-id ${TOKEN_SECRET_NAME} --query ARN)`;
     const [, partition, region, accountId, name] = match;
     const wrong: string[] = [];
-    if (partition !== awsPartition(expected.region)) wrong.push(`partition ${partition}, not ${awsPartition(expected.region)}`);
-    if (region !== expected.region) wrong.push(`region ${region}, not aws:region ${expected.region}`);
-    if (accountId !== expected.accountId) wrong.push(`account ${accountId}, not alert-routing:aws.accountId ${expected.accountId}`);
+    if (expected.region !== undefined) {
+        if (partition !== awsPartition(expected.region)) wrong.push(`partition ${partition}, not ${awsPartition(expected.region)}`);
+        if (region !== expected.region) wrong.push(`region ${region}, not aws:region ${expected.region}`);
+    }
+    if (expected.accountId !== undefined && accountId !== expected.accountId)
+        wrong.push(`account ${accountId}, not alert-routing:aws.accountId ${expected.accountId}`);
     if (name !== TOKEN_SECRET_NAME) wrong.push(`secret "${name}", not "${TOKEN_SECRET_NAME}"`);
     return wrong.length > 0 ? `names ${wrong.join(", ")}; adopting it would manage another secret` : undefined;
 }

@@ -3,7 +3,17 @@
 // `pulumi config set` command that fixes it.
 import * as pulumi from "@pulumi/pulumi";
 
-import { API_KEY_ENV, DEFAULT_BASE_URL, INCIDENT_IO_ID, parseBaseUrl } from "../providers/incident-io";
+import {
+    API_KEY_ENV,
+    configRmCommand,
+    configSetCommand,
+    DEFAULT_BASE_URL,
+    describeValue,
+    idProblem,
+    parseBaseUrl,
+    stackSettingFix,
+    unusualId,
+} from "../providers/incident-io";
 import { AWS_ACCOUNT_ID, AWS_REGIONS, tokenSecretArnProblem } from "./awsTarget";
 import { closestKey, dns1123LabelProblem, dns1123SubdomainProblem, slackChannelProblem } from "./configValues";
 import type { SecretStoreRef } from "./externalSecret";
@@ -85,15 +95,22 @@ const OBJECT_KEYS = {
 } as const;
 
 /** Reads and checks the current stack's config; throws StackConfigError listing every problem. */
-export function readStackConfig(stack: string = pulumi.getStack(), env: NodeJS.ProcessEnv = process.env): StackConfig {
+export function readStackConfig(
+    stack: string = pulumi.getStack(),
+    env: NodeJS.ProcessEnv = process.env,
+    warn: (message: string) => void = (message) => void pulumi.log.warn(message),
+): StackConfig {
     const reader = new Reader(stack);
     const config = reader.read(env);
     if (reader.problems.length > 0) throw new StackConfigError(stack, reader.problems);
+    for (const warning of reader.warnings) warn(warning);
     return config!;
 }
 
 class Reader {
     readonly problems: ConfigProblem[] = [];
+    /** Values that pass but look unusual (an id unlike today's ids): printed, never fatal. */
+    readonly warnings: string[] = [];
     /** Keys already reported: a value that is wrong is not reported again as missing. */
     private readonly reported = new Set<string>();
     private readonly project = new pulumi.Config(PROJECT);
@@ -129,7 +146,7 @@ class Reader {
             this.problem(
                 full,
                 `unknown key; did you mean ${PROJECT}:${closestKey(key, TOP_LEVEL_KEYS)}? Nothing reads ${full}`,
-                `pulumi config rm --stack ${this.stack} '${full}'`,
+                configRmCommand({ stack: this.stack, key: full }),
             );
         }
     }
@@ -140,7 +157,8 @@ class Reader {
             ids[group] = this.stringMap(
                 group,
                 Object.keys(ID_DESCRIPTIONS[group]),
-                group === "slackChannels" ? slackChannelProblem : incidentIoIdProblem,
+                group === "slackChannels" ? slackChannelProblem : idProblem,
+                group === "slackChannels" ? undefined : unusualId,
             );
         }
         const required = idsRequiredBy(environment);
@@ -151,7 +169,8 @@ class Reader {
             if (ids[ref.group][ref.name] === undefined) {
                 const key = `${PROJECT}:${ref.group}.${ref.name}`;
                 const what = (ID_DESCRIPTIONS[ref.group] as Record<string, string>)[ref.name];
-                this.missing(key, `the id of ${what}`, this.setCommand(key, "<id>", { path: true }));
+                const placeholder = ref.group === "slackChannels" ? "<channel id>" : "<id>";
+                this.missing(key, `the id of ${what}`, this.setCommand(key, placeholder, { path: true }));
             }
         }
         return ids as RouteIds;
@@ -162,7 +181,8 @@ class Reader {
         const adopt = this.stringMap(
             "adopt",
             ROUTES.map((r) => r.key),
-            incidentIoIdProblem,
+            idProblem,
+            unusualId,
         );
         const byId = new Map<string, string>();
         for (const [routeKey, id] of Object.entries(adopt)) {
@@ -172,7 +192,7 @@ class Reader {
                 this.problem(
                     `${PROJECT}:adopt.${routeKey}`,
                     `"${row.name}" is owned by the ${row.owner} stack, not ${environment}`,
-                    `pulumi config rm --stack ${this.stack} --path '${PROJECT}:adopt.${routeKey}'`,
+                    configRmCommand({ stack: this.stack, key: `${PROJECT}:adopt.${routeKey}`, path: true }),
                 );
             }
             const other = byId.get(id);
@@ -205,7 +225,7 @@ class Reader {
         const configured = config.get("baseUrl");
         if (configured !== undefined) {
             try {
-                baseUrl = parseBaseUrl(configured, "incident-io:baseUrl");
+                baseUrl = parseBaseUrl(configured, "incident-io:baseUrl", undefined, stackSettingFix(this.stack));
             } catch (error) {
                 this.problem("incident-io:baseUrl", (error as Error).message, this.setCommand("incident-io:baseUrl", DEFAULT_BASE_URL));
             }
@@ -249,9 +269,10 @@ class Reader {
 
         const arnKey = `${PROJECT}:adoptTokenSecretArn`;
         const adoptTokenSecretArn = this.text(this.project.get("adoptTokenSecretArn"), arnKey, "<secret arn>");
-        if (adoptTokenSecretArn !== undefined && region !== undefined && accountId !== undefined) {
+        if (adoptTokenSecretArn !== undefined) {
+            // Checked even when the region or account is wrong too: every bad value is named in one run.
             const problem = tokenSecretArnProblem(adoptTokenSecretArn, { accountId, region });
-            if (problem) this.problem(arnKey, problem, this.setCommand(arnKey, "<arn of this account's secret>"));
+            if (problem) this.problem(arnKey, problem, this.setCommand(arnKey, "<secret ARN in this account>"));
         }
         return { region: region ?? "", accountId: accountId ?? "", profile: config.get("profile"), adoptTokenSecretArn };
     }
@@ -296,7 +317,7 @@ class Reader {
         if (takeOver !== undefined && takeOver !== true && takeOver !== false && takeOver !== "true" && takeOver !== "false") {
             this.problem(
                 takeOverKey,
-                `must be true or false, got ${JSON.stringify(takeOver)}`,
+                `must be true or false, got ${describeStored(takeOver)}`,
                 this.setCommand(takeOverKey, "true", { path: true }),
             );
         }
@@ -316,16 +337,29 @@ class Reader {
         if (!Array.isArray(value)) {
             this.problem(
                 key,
-                `must be a list of Secret names, got ${JSON.stringify(value)}`,
-                this.setCommand(`${key}[0]`, "<secret name>", { path: true }),
+                `must be a list of Secret names, got ${describeStored(value)}`,
+                `${configRmCommand({ stack: this.stack, key, path: true })}, then ${this.setCommand(`${key}[0]`, "<secret name>", { path: true })}`,
             );
             return [];
         }
         const names: string[] = [];
+        const listedAt = new Map<string, number>();
         value.forEach((entry, i) => {
             const entryKey = `${key}[${i}]`;
             const name = this.dnsName(this.text(entry, entryKey, "<secret name>"), entryKey, (v) => dns1123SubdomainProblem(v, "Secret"));
-            if (name !== undefined) names.push(name);
+            if (name === undefined) return;
+            // The operator's Secret list is mounted as given: the same Secret twice is two volumes of one name.
+            const first = listedAt.get(name);
+            if (first !== undefined) {
+                this.problem(
+                    entryKey,
+                    `"${name}" is listed twice (also ${key}[${first}]); each Secret is mounted once: remove this entry`,
+                    configRmCommand({ stack: this.stack, key: entryKey, path: true }),
+                );
+                return;
+            }
+            listedAt.set(name, i);
+            names.push(name);
         });
         return names;
     }
@@ -340,7 +374,12 @@ class Reader {
     }
 
     /** An object of strings whose keys must be among `known` (typos are reported, not ignored). */
-    private stringMap(key: string, known: readonly string[], valueProblem?: (value: string) => string | undefined): Record<string, string> {
+    private stringMap(
+        key: string,
+        known: readonly string[],
+        valueProblem?: (value: string) => string | undefined,
+        valueWarning?: (value: string) => string | undefined,
+    ): Record<string, string> {
         const value = this.object(key, known) ?? {};
         const out: Record<string, string> = {};
         for (const [name, v] of Object.entries(value)) {
@@ -350,7 +389,11 @@ class Reader {
             const problem = text === undefined ? undefined : valueProblem?.(text);
             if (problem)
                 this.problem(full, problem, this.setCommand(full, key === "slackChannels" ? "<channel id>" : "<id>", { path: true }));
-            else if (text !== undefined) out[name] = text;
+            else if (text !== undefined) {
+                out[name] = text;
+                const warning = valueWarning?.(text);
+                if (warning) this.warnings.push(`${full}: ${warning}`);
+            }
         }
         return out;
     }
@@ -369,7 +412,7 @@ class Reader {
             this.problem(
                 full,
                 "must be an object of names to values",
-                `set its entries with --path, e.g. ${this.setCommand(`${full}.<name>`, "<value>", { path: true })}`,
+                `${configRmCommand({ stack: this.stack, key: full })}, then set each entry: ${this.setCommand(`${full}.<name>`, "<value>", { path: true })}`,
             );
             // Its entries are reported here, not again as missing.
             for (const name of known) this.reported.add(`${full}.${name}`);
@@ -380,7 +423,7 @@ class Reader {
             this.problem(
                 `${full}.${name}`,
                 `unknown name "${name}"; did you mean ${closestKey(name, known)}? ${key} takes ${known.join(", ")}`,
-                `pulumi config rm --stack ${this.stack} --path '${full}.${name}'`,
+                configRmCommand({ stack: this.stack, key: `${full}.${name}`, path: true }),
             );
         }
         return value as Record<string, unknown>;
@@ -388,15 +431,16 @@ class Reader {
 
     private text(value: unknown, key: string, placeholder = "<value>"): string | undefined {
         if (value === undefined || value === null) return undefined;
-        if (typeof value !== "string" || value.trim() === "" || value.trim() !== value || PLACEHOLDER.test(value)) {
+        const text = storedText(value);
+        if (text === undefined || text.trim() === "" || text.trim() !== text || PLACEHOLDER.test(text)) {
             this.problem(
                 key,
-                `must be a plain, non-empty value, got ${JSON.stringify(value)}`,
+                `must be a plain, non-empty value, got ${describeStored(value)}`,
                 this.setCommand(key, placeholder, { path: key.includes(".") }),
             );
             return undefined;
         }
-        return value;
+        return text;
     }
 
     private problem(key: string, problem: string, fix: string): void {
@@ -410,12 +454,38 @@ class Reader {
     }
 
     private setCommand(key: string, value: string, opts: { path?: boolean; secret?: boolean } = {}): string {
-        const flags = `${opts.secret ? " --secret" : ""}${opts.path ? " --path" : ""}`;
-        return `pulumi config set --stack ${this.stack}${flags} '${key}' ${value}`;
+        return configSetCommand({ stack: this.stack, key, value, ...opts });
     }
 }
 
-function incidentIoIdProblem(value: string): string | undefined {
-    if (INCIDENT_IO_ID.test(value)) return undefined;
-    return `"${value}" is not an incident.io id (26 characters like 01FCNDV6P870EA6S7TK1DSYDG0; copy it from the dashboard)`;
+/**
+ * A config value as text. `pulumi config set --path` stores a whole number as a number and
+ * true/false as booleans (pulumi/pulumi sdk/go/common/resource/config/map.go, adjustObjectValue:
+ * "true"/"false" become booleans; digits become an int unless they start with "0"), so digits
+ * typed for an id or an account come back as a number: that is what was meant. Anything else that
+ * is not a string is refused by the caller, which says what it got.
+ */
+export function storedText(value: unknown): string | undefined {
+    if (typeof value === "string") return value;
+    if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
+    return undefined;
+}
+
+/** What a refused stored value was, in words: `true (a boolean)`, `NaN`, `["a"] (a list)`. */
+function describeStored(value: unknown): string {
+    const kind =
+        typeof value === "boolean"
+            ? " (a boolean: `pulumi config set --path` stores true and false as booleans)"
+            : typeof value === "number"
+              ? Number.isFinite(value)
+                  ? Number.isInteger(value)
+                      ? " (a number too large to read back exactly: quote it in the stack file)"
+                      : " (a number)"
+                  : ""
+              : Array.isArray(value)
+                ? " (a list)"
+                : value !== null && typeof value === "object"
+                  ? " (an object)"
+                  : "";
+    return `${describeValue(value)}${kind}`;
 }

@@ -10,6 +10,7 @@ import { AlertRouting } from "./alertRouting";
 import { AlertmanagerTokenPath } from "./alertmanagerTokenPath";
 import { alertSourceToken, alertSourceUrl } from "./alertSourceToken";
 import { readStackConfig } from "./config";
+import { logCoverage } from "./coverage/preview";
 import { routeDefinitions } from "./routes";
 
 export function alertRoutingStack() {
@@ -31,8 +32,11 @@ export function alertRoutingStack() {
         alertSources: pulumi.all(Object.fromEntries(Object.entries(catalogue.sources).map(([key, s]) => [key, s!.id]))),
         alertAttributes: pulumi.all(Object.fromEntries(Object.entries(catalogue.attributes).map(([key, a]) => [key, a!.id]))),
     });
+    const routes = routeDefinitions(environment, routeIds);
+    // Gaps and overlaps in what the routes receive show as warnings in every preview.
+    logCoverage(environment, routes, routeIds);
     const routing = new AlertRouting("routes", {
-        routes: routeDefinitions(environment, routeIds),
+        routes,
         alertSourcesOf: (key) =>
             resourceIds.apply(
                 (ids) => routeDefinitions(environment, { ...routeIds, ...ids }).find((d) => d.key === key)!.spec.alert_sources,

@@ -26,6 +26,8 @@ export interface ApiContext {
     state: EmulatorState;
     catalogue: Catalogue;
     validate: boolean;
+    /** EmulatorOptions.rejectUnknownFields. */
+    rejectUnknownFields: boolean;
 }
 
 type Handler = (ctx: ApiContext, req: ApiRequest, params: string[]) => Reply;
@@ -76,7 +78,7 @@ export function alertRouteIdOf(path: string): string | undefined {
 
 function checkBody(ctx: ApiContext, schema: string, body: unknown): Reply | undefined {
     if (!ctx.validate) return undefined;
-    const problems = validatePayload(schema, body);
+    const problems = validatePayload(schema, body, { rejectUnknownFields: ctx.rejectUnknownFields });
     if (problems.length === 0) return undefined;
     return validationFailed(
         problems.map((p) =>

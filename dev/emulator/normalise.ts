@@ -26,8 +26,11 @@ export interface NormaliseOptions {
 /** Applies the API's normalisations to a freshly stored route, in place. */
 export function normaliseStoredRoute(route: AlertRouteV2, opts: NormaliseOptions): AlertRouteV2 {
     renameAliases(route, opts);
+    dropUnansweredOptions(route);
+    echoEmptyTeamsTarget(route);
     echoEscalationPathsAsUsers(route);
     fillServerDefaults(route);
+    reencodeJsonLiterals(route);
     serverOrder(route);
     Object.assign(route, structuredClone(FUTURE_FIELDS.route));
     for (const source of route.alert_sources) Object.assign(source, structuredClone(FUTURE_FIELDS.alertSource));
@@ -36,17 +39,21 @@ export function normaliseStoredRoute(route: AlertRouteV2, opts: NormaliseOptions
 }
 
 /**
- * `one_of` on a text attribute is stored as `contains_one_of`; `contains` on a catalog subject as
- * `name_contains` (terraform-provider-incident models/engine.go serverOperationNormalisations,
- * issue #403 / PR #454). On the other subject types both names are canonical and stay.
+ * `one_of` on a String, Link or TemplatedText subject is stored as `contains_one_of`; `contains` on
+ * a catalog subject as `name_contains` (terraform-provider-incident models/engine.go
+ * serverOperationNormalisations, issue #403 / PR #454). Text subjects here: the alert's title and
+ * description and every alert attribute not listed as catalog-typed. On the other subject types
+ * both names are canonical and stay.
  */
+const TEXT_SUBJECTS = new Set(["alert.title", "alert.description"]);
+
 function renameAliases(route: AlertRouteV2, opts: NormaliseOptions): void {
     for (const condition of conditionsIn(route)) {
         const attribute = /^alert\.attributes\.([^.]+)$/.exec(condition.subject.reference)?.[1];
         const catalog = attribute !== undefined && opts.catalogAttributeIds.has(attribute);
+        const text = (attribute !== undefined && !catalog) || TEXT_SUBJECTS.has(condition.subject.reference);
         const op = condition.operation.value;
-        if (op === "one_of" && attribute !== undefined && !catalog)
-            condition.operation = { label: "Contains one of", value: "contains_one_of" };
+        if (op === "one_of" && text) condition.operation = { label: "Contains one of", value: "contains_one_of" };
         if (op === "contains" && catalog) condition.operation = { label: "Name contains", value: "name_contains" };
     }
 }
@@ -65,12 +72,84 @@ function conditionsIn(value: unknown, out: ConditionV2[] = []): ConditionV2[] {
     return out;
 }
 
+/**
+ * Expression operations' `cast` and `concatenate` options are accepted but not answered:
+ * ExpressionOperationV2 (openapi.json) has neither, while ExpressionOperationPayloadV2 takes both,
+ * and incident.io's own v2 model (terraform-provider-incident models/engine.go) reads only
+ * branches, filter, navigate and parse. The operation_type stays; a cast's type survives as the
+ * operation's `returns`, which ExpressionOperationV2 requires (shapes.ts sets it).
+ */
+function dropUnansweredOptions(route: AlertRouteV2): void {
+    for (const expression of route.expressions) {
+        for (const op of expression.operations) {
+            delete op.cast;
+            delete op.concatenate;
+        }
+    }
+}
+
+/**
+ * A channel config with Slack targets only came back with an empty `ms_teams_targets` (Go's zero
+ * value) rather than none: terraform-provider-incident issue #174, commit cc9eef5 ("the API
+ * misbehaving and serializing an empty rather than null target"). Routes stored then answer so.
+ */
+function echoEmptyTeamsTarget(route: AlertRouteV2): void {
+    for (const channel of route.channel_config) {
+        if (channel.slack_targets && !channel.ms_teams_targets) channel.ms_teams_targets = { binding: {}, channel_visibility: "" };
+    }
+}
+
 /** An escalation-path target comes back with the same binding under `users` too
  * (terraform-provider-incident CHANGELOG v5.44.1: "for legacy compatibility"). */
 function echoEscalationPathsAsUsers(route: AlertRouteV2): void {
     for (const target of route.escalation_config.escalation_targets) {
         if (target.escalation_paths && !target.users) target.users = structuredClone(target.escalation_paths) as BindingV2;
     }
+}
+
+/**
+ * A literal holding a JSON object or array (rich-text templates, message templates) is stored
+ * re-encoded as Go's encoding/json writes it: keys sorted, no whitespace, `<`, `>`, `&`, U+2028 and
+ * U+2029 escaped (terraform-provider-incident CHANGELOG v5.39.0, jsontypes/normalized_json_or_string.go,
+ * their issue #242). Other literals are kept as sent.
+ */
+function reencodeJsonLiterals(value: unknown): void {
+    if (Array.isArray(value)) {
+        for (const item of value) reencodeJsonLiterals(item);
+        return;
+    }
+    if (!value || typeof value !== "object") return;
+    const node = value as Record<string, unknown>;
+    for (const [key, child] of Object.entries(node)) {
+        if (key === "literal" && typeof child === "string") node[key] = goJsonEncoding(child);
+        else reencodeJsonLiterals(child);
+    }
+}
+
+function goJsonEncoding(literal: string): string {
+    const trimmed = literal.trim();
+    if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) return literal;
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(trimmed);
+    } catch {
+        return literal;
+    }
+    const sorted = JSON.stringify(parsed, (_k, v: unknown) =>
+        v && typeof v === "object" && !Array.isArray(v)
+            ? Object.fromEntries(
+                  Object.keys(v)
+                      .sort()
+                      .map((k) => [k, (v as Record<string, unknown>)[k]]),
+              )
+            : v,
+    );
+    return sorted
+        .replace(/</g, "\\u003c")
+        .replace(/>/g, "\\u003e")
+        .replace(/&/g, "\\u0026")
+        .replace(/\u2028/g, "\\u2028")
+        .replace(/\u2029/g, "\\u2029");
 }
 
 /** Left out, the server fills them (severity and auto_relate_grouped_alerts are Optional+Computed
@@ -98,4 +177,9 @@ export function serverOrder(route: AlertRouteV2): void {
     route.channel_config = byHash(route.channel_config);
     route.expressions = byHash(route.expressions);
     route.escalation_config.escalation_targets = byHash(route.escalation_config.escalation_targets);
+    // Also sets in incident.io's provider (incident_alert_route_resource.go): grouping_keys,
+    // custom_fields and owning_team_ids come back in the server's order too.
+    route.incident_config.grouping_keys = byHash(route.incident_config.grouping_keys ?? []);
+    if (route.incident_template.custom_fields) route.incident_template.custom_fields = byHash(route.incident_template.custom_fields);
+    route.owning_team_ids = byHash(route.owning_team_ids ?? []);
 }

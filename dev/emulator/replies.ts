@@ -1,5 +1,7 @@
-// What a handler answers with, and incident.io's error envelope:
+// What a handler answers with, and incident.io's error envelope, as its API reference documents it
+// (docs.incident.io/api-reference/introduction, "Errors" and "Rate limits"):
 //   { type, status, request_id, errors: [{ code, message, source?: { field } }] }
+//   429: the same, type and code "too_many_requests", plus rate_limit { name, limit, remaining, retry_after }
 import { newRequestId } from "./ids";
 
 export interface Reply {
@@ -24,6 +26,9 @@ export interface ErrorEnvelope {
     errors: ApiError[];
     [extra: string]: unknown;
 }
+
+/** The documented default: 1,200 requests a minute per API key. */
+export const DEFAULT_RATE_LIMIT = 1200;
 
 export function json(status: number, body: unknown): Reply {
     return { status, body };
@@ -64,21 +69,40 @@ const DEFAULTS: Record<number, [string, string, string]> = {
     404: ["not_found", "not_found", "Not found"],
     409: ["conflict", "conflict", "The resource was modified concurrently"],
     422: ["validation_error", "invalid_value", "The request failed validation"],
-    429: ["rate_limited", "rate_limited", "Too many requests"],
+    429: ["too_many_requests", "too_many_requests", "Too many requests. We recommend exponential backoff."],
     500: ["internal_error", "internal_error", "Something went wrong"],
     502: ["bad_gateway", "bad_gateway", "Bad gateway"],
     503: ["service_unavailable", "service_unavailable", "Service temporarily unavailable"],
     504: ["gateway_timeout", "gateway_timeout", "Gateway timeout"],
 };
 
-/** The 429 answer: envelope plus rate_limit.retry_after (HTTP date). */
-export function rateLimited(retryAfterSeconds: number, header: "seconds" | "http-date" | "none", limit?: number, now = Date.now()): Reply {
-    const retryAt = new Date(now + retryAfterSeconds * 1000).toUTCString();
-    const rate_limit: Record<string, unknown> = { retry_after: retryAt, remaining: 0 };
-    if (limit !== undefined) rate_limit.limit = limit;
-    const body = envelope(429, "rate_limited", [{ code: "rate_limited", message: "Too many requests, please slow down" }], {
-        rate_limit,
-    });
+/** The name the docs' example gives the key's limit. */
+export const RATE_LIMIT_NAME = "api_key_name";
+
+/**
+ * The 429 answer, as the API reference's example: envelope plus rate_limit, whose retry_after is an
+ * HTTP date written with "UTC" ("Thu, 17 Apr 2025 11:17:18 UTC"). The API also sends a Retry-After
+ * header holding that date: incident.io's own client reads it with time.RFC1123
+ * (terraform-provider-incident internal/client/client.go attentiveBackoff). `header` picks the form
+ * ("seconds" and "none" for the fault matrix: proxies and gateways differ).
+ */
+export function rateLimited(
+    retryAfterSeconds: number,
+    header: "seconds" | "http-date" | "none",
+    limit = DEFAULT_RATE_LIMIT,
+    now = Date.now(),
+): Reply {
+    // Whole seconds, rounded up: an HTTP date cannot say less, and must not say "earlier than the limit frees".
+    const retryAt = new Date(Math.ceil((now + retryAfterSeconds * 1000) / 1000) * 1000).toUTCString().replace(/GMT$/, "UTC");
+    const rate_limit = { name: RATE_LIMIT_NAME, limit, remaining: 0, retry_after: retryAt };
+    const body = envelope(
+        429,
+        "too_many_requests",
+        [{ code: "too_many_requests", message: "Too many requests. We recommend exponential backoff." }],
+        {
+            rate_limit,
+        },
+    );
     const headers: Record<string, string> = {};
     if (header === "seconds") headers["retry-after"] = String(retryAfterSeconds);
     if (header === "http-date") headers["retry-after"] = retryAt;

@@ -59,10 +59,11 @@ export class IncidentIoEmulator {
      */
     onBetween?: (req: PendingRequest) => void | Promise<void>;
 
-    private readonly apiKey: string;
+    private apiKey: string;
     /** What GET /v1/identity answers for the key, and the scopes every request is checked against. */
     readonly identity: EmulatedIdentity;
     private readonly validate: boolean;
+    private readonly rejectUnknownFields: boolean;
     private readonly state: EmulatorState;
     private readonly catalogue = new Catalogue();
     private readonly faults = new FaultQueue();
@@ -81,6 +82,7 @@ export class IncidentIoEmulator {
         this.apiKey = opts.apiKey ?? "test-api-key";
         this.identity = { ...DEFAULT_IDENTITY, ...opts.identity };
         this.validate = opts.validate ?? true;
+        this.rejectUnknownFields = opts.rejectUnknownFields ?? false;
         this.state = new EmulatorState(opts.echoAsSent ? undefined : { catalogAttributeIds: new Set(opts.catalogAttributeIds ?? []) });
         this.latencyMs = opts.latencyMs ?? 0;
         this.rateLimitPerMinute = opts.rateLimitPerMinute;
@@ -147,6 +149,11 @@ export class IncidentIoEmulator {
     /** Applies `mutate` to the stored route and bumps its version by 1. Throws if missing. */
     editInUi(id: string, mutate: (r: AlertRouteV2) => void): AlertRouteV2 {
         return this.state.editRoute(id, mutate);
+    }
+
+    /** A new key made in the dashboard and the old one revoked: from now on only `newKey` is accepted. */
+    rotateApiKey(newKey: string): void {
+        this.apiKey = newKey;
     }
 
     /** Deletes a route as if in the dashboard. Throws if missing. */
@@ -327,7 +334,8 @@ export class IncidentIoEmulator {
         const limit = this.rateLimitPerMinute;
         if (limit !== undefined) {
             const retryAfter = this.limiter.take(token, limit);
-            if (retryAfter !== undefined) return rateLimited(retryAfter, "seconds", limit);
+            // The API's own 429: Retry-After as an HTTP date, as incident.io's client reads it (replies.ts).
+            if (retryAfter !== undefined) return rateLimited(retryAfter, "http-date", limit);
         }
         if (ex.badJson) {
             return errorReply(400, "bad_request", "invalid_json", "The request body is not valid JSON");
@@ -339,7 +347,10 @@ export class IncidentIoEmulator {
             await this.onBetween({ method: ex.api.method, path: ex.api.path, query: ex.api.query, body: ex.api.body });
         }
         try {
-            return dispatch({ state: this.state, catalogue: this.catalogue, validate: this.validate }, ex.api);
+            return dispatch(
+                { state: this.state, catalogue: this.catalogue, validate: this.validate, rejectUnknownFields: this.rejectUnknownFields },
+                ex.api,
+            );
         } catch (err) {
             const message = err instanceof Error ? err.message : String(err);
             return errorReply(500, "internal_error", "internal_error", `emulator could not handle the request: ${message}`);

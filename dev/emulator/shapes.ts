@@ -85,7 +85,8 @@ function operation(op: ExpressionOperationPayload): ExpressionOperationV2 {
         };
     }
     if (op.parse) out.parse = { source: op.parse.source, returns: { ...op.parse.returns } };
-    // Not part of ExpressionOperationV2, but echoed back so that round trips are lossless.
+    // Not part of ExpressionOperationV2: kept here for the plain echo (`echoAsSent`); the realistic
+    // answer drops them (normalise.ts dropUnansweredOptions). A cast's type is the operation's `returns`.
     if (op.cast) out.cast = { returns: { ...op.cast.returns } };
     if (op.concatenate) out.concatenate = { ...op.concatenate };
     const declared = op.branches?.returns ?? op.parse?.returns ?? op.cast?.returns;

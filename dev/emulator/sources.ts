@@ -36,7 +36,9 @@ export interface AlertSourcePayload {
     jira_options?: Record<string, unknown>;
 }
 
-/** Source types that receive events over HTTP, so have an alert events URL and a token. */
+/** Source types that receive events over HTTP, so have an alert events URL and a token. Checkly posts
+ * to its source's URL too: "the unique URL created by installing the Checkly integration in
+ * Incident.io" (checkly/checkly-cli constructs/incidentio-alert-channel.ts). */
 const HTTP_TYPES = new Set(["alertmanager", "http", "http_custom", "checkly", "grafana", "datadog", "status_page_views", "sns", "sentry"]);
 
 /** A minimal template, for seeds that give none: what the dashboard creates for a new source. */

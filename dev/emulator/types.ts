@@ -288,8 +288,15 @@ export interface EmulatorOptions {
     latencyMs?: number;
     /** Sliding 60 s window per API key; undefined = unlimited. */
     rateLimitPerMinute?: number;
-    /** Validate request bodies against the spec (closed schemas). Default true. */
+    /** Validate request bodies against the spec. Default true. */
     validate?: boolean;
+    /**
+     * Refuse request fields the spec does not list (422). Default false: the spec leaves its request
+     * schemas open and nothing shows incident.io refusing unknown fields, so the realistic emulator
+     * ignores them (they are never stored). Tests that check the provider sends only known fields
+     * turn it on.
+     */
+    rejectUnknownFields?: boolean;
     /**
      * Answer with the route as sent (labels and `returns` added, expressions by label) instead of as
      * the real API does (normalise.ts: operation aliases, the `users` echo, server defaults, its own

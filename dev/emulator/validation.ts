@@ -126,9 +126,10 @@ function problemsOf(fn: ValidateFunction, value: unknown): ValidationProblem[] {
     return problems;
 }
 
-/** Validates a request body against a payload schema, rejecting unknown keys. */
-export function validatePayload(schemaName: string, body: unknown): ValidationProblem[] {
-    return problemsOf(closed().validator(schemaName), body);
+/** Validates a request body against a payload schema; with `rejectUnknownFields`, unknown keys are
+ * problems too (the closed set), else they pass as the spec states it. */
+export function validatePayload(schemaName: string, body: unknown, opts: { rejectUnknownFields?: boolean } = {}): ValidationProblem[] {
+    return problemsOf((opts.rejectUnknownFields ? closed() : open()).validator(schemaName), body);
 }
 
 /** Validates a value against a component schema exactly as the spec states it. */

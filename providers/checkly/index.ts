@@ -27,3 +27,14 @@ export {
     type ChecklySettings,
 } from "./settings";
 export { AUTHORIZATION_HEADER, INCIDENT_IO_METHOD, INCIDENT_IO_TEMPLATE, INCIDENT_IO_WEBHOOK_TYPE, bearerHeaders } from "./incidentIo";
+export {
+    CHECKLY_ALERT_CHANNEL_TYPE,
+    CHANNEL_SECRET_OUTPUTS,
+    ChecklyAlertChannel,
+    checklyAlertChannelProvider,
+    type ChannelDefinition,
+    type ChecklyAlertChannelArgs,
+    type ChecklyAlertChannelInputs,
+    type ChecklyAlertChannelOutputs,
+} from "./alertChannel";
+export { ChecklyApiError, ChecklyClient, type ChecklyClientOptions } from "./client";

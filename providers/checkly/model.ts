@@ -208,8 +208,9 @@ export function stableJson(value: unknown): string {
 
 /**
  * The fields that differ between the definition and the live channel, as paths (`config.url`,
- * `sendDegraded`). Subscriptions count only when the definition lists them: otherwise the live
- * ones are kept, whatever they are. Header values are never named beyond the header's key.
+ * `sendDegraded`). Subscriptions count only when both sides list them: a definition without them
+ * keeps the live ones, whatever they are (either argument may be the live side). Header values are
+ * never named beyond the header's key.
  */
 export function changedFields(desired: ChecklyAlertChannelSpec, live: ChecklyAlertChannelSpec): string[] {
     const a = canonical(desired);
@@ -224,7 +225,8 @@ export function changedFields(desired: ChecklyAlertChannelSpec, live: ChecklyAle
             }
             continue;
         }
-        if (field === "subscriptions" && a.subscriptions === undefined) continue;
+        // Only when both sides list them: a definition without subscriptions keeps Checkly's.
+        if (field === "subscriptions" && (a.subscriptions === undefined || b.subscriptions === undefined)) continue;
         if (stableJson(a[field]) !== stableJson(b[field])) changed.push(field);
     }
     return changed;
@@ -266,7 +268,8 @@ export function withoutSecretValues<T extends ChecklyAlertChannelSpec>(spec: T):
 export function secretValues(spec: Pick<ChecklyAlertChannelSpec, "config"> | undefined): string[] {
     if (!spec?.config) return [];
     const c = spec.config;
-    const values = [...(c.headers ?? []), ...(c.queryParameters ?? [])].map((kv) => kv.value);
+    const lists = [c.headers, c.queryParameters].filter(Array.isArray) as ChecklyKeyValue[][];
+    const values = lists.flat().flatMap((kv) => (kv && typeof kv.value === "string" ? [kv.value] : []));
     if (c.webhookSecret) values.push(c.webhookSecret);
     // The bearer token alone too: an answer may echo it without its "Bearer " prefix.
     for (const v of [...values]) {

@@ -12,6 +12,7 @@ export const CHECKLY_CONFIG_KEYS = {
     maxRetries: "checkly:maxRetries",
     maxRetryWaitSeconds: "checkly:maxRetryWaitSeconds",
     operationTimeoutSeconds: "checkly:operationTimeoutSeconds",
+    onConflict: "checkly:onConflict",
 } as const;
 export const CHECKLY_API_KEY_ENV = "CHECKLY_API_KEY";
 export const CHECKLY_ACCOUNT_ID_ENV = "CHECKLY_ACCOUNT_ID";
@@ -36,6 +37,10 @@ export const CHECKLY_ACCOUNT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 
 export interface ChecklySettings {
     baseUrl: string;
+    /** What `update` does when the channel changed in Checkly since the last up or refresh. */
+    onConflict: "fail" | "overwrite";
+    /** Checkly has no managed-resource claim: always false (the shared core's setting). */
+    claimManaged: false;
     /** From checkly:apiKey (secret) or CHECKLY_API_KEY; never serialized. */
     apiKey?: string;
     accountId?: string;
@@ -49,7 +54,8 @@ export const CHECKLY_DEFAULTS = { requestTimeoutMs: 30_000, maxRetries: 5, maxRe
 
 /** The commands that set each key, for the messages here and in stack/config.ts. */
 export function checklySetCommand(key: "apiKey" | "accountId" | "baseUrl", stack?: string): string {
-    const s = stack ? ` --stack ${stack}` : "";
+    // The provider does not know the stack (the host is not told it): the placeholder names the flag.
+    const s = ` --stack ${stack ?? "<stack>"}`;
     switch (key) {
         case "apiKey":
             return `pulumi config set${s} --secret ${CHECKLY_CONFIG_KEYS.apiKey} <api key>   (or export ${CHECKLY_API_KEY_ENV})`;
@@ -110,8 +116,15 @@ export function readChecklySettings(get: (key: string) => string | undefined, en
     }
     const accountId = (text(CHECKLY_CONFIG_KEYS.accountId) ?? (env[CHECKLY_ACCOUNT_ID_ENV] || undefined))?.trim() || undefined;
     if (accountId !== undefined && !CHECKLY_ACCOUNT_ID.test(accountId)) problems.push(accountIdProblem(accountId));
+    const onConflict = text(CHECKLY_CONFIG_KEYS.onConflict) ?? "fail";
+    if (onConflict !== "fail" && onConflict !== "overwrite")
+        problems.push(
+            `${CHECKLY_CONFIG_KEYS.onConflict} must be "fail" or "overwrite", got "${onConflict}": pulumi config set ${CHECKLY_CONFIG_KEYS.onConflict} fail`,
+        );
     const settings: ChecklySettings = {
         baseUrl,
+        onConflict: onConflict === "overwrite" ? "overwrite" : "fail",
+        claimManaged: false,
         apiKey,
         accountId,
         requestTimeoutMs: number(CHECKLY_CONFIG_KEYS.requestTimeoutSeconds, CHECKLY_DEFAULTS.requestTimeoutMs / 1000, 0.1, 86_400) * 1000,

@@ -38,8 +38,19 @@
 // retried), read (GET; the API's own 404 drops it; drifted fields come back as inputs), update
 // (GET; no write when it matches; a conflict stops unless onConflict overwrite; PUT, read back after
 // a lost answer or a refused version), delete (404 = done), and the claim after create/adopt.
-export type { ApiFailure, Backend, CheckFailure, CoreSettings, KindWords, ResourceKind } from "./kind";
+export type { ApiFailure, Backend, CheckFailure, CoreSettings, KeyCheck, KindWords, ResourceKind } from "./kind";
 export { ResourceHandlers, type DefinitionInputs, type ReadResultOf, type StoredOutputs } from "./resourceHandlers";
 export { adoptionMismatch, claimAnnotations, claimMissing, OWNERSHIP_INPUTS, type OwnershipInput, type OwnershipInputs } from "./ownership";
 export { containsUnknown, isUnknown, jsonClean, stableJson, UNKNOWN } from "./compare";
 export { handlersShim } from "./shim";
+export {
+    configGetCommand,
+    configRmCommand,
+    configSetCommand,
+    describeValue,
+    escapeControl,
+    isSafeId,
+    pulumiCommand,
+    SAFE_ID,
+    shellQuote,
+} from "./shell";

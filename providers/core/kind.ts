@@ -30,12 +30,23 @@ export interface Backend<Settings extends CoreSettings, Client> {
     product: string;
     /** The config keys messages tell the operator to set. */
     configKeys: { onConflict: string; claimManaged: string };
-    /** Reads the provider's settings; throws one error naming every bad key. */
-    readSettings(get: (key: string) => string | undefined): Settings;
-    /** The API client for these settings: the key read at call time, never held in state. */
-    createClient(settings: Settings, log: (line: string) => void): Client;
+    /** Reads the provider's settings; throws one error naming every bad key, its fix naming `stack`. */
+    readSettings(get: (key: string) => string | undefined, stack?: string): Settings;
+    /** The API client for these settings: the key read at call time, never held in state. Its
+     * messages name `stack` in the commands they print. */
+    createClient(settings: Settings, log: (line: string) => void, stack?: string): Client;
     /** An error that is an answer (or a lost answer) of the API; undefined for anything else. */
     failure(error: unknown): ApiFailure | undefined;
+    /** The API key's check, asked of the API once per process; absent: the key is not checked. */
+    keyCheck?: KeyCheck<Settings, Client>;
+}
+
+/** What the key may do, found out before the first write rather than by a 403 half-way through `up`. */
+export interface KeyCheck<Settings, Client> {
+    /** Throws (nothing written) when the key cannot write; `stack` names the stack in the fix. */
+    beforeWrite(client: Client, settings: Settings, stack: string | undefined): Promise<void>;
+    /** During a preview: once per process, the line saying that `up` will be refused; else undefined. Never throws. */
+    previewNote(client: Client, settings: Settings): Promise<string | undefined>;
 }
 
 /** The words a kind's messages use. */
@@ -60,8 +71,9 @@ export interface ResourceKind<Spec extends { name: string }, Remote extends { id
     words: KindWords;
     /** Accepts the richer shapes operators paste (an API answer, an old backup): → a payload. */
     parse(raw: Record<string, unknown>): Record<string, unknown>;
-    /** Every problem in a payload, before any API call; Pulumi's unknowns are accepted. */
-    validate(payload: Record<string, unknown>, adoptId: unknown): CheckFailure[];
+    /** Every problem in a payload, before any API call; Pulumi's unknowns are accepted. `warn` takes
+     * what passes but should be said (a value the API may have added since: an enum, an id format). */
+    validate(payload: Record<string, unknown>, adoptId: unknown, warn: (property: string, reason: string) => void): CheckFailure[];
     /** A valid payload with its defaults filled. */
     complete(payload: Record<string, unknown>): Spec;
     /** The spec part of inputs or outputs. */
@@ -78,8 +90,9 @@ export interface ResourceKind<Spec extends { name: string }, Remote extends { id
     version?(remote: Remote): number;
     get(client: Client, id: string): Promise<Remote>;
     create(client: Client, spec: Spec): Promise<Remote>;
-    /** `version` is the current version + 1 for versioned kinds. */
-    update(client: Client, id: string, spec: Spec, version: number | undefined): Promise<Remote>;
+    /** `version` is the current version + 1 for versioned kinds. `current`: the live resource the
+     * core just read, for what the definition leaves to the API (Checkly's subscriptions are sent back). */
+    update(client: Client, id: string, spec: Spec, version: number | undefined, current: Remote): Promise<Remote>;
     remove(client: Client, id: string): Promise<void>;
     /** Ids of live resources with this name (after a create whose answer was lost). */
     idsNamed(client: Client, name: string): Promise<string[]>;

@@ -2,6 +2,7 @@
 // the check that adoption takes the resource its definition describes (not another stack's).
 import { stableJson } from "./compare";
 import type { KindWords } from "./kind";
+import { configSetCommand, escapeControl } from "./shell";
 
 /** The inputs beside the spec: how to adopt, and the project and stack the claim names. */
 export interface OwnershipInputs {
@@ -45,12 +46,12 @@ export function claimMissing(olds: { claimed?: Record<string, string> }, news: O
 export function adoptionMismatch(inputs: OwnershipInputs & { name: string }, liveName: string, words: KindWords): Error | undefined {
     if (liveName === inputs.name || inputs.adoptRenaming === true) return undefined;
     const source = inputs.adoptIdConfigKey ? `${inputs.adoptIdConfigKey} (adoptId)` : "adoptId";
-    const stack = inputs.pulumiStack ? ` --stack ${inputs.pulumiStack}` : "";
+    const name = escapeControl(inputs.name);
     const fix = inputs.adoptIdConfigKey
-        ? `\`pulumi config set${stack} --path '${inputs.adoptIdConfigKey}' <id of "${inputs.name}">\``
-        : `set adoptId to the id of "${inputs.name}"`;
+        ? `\`${configSetCommand({ stack: inputs.pulumiStack, key: inputs.adoptIdConfigKey, value: `<${words.short} id>`, path: true })}\` with the id of "${name}"`
+        : `set adoptId to the id of "${name}"`;
     return new Error(
-        `${source} ${inputs.adoptId} is the live ${words.short} "${liveName}", but this resource defines "${inputs.name}". ` +
+        `${source} ${escapeControl(String(inputs.adoptId))} is the live ${words.short} "${escapeControl(liveName)}", but this resource defines "${name}". ` +
             `Nothing was written: adopting it would overwrite that ${words.short} with this definition. ` +
             `If the id is wrong, ${fix} (${words.listIds} lists the ids). ` +
             `To take this ${words.short} and rename it on purpose, set \`adoptRenaming: true\` on the resource.`,

@@ -7,6 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { containsUnknown, isUnknown, jsonClean } from "./compare";
 import type { ApiFailure, Backend, CheckFailure, CoreSettings, ResourceKind } from "./kind";
 import { adoptionMismatch, claimAnnotations, claimMissing, OWNERSHIP_INPUTS, type OwnershipInput, type OwnershipInputs } from "./ownership";
+import { configSetCommand, describeValue, escapeControl, pulumiCommand } from "./shell";
 
 /** What the provider receives after check: the spec (defaults filled) and the ownership inputs. */
 export type DefinitionInputs<Spec> = Spec & OwnershipInputs;
@@ -25,8 +26,18 @@ export class ResourceHandlers<
     Settings extends CoreSettings,
 > implements Required<pulumi.dynamic.ResourceProvider> {
     private settings?: Settings;
-    private settingsError?: Error;
+    private config: (key: string) => string | undefined = () => undefined;
     private client?: Client;
+    /** The stack this host serves, from the resources' `pulumiStack` input: every command a message
+     * prints names it (the engine tells the host the project but not the stack; see ownership.ts). */
+    protected stack?: string;
+    /**
+     * Ids this host process adopted. `pulumi up --replace <urn>` and `pulumi state taint` on an adopted resource
+     * make the engine create the replacement (which adopts the same live resource again: adoptId is unchanged)
+     * and then delete the old resource's id, that same resource (pulumi/pulumi pkg/resource/deploy/step.go:
+     * create-before-delete). One host serves a whole run, so delete can tell that case from a real delete.
+     */
+    private readonly adoptedInThisRun = new Set<string>();
 
     constructor(
         protected readonly kind: ResourceKind<Spec, Remote, Client>,
@@ -38,24 +49,37 @@ export class ResourceHandlers<
      * bad setting is reported by the first call that needs it instead. */
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
         this.client = undefined;
-        this.settingsError = undefined;
-        try {
-            this.settings = this.backend.readSettings((key) => req.config.get(key));
-        } catch (error) {
-            this.settingsError = error as Error;
+        this.settings = undefined;
+        // Read when first needed, once the stack is known, so that a bad setting's fix names it.
+        this.config = (key) => req.config.get(key);
+    }
+
+    /** Learns the stack from a resource's inputs or outputs (the stack program sets `pulumiStack`). */
+    protected learnStack(values: unknown): void {
+        const stack = (values as { pulumiStack?: unknown } | undefined)?.pulumiStack;
+        if (typeof stack === "string" && stack !== "" && this.stack !== stack) {
+            this.stack = stack;
+            this.client = undefined;
+            this.settings = undefined;
         }
     }
 
     async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult<Inputs>> {
+        this.learnStack(news);
         // Accept a resource pasted from the API or an old backup: the kind's parse takes the richer shapes.
         const { __provider, adoptId, adoptRenaming, adoptIdConfigKey, pulumiProject, pulumiStack, ...rest } = news;
         const ownership: Partial<Record<OwnershipInput, unknown>> = { adoptRenaming, adoptIdConfigKey, pulumiProject, pulumiStack };
         const payload = this.kind.parse(rest);
-        const failures = this.kind.validate(payload, adoptId);
+        // Warnings reach the CLI as the host's stderr (info lines), so the preview names them.
+        const failures = this.kind.validate(payload, adoptId, (property, reason) =>
+            this.log(
+                `${this.backend.product}: warning: ${this.kind.words.noun} ${JSON.stringify(payload.name ?? "")}, ${property}: ${reason}`,
+            ),
+        );
         for (const [key, type] of Object.entries(OWNERSHIP_INPUTS)) {
             const value = ownership[key as OwnershipInput];
             if (value !== undefined && !isUnknown(value) && typeof value !== type) {
-                failures.push({ property: key, reason: `must be a ${type}, got ${JSON.stringify(value)}` });
+                failures.push({ property: key, reason: `must be a ${type}, got ${describeValue(value)}` });
             }
         }
         if (failures.length > 0) return { inputs: news as unknown as Inputs, failures };
@@ -70,6 +94,8 @@ export class ResourceHandlers<
         // stderr reaches the CLI as an info message (pulumi/pulumi sdk/go/common/resource/plugin/plugin.go, runtrace).
         let live: Remote | undefined;
         if (!inState && typeof inputs.adoptId === "string" && !containsUnknown(inputs)) {
+            // Adoption already reads the API here: the preview also says if `up` could not write.
+            await this.notePreview();
             const preview = await this.previewAdoption(inputs);
             if (preview.failure) return { inputs, failures: [preview.failure] };
             live = preview.live;
@@ -89,23 +115,30 @@ export class ResourceHandlers<
     }
 
     async diff(_id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
+        this.learnStack(news);
         const desired = this.kind.pickSpec(news);
         // During preview some inputs may not be known yet: say "maybe" rather than "no change".
         if (containsUnknown(desired)) return { changes: true };
         const current = this.storedLive(olds) ?? this.kind.pickSpec(olds);
         // A resource whose claim failed (or predates the stack annotation) is an update too: it claims.
         const unclaimed = this.claims() && claimMissing(olds, news);
-        return { changes: unclaimed || !this.kind.same(desired, current), replaces: [], deleteBeforeReplace: false };
+        const changes = unclaimed || !this.kind.same(desired, current);
+        if (changes) await this.notePreview();
+        return { changes, replaces: [], deleteBeforeReplace: false };
     }
 
     async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
+        this.learnStack(inputs);
+        await this.keyMayWrite(inputs.pulumiStack);
         const spec = this.kind.pickSpec(inputs);
-        const remote = inputs.adoptId ? await this.adopt(inputs, spec) : await this.post(spec);
+        const remote = inputs.adoptId ? await this.adopt(inputs, spec) : await this.post(spec, inputs.adoptIdConfigKey);
+        if (inputs.adoptId) this.adoptedInThisRun.add(remote.id);
         const outs = this.toOutputs(inputs, remote);
         return { id: remote.id, outs: await this.claim(remote.id, outs, inputs) };
     }
 
     async read(id: string, props: Outputs): Promise<ReadResultOf<Inputs, Outputs>> {
+        this.learnStack(props);
         let remote: Remote;
         try {
             remote = await this.kind.get(this.api(), id);
@@ -116,15 +149,21 @@ export class ResourceHandlers<
         // The engine shows a change by comparing stored inputs with the program's (the host sends no
         // detailed diff: pulumi/pulumi pkg/backend/display/object_diff.go). Returning inputs with the
         // drifted fields set to their live values makes the next preview show what `up` writes back;
-        // the engine stores them (pulumi/pulumi#21315, SDK >= 3.216).
-        return { id, props: this.toOutputs(props, remote, props.claimed), inputs: this.refreshedInputs(props, remote) };
+        // the engine stores them (pulumi/pulumi#21315, SDK >= 3.216). The outputs' copy of the definition is the
+        // refreshed one too: once the edit is taken into code, `up` is a "same" step, which keeps the outputs as
+        // they are, so outputs built from the old definition would keep the old name until some later write.
+        const inputs = this.refreshedInputs(props, remote);
+        return { id, props: this.toOutputs(inputs, remote, props.claimed), inputs };
     }
 
     async update(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
+        this.learnStack(news);
+        await this.keyMayWrite(news.pulumiStack);
         const spec = this.kind.pickSpec(news);
         const remote = await this.getExisting(id, spec.name, "update");
         // No write without a change: a resource that already matches (e.g. only its claim failed) keeps its version.
-        if (this.kind.same(spec, this.kind.fromResponse(remote))) {
+        // What answers leave out is taken from what was last written (the stored live form), never from `spec`.
+        if (this.kind.same(spec, this.kind.fromResponse(remote, this.storedLive(olds)))) {
             return { outs: await this.claim(id, this.toOutputs(news, remote, olds.claimed), news) };
         }
         this.refuseConflict(id, spec.name, olds, remote);
@@ -132,7 +171,16 @@ export class ResourceHandlers<
         return { outs: await this.claim(id, this.toOutputs(news, updated, olds.claimed), news) };
     }
 
-    async delete(id: string, _props: Outputs): Promise<void> {
+    async delete(id: string, props: Outputs): Promise<void> {
+        this.learnStack(props);
+        if (this.adoptedInThisRun.has(id)) {
+            this.log(
+                `${this.backend.product}: not deleting ${this.kind.words.noun} "${props.name}" (${id}): its replacement in this same run adopted ` +
+                    "that very resource, so deleting the old resource's id would delete what the stack now manages.",
+            );
+            return;
+        }
+        await this.keyMayWrite(props?.pulumiStack);
         try {
             await this.kind.remove(this.api(), id);
         } catch (error) {
@@ -141,13 +189,34 @@ export class ResourceHandlers<
         }
     }
 
+    /** The backend's key check before the first write of the process (asked once, then cached). */
+    private async keyMayWrite(stack: string | undefined): Promise<void> {
+        await this.backend.keyCheck?.beforeWrite(this.api(), this.settingsOrDefaults(), stack);
+    }
+
+    /** A preview with a key that cannot write works; this says that `up` will not (once per process). */
+    private async notePreview(): Promise<void> {
+        const keyCheck = this.backend.keyCheck;
+        if (!keyCheck) return;
+        let settings: Settings;
+        try {
+            settings = this.settingsOrDefaults();
+        } catch {
+            return; // a bad setting is reported by the call that needs it
+        }
+        const note = await keyCheck.previewNote(this.api(), settings);
+        if (note) this.log(note);
+    }
+
     /** Changed outside Pulumi since the stack last saw it: stop (onConflict fail) or say what is overwritten. */
     private refuseConflict(id: string, name: string, olds: Outputs, remote: Remote): void {
         const { words, version } = this.kind;
         const stored = this.storedLive(olds);
         const [liveVersion, seenVersion] = version ? [version(remote), (olds as Record<string, unknown>).version] : [undefined, undefined];
         if (version && liveVersion === seenVersion) return;
-        const changed = stored ? this.kind.changedFields(stored, this.kind.fromResponse(remote)) : [`(unknown: no stored ${words.short})`];
+        const changed = stored
+            ? this.kind.changedFields(stored, this.kind.fromResponse(remote, stored))
+            : [`(unknown: no stored ${words.short})`];
         if (changed.length === 0) return;
         if (this.settingsOrDefaults().onConflict !== "overwrite") {
             const since = version
@@ -155,15 +224,15 @@ export class ResourceHandlers<
                 : `${this.backend.product} no longer holds what the stack last saw`;
             throw new Error(
                 `${words.noun} "${name}" (${id}) was changed outside Pulumi: ${since}; changed: ${changed.join(", ")}. Nothing was written. ` +
-                    "Run `pulumi refresh` to see the changes, move the ones to keep into code, then `pulumi up` " +
-                    `(or set \`pulumi config set ${this.backend.configKeys.onConflict} overwrite\` to replace them).`,
+                    `Run \`${this.pulumi("refresh")}\` to see the changes, move the ones to keep into code, then \`${this.pulumi("up")}\` ` +
+                    `(or \`${configSetCommand({ stack: this.stack, key: this.backend.configKeys.onConflict, value: "overwrite" })}\` to replace them).`,
             );
         }
         this.log(`${this.backend.product}: overwriting changes made outside Pulumi to "${name}" (${id}): ${changed.join(", ")}`);
     }
 
     /** POST. When the answer is lost after sending, the resource may exist: never retry blindly. */
-    private async post(spec: Spec): Promise<Remote> {
+    private async post(spec: Spec, adoptKey: string | undefined): Promise<Remote> {
         const { words } = this.kind;
         try {
             return await this.kind.create(this.api(), spec);
@@ -178,8 +247,10 @@ export class ResourceHandlers<
                         : candidates.length > 0
                           ? `${this.backend.product} now has ${candidates.length} ${words.short}(s) with that name: ${candidates.join(", ")}. `
                           : `${this.backend.product} has no ${words.short} with that name right now, but the request may still be in progress: ` +
-                            `look again in a minute (${words.dashboard}) before running \`pulumi up\` again. `) +
-                    `If it was created, set \`adoptId: "<${words.short} id>"\` on this ${words.short} (or ${words.adoptConfig} in stack config) and run \`pulumi up\` to take it under management.`,
+                            `look again in a minute (${words.dashboard}) before running \`${this.pulumi("up")}\` again. `) +
+                    (adoptKey
+                        ? `If it was created, adopt it: \`${configSetCommand({ stack: this.stack, key: adoptKey, value: `<${words.short} id>`, path: true })}\`, then \`${this.pulumi("up")}\` takes it under management.`
+                        : `If it was created, set \`adoptId: "<${words.short} id>"\` on this ${words.short} (or ${words.adoptConfig} in stack config) and run \`${this.pulumi("up")}\` to take it under management.`),
             );
         }
     }
@@ -231,27 +302,27 @@ export class ResourceHandlers<
         const versionOf = this.kind.version;
         const version = versionOf ? versionOf(current) + 1 : undefined;
         try {
-            return await this.kind.update(this.api(), id, spec, version);
+            return await this.kind.update(this.api(), id, spec, version, current);
         } catch (error) {
             const failure: ApiFailure | undefined = this.backend.failure(error);
             if (!failure) throw error;
             if (failure.notFound) throw this.notFound(spec.name, id, action);
             if (!(failure.versionRejected || failure.maybeApplied)) throw error;
             const now = await this.getExisting(id, spec.name, action);
-            if ((!versionOf || versionOf(now) === version) && this.kind.same(spec, this.kind.fromResponse(now))) return now;
+            if ((!versionOf || versionOf(now) === version) && this.kind.same(spec, this.kind.fromResponse(now, spec))) return now;
             if (!failure.versionRejected || !versionOf) throw error;
             const message = (error as Error).message;
             if (versionOf(now) === versionOf(current)) {
                 throw new Error(
                     `${this.backend.product} rejected version ${version} for ${words.noun} "${spec.name}" (${id}) although the ${words.short} is still at version ${versionOf(current)}: ` +
-                        `${message}. Nothing was written; run \`pulumi up\` again, and report it to ${this.backend.product} (request_id ${failure.requestId ?? "unknown"}) if it persists.`,
+                        `${message}. Nothing was written; run \`${this.pulumi("up")}\` again, and report it to ${this.backend.product} (request_id ${failure.requestId ?? "unknown"}) if it persists.`,
                 );
             }
             const changed = this.kind.changedFields(this.kind.fromResponse(current), this.kind.fromResponse(now));
             throw new Error(
                 `${words.noun} "${spec.name}" (${id}) was changed in ${this.backend.product} while Pulumi was updating it: the API rejected version ${version} ` +
                     `(it is now at ${versionOf(now)}${changed.length ? `; changed: ${changed.join(", ")}` : ""}). ` +
-                    "Nothing was overwritten. Run `pulumi refresh`, review the changes, then `pulumi up`.",
+                    `Nothing was overwritten. Run \`${this.pulumi("refresh")}\`, review the changes, then \`${this.pulumi("up")}\`.`,
             );
         }
     }
@@ -278,7 +349,7 @@ export class ResourceHandlers<
             // is lost or duplicated, and report the failed claim. The next `pulumi up` claims it again.
             const message =
                 `${this.kind.words.noun} "${outs.name}" (${id}) was saved, but claiming it as managed by code failed: ${(error as Error).message}. ` +
-                `Run \`pulumi up\` again, or \`pulumi config set ${this.backend.configKeys.claimManaged} false\` to skip claiming.`;
+                `Run \`${this.pulumi("up")}\` again, or \`${configSetCommand({ stack: this.stack, key: this.backend.configKeys.claimManaged, value: "false" })}\` to skip claiming.`;
             throw Object.assign(new Error(message), { id, properties: outs, reasons: [message] });
         }
     }
@@ -300,19 +371,24 @@ export class ResourceHandlers<
         const product = this.backend.product;
         return new Error(
             action === "adopt"
-                ? `adoptId ${id} for ${noun} "${name}": ${product} has no ${noun} with that id. Check the id (${listIds} lists them from a backup) or remove adoptId to create the ${short}.`
-                : `${noun} "${name}" (${id}) no longer exists in ${product}: it was deleted outside Pulumi. ` +
-                      "Run `pulumi refresh` to drop it from the stack, then `pulumi up` to create it again.",
+                ? `adoptId ${escapeControl(id)} for ${noun} "${escapeControl(name)}": ${product} has no ${noun} with that id. Check the id (${listIds} lists them from a backup) or remove adoptId to create the ${short}.`
+                : `${noun} "${escapeControl(name)}" (${id}) no longer exists in ${product}: it was deleted outside Pulumi. ` +
+                      `Run \`${this.pulumi("refresh")}\` to drop it from the stack, then \`${this.pulumi("up")}\` to create it again.`,
         );
     }
 
+    /** The settings; a bad one throws here, at the first call that needs them, naming the stack. */
     protected settingsOrDefaults(): Settings {
-        if (this.settingsError) throw this.settingsError;
-        return (this.settings ??= this.backend.readSettings(() => undefined));
+        return (this.settings ??= this.backend.readSettings(this.config, this.stack));
     }
 
     protected api(): Client {
-        return (this.client ??= this.backend.createClient(this.settingsOrDefaults(), this.log));
+        return (this.client ??= this.backend.createClient(this.settingsOrDefaults(), this.log, this.stack));
+    }
+
+    /** `pulumi <verb> --stack <stack>` for this host's stack. */
+    protected pulumi(verb: string): string {
+        return pulumiCommand(verb, this.stack);
     }
 
     private storedLive(outputs: Outputs): Spec | undefined {
@@ -349,7 +425,13 @@ export class ResourceHandlers<
         const spec = this.kind.pickSpec(props);
         // Canonical, in our spelling where the API holds its alias of it: an alias is not drift.
         const live = this.kind.fromResponse(remote, spec) as Record<string, unknown>;
-        for (const field of this.kind.changedFields(spec, this.kind.fromResponse(remote))) {
+        // A kind may name a change inside a field (`config.url`): the whole top-level field comes back.
+        // What answers leave out is taken from what was last written, so it is not drift.
+        const written = this.storedLive(props) ?? spec;
+        const fields = new Set(
+            this.kind.changedFields(spec, this.kind.fromResponse(remote, written)).map((field) => field.split(/[.[]/)[0]),
+        );
+        for (const field of fields) {
             if (live[field] === undefined) delete definition[field];
             else definition[field] = live[field];
         }

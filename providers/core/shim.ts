@@ -1,3 +1,5 @@
+import * as path from "node:path";
+
 import type * as pulumi from "@pulumi/pulumi";
 
 /**
@@ -8,7 +10,9 @@ import type * as pulumi from "@pulumi/pulumi";
  * name, and the globalThis key that keeps one instance per host process (one limiter).
  */
 export function handlersShim(file: string, exportName: string, cacheKey: string): pulumi.dynamic.ResourceProvider {
-    const where = { file, exportName, cacheKey };
+    // `fallbackRoot`: the checkout the program ran from, for a program whose Pulumi.yaml is elsewhere (the e2e
+    // fixture and the demo, in test/e2e/project) but that runs on the machine that ran it.
+    const where = { file, exportName, cacheKey, fallbackRoot: path.resolve(__dirname, "..", "..") };
     return {
         configure: (req) => loadHandlers(where).configure(req),
         check: (olds, news) => loadHandlers(where).check(olds, news),
@@ -23,11 +27,16 @@ export function handlersShim(file: string, exportName: string, cacheKey: string)
 // The engine starts the host in its plugin context's directory (pulumi/pulumi
 // pkg/resource/plugin/provider_plugin.go: newPlugin(ctx, ctx.Pwd, ...)): the directory of Pulumi.yaml,
 // or of its `main:`. So walk up to Pulumi.yaml and load the handlers from the program directory
-// (`main:` when set). The host runs plain node, so ts-node compiles our TypeScript unless something
+// (`main:` when set), else from the checkout the program ran from. The host runs plain node, so ts-node compiles our TypeScript unless something
 // already does. As in alertRoute.ts (the route's own shim, kept byte-stable for existing states).
 // Comments inside the body would be serialized: keep them out here.
 /* eslint-disable @typescript-eslint/no-require-imports -- the shim resolves these at run time, in the host */
-function loadHandlers(where: { file: string; exportName: string; cacheKey: string }): Required<pulumi.dynamic.ResourceProvider> {
+function loadHandlers(where: {
+    file: string;
+    exportName: string;
+    cacheKey: string;
+    fallbackRoot: string;
+}): Required<pulumi.dynamic.ResourceProvider> {
     const cache = globalThis as unknown as Record<string, Required<pulumi.dynamic.ResourceProvider> | undefined>;
     if (!cache[where.cacheKey]) {
         const fs = require("fs");
@@ -41,6 +50,11 @@ function loadHandlers(where: { file: string; exportName: string; cacheKey: strin
             if (main && fs.statSync(root, { throwIfNoEntry: false })?.isFile()) root = path.dirname(root);
             break;
         }
+        if (
+            !fs.existsSync(`${path.join(root, ...where.file.split("/"))}.ts`) &&
+            fs.existsSync(`${path.join(where.fallbackRoot, ...where.file.split("/"))}.ts`)
+        )
+            root = where.fallbackRoot;
         const handlers = path.join(root, ...where.file.split("/"));
         try {
             if (!require.extensions[".ts"]) {

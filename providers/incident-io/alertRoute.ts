@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as path from "node:path";
 import type {
     AlertRouteSpec,
     AlertSourceFilter,
@@ -48,7 +49,8 @@ export interface AlertRouteArgs {
      * most likely belongs to another route (another stack's).
      */
     adoptRenaming?: pulumi.Input<boolean>;
-    /** Where `adoptId` comes from (a config key such as `alert-routing:adopt.<key>`), named in adoption errors. */
+    /** Where `adoptId` comes from, or would (a config key such as `alert-routing:adopt.<key>`): named in
+     * adoption errors and in the command that adopts a live route of the same name. */
     adoptIdConfigKey?: pulumi.Input<string>;
 }
 
@@ -105,8 +107,8 @@ export class AlertRoute extends pulumi.dynamic.Resource {
 /**
  * The provider Pulumi serializes into every AlertRoute's state (`__provider`). It is a shim: the
  * handlers are loaded at run time inside Pulumi's dynamic-provider host, so state holds no code,
- * no credentials, and refresh/destroy always run the project's current handlers. Keep it free of
- * captured values: everything it references is serialized with it.
+ * no credentials, and refresh/destroy always run the project's current handlers. It captures one value,
+ * the checkout's path (SERIALIZED_FROM_ROOT): everything it references is serialized with it.
  */
 export const alertRouteProvider: pulumi.dynamic.ResourceProvider = {
     configure: (req) => loadHandlers().configure(req),
@@ -118,11 +120,17 @@ export const alertRouteProvider: pulumi.dynamic.ResourceProvider = {
     delete: (id, props) => loadHandlers().delete(id, props),
 };
 
+// Where this file was when the program ran: serialized into the provider text as a string, the fallback
+// for a program that lives elsewhere than this checkout's root (the e2e fixture and the demo, whose
+// Pulumi.yaml is in test/e2e/project) but runs on the machine that ran it.
+const SERIALIZED_FROM_ROOT = path.resolve(__dirname, "..", "..");
+
 // The engine starts the host in its plugin context's directory (pulumi/pulumi
 // pkg/resource/plugin/provider_plugin.go: newPlugin(ctx, ctx.Pwd, ...)): the directory of Pulumi.yaml,
 // or of its `main:`. So walk up to Pulumi.yaml and load the handlers from the program directory
-// (`main:` when set). The host runs plain node, so ts-node compiles our TypeScript unless something
-// already does. Comments inside the body would be serialized: keep them out here.
+// (`main:` when set), else from the checkout the program ran from. The host runs plain node, so
+// ts-node compiles our TypeScript unless something already does. Comments inside the body would be
+// serialized: keep them out here.
 /* eslint-disable @typescript-eslint/no-require-imports -- the shim resolves these at run time, in the host */
 function loadHandlers(): Required<pulumi.dynamic.ResourceProvider> {
     const cache = globalThis as { __incidentIoAlertRouteHandlers?: Required<pulumi.dynamic.ResourceProvider> };
@@ -138,6 +146,9 @@ function loadHandlers(): Required<pulumi.dynamic.ResourceProvider> {
             if (main && fs.statSync(root, { throwIfNoEntry: false })?.isFile()) root = path.dirname(root);
             break;
         }
+        const relative = path.join("providers", "incident-io", "handlers.ts");
+        if (!fs.existsSync(path.join(root, relative)) && fs.existsSync(path.join(SERIALIZED_FROM_ROOT, relative)))
+            root = SERIALIZED_FROM_ROOT;
         const handlers = path.join(root, "providers", "incident-io", "handlers");
         try {
             if (!require.extensions[".ts"]) {

@@ -4,13 +4,15 @@ import type { Backend } from "../core";
 import { IncidentIoClient, processLimiter } from "./client/client";
 import { IncidentIoApiError } from "./client/errors";
 import { DEFAULT_RETRY_POLICY } from "./client/retry";
+import { stackSettingFix } from "./client/settingFix";
+import { incidentIoKeyCheck } from "./keyCheck";
 import { API_KEY_ENV, CONFIG_KEYS, readSettings, type ProviderSettings } from "./settings";
 
 export const incidentIoBackend: Backend<ProviderSettings, IncidentIoClient> = {
     product: "incident.io",
     configKeys: { onConflict: CONFIG_KEYS.onConflict, claimManaged: CONFIG_KEYS.claimManaged },
-    readSettings: (get) => readSettings(get),
-    createClient: (settings, log) =>
+    readSettings: (get, stack) => readSettings(get, process.env, stack),
+    createClient: (settings, log, stack) =>
         new IncidentIoClient({
             baseUrl: settings.baseUrl,
             // Read at call time: from the stack's secret config, else the environment. The client
@@ -23,6 +25,7 @@ export const incidentIoBackend: Backend<ProviderSettings, IncidentIoClient> = {
             operationTimeoutMs: settings.operationTimeoutMs,
             maxResponseBytes: settings.maxResponseBytes,
             log,
+            fixes: stackSettingFix(stack),
         }),
     // Only the API's own not_found envelope means gone (errors.ts isNotFound); anything that is not
     // an IncidentIoApiError (a bug, a bad setting) is passed on untouched.
@@ -35,4 +38,6 @@ export const incidentIoBackend: Backend<ProviderSettings, IncidentIoClient> = {
                   requestId: error.requestId,
               }
             : undefined,
+    // GET /v1/identity once per process, before the first write (keyCheck.ts).
+    keyCheck: incidentIoKeyCheck,
 };

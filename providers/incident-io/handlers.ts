@@ -9,7 +9,7 @@ import type { IncidentIoClient } from "./client/client";
 import type { ProviderSettings } from "./settings";
 import { changedFields, fromResponse, pickSpec, sameRoute, toPayload, withDefaults } from "./model";
 import type { AlertRouteResponse, AlertRouteSpec } from "./types";
-import { validateRoute } from "./validate";
+import { checkRoute } from "./validate";
 
 /** Read's answer: `inputs` are inputs (the SDK types them as outputs). */
 export type AlertRouteReadResult = ReadResultOf<AlertRouteInputs, AlertRouteOutputs>;
@@ -23,7 +23,11 @@ export const alertRouteKind: ResourceKind<AlertRouteSpec, AlertRouteResponse, In
         adoptConfig: "`alert-routing:adopt`",
     },
     parse: (raw) => toPayload(raw),
-    validate: (payload, adoptId) => validateRoute({ ...payload, ...(adoptId === undefined ? {} : { adoptId }) }),
+    validate: (payload, adoptId, warn) => {
+        const { failures, warnings } = checkRoute({ ...payload, ...(adoptId === undefined ? {} : { adoptId }) });
+        for (const w of warnings) warn(w.property, w.reason);
+        return failures;
+    },
     complete: (payload) => withDefaults(pickSpec(payload)),
     pickSpec,
     fromResponse,

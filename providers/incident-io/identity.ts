@@ -124,13 +124,25 @@ export function readOnlyWarning(identity: KeyIdentity): string | undefined {
 }
 
 const checked = new Map<string, Promise<KeyIdentity>>();
+const noted = new Set<string>();
+
+/** Names a cache entry: the API and a hash of the key (the key itself is not kept). */
+const entryOf = (baseUrl: string, apiKey: string) => `${baseUrl} ${createHash("sha256").update(apiKey).digest("hex")}`;
+
+/** True the first time it is asked for this API and key in this process: a note is printed once. */
+export function firstNote(baseUrl: string, apiKey: string): boolean {
+    const id = entryOf(baseUrl, apiKey);
+    if (noted.has(id)) return false;
+    noted.add(id);
+    return true;
+}
 
 /**
- * The key's identity, asked for once per process for each API and key (the key itself is not kept:
- * only a hash of it names the entry). A failed call is not cached, so the next write asks again.
+ * The key's identity, asked for once per process for each API and key. A failed call is not
+ * cached, so the next write asks again.
  */
 export function identityOnce(baseUrl: string, apiKey: string, fetch: () => Promise<KeyIdentity>): Promise<KeyIdentity> {
-    const id = `${baseUrl} ${createHash("sha256").update(apiKey).digest("hex")}`;
+    const id = entryOf(baseUrl, apiKey);
     let pending = checked.get(id);
     if (!pending) {
         pending = fetch();

@@ -26,14 +26,38 @@ export {
 } from "./alertAttribute";
 export { canonicalSource, fromSourceResponse, pickSourceSpec, sourceChangedFields, SOURCE_READ_ONLY } from "./alertSourceModel";
 export { fromAttributeResponse, pickAttributeSpec } from "./alertAttributeModel";
-export { IncidentIoClient, type IncidentIoClientOptions, DEFAULT_BASE_URL } from "./client/client";
-export { IncidentIoApiError } from "./client/errors";
+export {
+    IncidentIoClient,
+    type IncidentIoClientOptions,
+    DEFAULT_BASE_URL,
+    DEFAULT_CONNECT_TIMEOUT_MS,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    processLimiter,
+} from "./client/client";
+export { ApiError, IncidentIoApiError, type ApiErrorArgs, type ApiErrorDetail, type ServiceWords } from "./client/errors";
+// The transport every API client of the project shares (incident.io's, Checkly's).
+export { ApiTransport, type ServiceProfile } from "./client/transport";
+export { DEFAULT_RETRY_POLICY } from "./client/retry";
 export { parseBaseUrl, type ApiOrigin } from "./client/baseUrl";
 export { cleanApiKey, secretForms } from "./client/apiKey";
+export { stackSettingFix, type SettingFix } from "./client/settingFix";
 export type { RetryPolicy } from "./client/retry";
-export { canonical, changedFields, fromResponse, toPayload, withDefaults } from "./model";
+export { canonical, changedFields, fromResponse, sameRoute, toPayload, withDefaults } from "./model";
+export { OPERATION_ALIASES } from "./model"; // stack/coverage reads the server's operation names
 export { API_KEY_ENV, CONFIG_KEYS, readSettings, type ProviderSettings } from "./settings";
-export { INCIDENT_IO_ID, containsUnknown, isUnknown } from "./validate";
+export { ID_EXAMPLE, INCIDENT_IO_ID, idProblem, unusualId } from "./ids";
+export { containsUnknown, isUnknown } from "./validate";
+export {
+    SAFE_ID,
+    configGetCommand,
+    configRmCommand,
+    configSetCommand,
+    describeValue,
+    escapeControl,
+    isSafeId,
+    pulumiCommand,
+    shellQuote,
+} from "../core/shell";
 export * from "./types";
 export {
     apiKeysPage,

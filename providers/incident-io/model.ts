@@ -12,6 +12,9 @@
 //  3. server defaults              SERVER_DEFAULTS (sent by withDefaults, assumed by canonical)
 //  4. set-like lists               SET_LIKE_LISTS (sorted canonically; other lists keep their order)
 //  5. fields we have never heard of ROUTE_SHAPE (anything not in it is dropped from answers)
+//  6. JSON held in literals         canonicalLiteral (compared as parsed JSON)
+//  7. what answers leave out        keepWhatAnswersDrop (custom_fields, cast/concatenate options: from what we wrote)
+//  8. empty echoes                  dropEmptyEchoes (an empty ms_teams_targets, empty array_value bindings)
 import type { AlertRouteResponse, AlertRouteSpec, IncidentConfig, IncidentTemplate, EscalationConfig } from "./types";
 import { stableJson } from "../core/compare";
 
@@ -306,6 +309,138 @@ export function reconcileOperations<T extends object>(route: T, planned: object)
     return walk(route as unknown as Json, planned as unknown as Json) as unknown as T;
 }
 
+// ------------------------------------------------------------------ 6. JSON held in literals
+
+/**
+ * A literal holding a JSON document (the rich-text `incident_template.name`/`summary`,
+ * `message_template`) is stored re-encoded: keys sorted, whitespace gone, `<`, `>` and `&` escaped
+ * as `\u003c`… (Go's encoding/json). Such literals compare as parsed JSON; what we send stays what
+ * the code says. Evidence: terraform-provider-incident CHANGELOG v5.39.0 and
+ * internal/provider/jsontypes/canonical.go (JSONStringsEqual: both sides JSON → compare canonical
+ * forms, else bytes), their issue #242. Only objects and arrays: a scalar such as a numeric id
+ * stays byte for byte, since re-encoding it through a float could change its digits.
+ */
+export function canonicalLiteral(literal: string): string {
+    const trimmed = literal.trim();
+    if (!(trimmed.startsWith("{") || trimmed.startsWith("["))) return literal;
+    try {
+        return stableJson(JSON.parse(trimmed));
+    } catch {
+        return literal; // not JSON after all: bytes compare
+    }
+}
+
+/** Every `literal` string in `value` in its canonical form. */
+function canonicalLiterals(value: Json): Json {
+    if (Array.isArray(value)) return value.map(canonicalLiterals);
+    if (!isObject(value)) return value;
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(value))
+        out[k] = k === "literal" && typeof v === "string" ? canonicalLiteral(v) : canonicalLiterals(v);
+    return out;
+}
+
+// ------------------------------------------------------------------ 7. what answers leave out
+
+/**
+ * Parts of a route the API accepts but may leave out of its answers. With `written` (what we last
+ * wrote) they are taken from it, so they neither show as a change forever nor vanish from `route`;
+ * only where what the API does keep agrees, so a change made in the dashboard still shows.
+ *  - `incident_template.custom_fields` missing from an answer: terraform-provider-incident
+ *    models/alert_route_v2_model.go FromAPIV2WithPlan ("If the API didn't return custom fields but
+ *    we have them in the plan, use those").
+ *  - expression operations' `cast` and `concatenate` options: ExpressionOperationV2 (the answer
+ *    schema in openapi.json) has neither, though ExpressionOperationPayloadV2 takes both, and
+ *    incident.io's v2 model (models/engine.go IncidentEngineExpressionOperation) reads only
+ *    branches, filter, navigate and parse. The answer keeps the operation_type and its `returns`:
+ *    a cast is taken from what we wrote only when its type is the answer's `returns.type`.
+ *    A concatenate keeps nothing else, so a dashboard edit of its reference cannot be seen.
+ */
+function keepWhatAnswersDrop(answer: JsonObject, written: JsonObject): JsonObject {
+    const out = structuredClone(answer);
+    const template = out.incident_template;
+    const writtenFields = isObject(written.incident_template) ? written.incident_template.custom_fields : undefined;
+    if (isObject(template) && (!Array.isArray(template.custom_fields) || template.custom_fields.length === 0)) {
+        if (Array.isArray(writtenFields) && writtenFields.length > 0) template.custom_fields = structuredClone(writtenFields);
+    }
+    const writtenExpressions = new Map<string, JsonObject>();
+    for (const e of Array.isArray(written.expressions) ? written.expressions : []) {
+        if (isObject(e) && typeof e.reference === "string") writtenExpressions.set(e.reference, e);
+    }
+    for (const expression of Array.isArray(out.expressions) ? out.expressions : []) {
+        if (!isObject(expression) || typeof expression.reference !== "string" || !Array.isArray(expression.operations)) continue;
+        const ours = writtenExpressions.get(expression.reference)?.operations;
+        if (!Array.isArray(ours)) continue;
+        expression.operations.forEach((op, i) => {
+            const mine = ours[i];
+            if (!isObject(op) || !isObject(mine) || op.operation_type !== mine.operation_type) return;
+            if (op.cast === undefined && isObject(mine.cast)) {
+                const kept = isObject(op.returns) ? op.returns.type : undefined;
+                const wrote = isObject(mine.cast.returns) ? mine.cast.returns.type : undefined;
+                if (kept === undefined || kept === wrote) op.cast = structuredClone(mine.cast);
+            }
+            if (op.concatenate === undefined && isObject(mine.concatenate)) op.concatenate = structuredClone(mine.concatenate);
+        });
+    }
+    return out;
+}
+
+// ------------------------------------------------------------------ 8. empty echoes
+
+/**
+ * What an answer holds that means "nothing":
+ *  - a channel target with an empty binding and no visibility: the API once answered a
+ *    Slack-only channel_config with an empty `ms_teams_targets` rather than none
+ *    (terraform-provider-incident issue #174, commit cc9eef5 "serializing an empty rather than
+ *    null target"). A target we send always has a binding (check requires one).
+ *  - a binding whose `array_value` is empty and which has no `value`: incident.io's provider reads
+ *    it as no binding (models/alert_route_v2_model.go FromParamBindingWithPlan: an empty
+ *    array_value becomes null). Dropped from param_bindings and wherever a binding is optional.
+ */
+function dropEmptyEchoes<T>(route: T): T {
+    const walk = (node: Json, key?: string): Json | undefined => {
+        if (Array.isArray(node)) {
+            const items = node.map((item) => walk(item, key));
+            return items.filter((item): item is Json => item !== undefined);
+        }
+        if (!isObject(node)) return node;
+        if (BINDING_KEYS.has(key ?? "") && isEmptyArrayBinding(node)) return undefined;
+        if ((key === "ms_teams_targets" || key === "slack_targets") && isEmptyTarget(node)) return undefined;
+        const out: JsonObject = {};
+        for (const [k, v] of Object.entries(node)) {
+            const kept = walk(v, k);
+            if (kept !== undefined) out[k] = kept;
+        }
+        return out;
+    };
+    return walk(route as unknown as Json) as unknown as T;
+}
+
+/** Keys whose value is one binding (param_bindings: each item). */
+const BINDING_KEYS = new Set(["param_bindings", "binding", "result", "message_template", "escalation_paths", "users"]);
+
+/** `{ array_value: [] }`, as answers hold it. A `{}` a user wrote is left for check to name. */
+function isEmptyArrayBinding(binding: JsonObject): boolean {
+    return (
+        Array.isArray(binding.array_value) && binding.array_value.length === 0 && (binding.value === undefined || binding.value === null)
+    );
+}
+
+/** The zero value of a channel target, `{ binding: {}, channel_visibility: "" }` (or with an empty
+ * array_value): no channel and no visibility, so nothing a user could have meant. */
+function isEmptyTarget(target: JsonObject): boolean {
+    const binding = target.binding;
+    const emptyBinding =
+        binding === undefined ||
+        binding === null ||
+        (isObject(binding) &&
+            (binding.value === undefined || binding.value === null) &&
+            !(Array.isArray(binding.array_value) && binding.array_value.length > 0));
+    return (
+        emptyBinding && (target.channel_visibility === undefined || target.channel_visibility === null || target.channel_visibility === "")
+    );
+}
+
 // ------------------------------------------------------------------ conversions
 
 /** Only the spec's own fields, in payload order, without response-only ones (id, version, timestamps). */
@@ -321,11 +456,17 @@ export function pickSpec(value: object): AlertRouteSpec {
 /**
  * AlertRouteV2 (an answer) → AlertRouteSpec (payload): `subject`/`operation` objects become their
  * reference/value; labels, `returns`, the `users` echo and every field we do not know go.
- * With `planned` (what we sent), the result is canonical and keeps our operation names where the
- * server answered with its alias of them, so a later `up` sends what the code says.
+ * With `planned` (what we last wrote), the result is canonical, keeps our operation names where the
+ * server answered with its alias of them (so a later `up` sends what the code says), and takes
+ * what answers leave out from it (keepWhatAnswersDrop). Pass what was written, never a new
+ * definition: filled from the definition, a change only it holds would look applied.
  */
 export function fromResponse(route: AlertRouteResponse | AlertRouteSpec, planned?: AlertRouteSpec): AlertRouteSpec {
-    const spec = pickSpec(dropEscalationEcho(prune(route as unknown as Json, ROUTE_SHAPE) as JsonObject));
+    const answer =
+        planned === undefined
+            ? (route as unknown as JsonObject)
+            : keepWhatAnswersDrop(route as unknown as JsonObject, planned as unknown as JsonObject);
+    const spec = pickSpec(dropEmptyEchoes(dropEscalationEcho(prune(answer, ROUTE_SHAPE) as JsonObject)));
     return planned === undefined ? spec : reconcileOperations(canonical(spec), canonical(planned));
 }
 
@@ -333,7 +474,7 @@ export function fromResponse(route: AlertRouteResponse | AlertRouteSpec, planned
  * shape; payload-shaped input passes through unchanged. Fields it does not know stay, so that
  * `check` can name them (a typo must not pass). */
 export function toPayload(value: Record<string, unknown>): Record<string, unknown> {
-    return dropEscalationEcho(toPayloadShape(value as JsonObject) as Record<string, unknown>);
+    return dropEmptyEchoes(dropEscalationEcho(toPayloadShape(value as JsonObject) as Record<string, unknown>));
 }
 
 function toPayloadShape(value: Json, key?: string): Json {
@@ -364,16 +505,19 @@ const BINDING_VALUE_PARENTS = new Set(["value", "array_value"]);
  * The form in which desired and remote routes are compared, and the `route` output: a valid
  * payload (POSTing it creates the same route). Idempotent, and equal for any two routes incident.io
  * treats as the same apart from operation aliases (see changedFields): key order, labels, unknown
- * fields, the `users` echo, server defaults and the order of set-like lists never make a difference.
+ * fields, the `users` echo, server defaults, the order of set-like lists and the encoding of JSON
+ * literals never make a difference.
  */
 export function canonical(route: AlertRouteSpec): AlertRouteSpec {
-    const spec = dropEscalationEcho(prune(route as unknown as Json, ROUTE_SHAPE) as JsonObject) as unknown as AlertRouteSpec;
+    const spec = dropEmptyEchoes(
+        dropEscalationEcho(prune(route as unknown as Json, ROUTE_SHAPE) as JsonObject),
+    ) as unknown as AlertRouteSpec;
     const filled = withServerDefaults({
         ...spec,
         incident_config: spec.incident_config ?? ({} as IncidentConfig),
         incident_template: spec.incident_template ?? ({ name: {} } as IncidentTemplate),
     });
-    const sorted = sortSetLikeLists(pickSpec(filled) as unknown as JsonObject);
+    const sorted = sortSetLikeLists(canonicalLiterals(pickSpec(filled) as unknown as JsonObject) as JsonObject);
     return clean(sorted) as unknown as AlertRouteSpec;
 }
 

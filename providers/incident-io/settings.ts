@@ -10,6 +10,8 @@ import {
     DEFAULT_REQUEST_TIMEOUT_MS,
 } from "./client/client";
 import { DEFAULT_RETRY_POLICY } from "./client/retry";
+import { stackSettingFix } from "./client/settingFix";
+import { escapeControl } from "../core/shell";
 
 export { API_KEY_ENV } from "./client/apiKey";
 
@@ -51,8 +53,14 @@ export const CONFIG_KEYS = {
 const MAX_SECONDS = 86_400;
 
 /** Reads settings; throws one error naming every bad key and how to fix it. */
-export function readSettings(get: (key: string) => string | undefined, env: NodeJS.ProcessEnv = process.env): ProviderSettings {
+export function readSettings(
+    get: (key: string) => string | undefined,
+    env: NodeJS.ProcessEnv = process.env,
+    /** The stack the settings belong to, named in every fix command (`<stack>` when unknown). */
+    stack?: string,
+): ProviderSettings {
     const problems: string[] = [];
+    const fixes = stackSettingFix(stack);
     const text = (key: string) => {
         const v = get(key);
         return v === undefined || v === "" ? undefined : String(v);
@@ -63,7 +71,7 @@ export function readSettings(get: (key: string) => string | undefined, env: Node
         const n = Number(raw.trim());
         if (raw.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
             const range = max === Infinity ? `≥ ${min}` : `from ${min} to ${max}`;
-            problems.push(`${key} must be a number ${range}, got "${raw}": pulumi config set ${key} ${fallback}`);
+            problems.push(`${key} must be a number ${range}, got "${escapeControl(raw)}": ${fixes.set(key, String(fallback))}`);
             return fallback;
         }
         return n;
@@ -71,7 +79,7 @@ export function readSettings(get: (key: string) => string | undefined, env: Node
 
     let baseUrl = DEFAULT_BASE_URL;
     try {
-        baseUrl = parseBaseUrl(text(CONFIG_KEYS.baseUrl) ?? DEFAULT_BASE_URL, CONFIG_KEYS.baseUrl);
+        baseUrl = parseBaseUrl(text(CONFIG_KEYS.baseUrl) ?? DEFAULT_BASE_URL, CONFIG_KEYS.baseUrl, undefined, fixes);
     } catch (error) {
         problems.push((error as Error).message);
     }
@@ -81,7 +89,7 @@ export function readSettings(get: (key: string) => string | undefined, env: Node
         const fromConfig = text(CONFIG_KEYS.apiKey);
         const [raw, source] = fromConfig !== undefined ? [fromConfig, API_KEY_CONFIG] : [env[API_KEY_ENV] || undefined, API_KEY_ENV];
         try {
-            return cleanApiKey(raw, source);
+            return cleanApiKey(raw, source, `\`${fixes.set(API_KEY_CONFIG, "<key>")}\` (or export ${API_KEY_ENV}=<key>)`);
         } catch (error) {
             problems.push((error as Error).message);
             return undefined;
@@ -90,11 +98,16 @@ export function readSettings(get: (key: string) => string | undefined, env: Node
 
     const onConflict = text(CONFIG_KEYS.onConflict) ?? "fail";
     if (onConflict !== "fail" && onConflict !== "overwrite") {
-        problems.push(`${CONFIG_KEYS.onConflict} must be "fail" or "overwrite", got "${onConflict}"`);
+        problems.push(
+            `${CONFIG_KEYS.onConflict} must be "fail" or "overwrite", got "${escapeControl(onConflict)}": ${fixes.set(CONFIG_KEYS.onConflict, "fail")}`,
+        );
     }
 
     const claim = text(CONFIG_KEYS.claimManaged) ?? "true";
-    if (claim !== "true" && claim !== "false") problems.push(`${CONFIG_KEYS.claimManaged} must be true or false, got "${claim}"`);
+    if (claim !== "true" && claim !== "false")
+        problems.push(
+            `${CONFIG_KEYS.claimManaged} must be true or false, got "${escapeControl(claim)}": ${fixes.set(CONFIG_KEYS.claimManaged, "true")}`,
+        );
 
     const settings: ProviderSettings = {
         baseUrl,

@@ -1,23 +1,34 @@
 // `check` for alert routes: every problem in a spec, each with its property path and a fix,
 // found before any API call. Values Pulumi does not know yet (preview) are accepted.
 import type * as pulumi from "@pulumi/pulumi";
+import { ID_EXAMPLE, idProblem, unusualId } from "./ids";
 import { SPEC_FIELDS } from "./model";
+import { describeValue } from "../core/shell";
+
+export { INCIDENT_IO_ID } from "./ids";
 
 export type CheckFailure = pulumi.dynamic.CheckFailure;
+/** Something `check` lets through but the user should see: a value this provider does not know yet. */
+export interface CheckWarning {
+    property: string;
+    reason: string;
+}
 
 // Pulumi's "not known yet" sentinel has one home in the shared core.
 import { containsUnknown, isUnknown, UNKNOWN } from "../core/compare";
 export { containsUnknown, isUnknown, UNKNOWN };
 
-/** incident.io ids are ULIDs: 26 characters of Crockford base32. */
-export const INCIDENT_IO_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 /** Engine references: dotted paths such as `alert.title` or `alert.attributes.01H...`. */
 const REFERENCE = /^[A-Za-z_][A-Za-z0-9_-]*(\[[^\]]*\])?(\.[A-Za-z0-9_-]+(\[[^\]]*\])?)*$/;
 export const MAX_NAME_LENGTH = 255;
 const INT32_MAX = 2 ** 31 - 1;
 
 type Arity = "none" | "one" | "many";
-/** Condition operations incident.io's engine accepts, and the bindings each takes. */
+/**
+ * Condition operations this provider knows, and the bindings each takes. Not a closed list: the spec
+ * gives `operation` no enum, and incident.io's API reference counts new enum values among the changes
+ * it may make without notice. An operation not listed here passes `check` with a warning naming it.
+ */
 export const OPERATIONS: Record<string, Arity> = {
     is: "one",
     is_not: "one",
@@ -69,8 +80,13 @@ const EXPRESSION_OPERATIONS = [
 const CHANNEL_VISIBILITIES = ["public", "private"];
 const KNOWN_INPUTS = new Set<string>([...SPEC_FIELDS, "adoptId", "__provider", "version", "route"]);
 
-/** Validates a route spec (payload shape, as users write it). */
+/** Validates a route spec (payload shape, as users write it): the failures only. */
 export function validateRoute(inputs: Record<string, unknown>): CheckFailure[] {
+    return checkRoute(inputs).failures;
+}
+
+/** Validates a route spec: what stops it (failures) and what passes but is worth saying (warnings). */
+export function checkRoute(inputs: Record<string, unknown>): { failures: CheckFailure[]; warnings: CheckWarning[] } {
     const v = new Validator();
     for (const key of Object.keys(inputs)) {
         if (key === "id") {
@@ -100,21 +116,31 @@ export function validateRoute(inputs: Record<string, unknown>): CheckFailure[] {
     if (inputs.message_template !== undefined) v.binding(inputs.message_template, "message_template");
     v.optionalArray(inputs.owning_team_ids, "owning_team_ids", (id, p) => v.id(id, p, "team"));
     if (inputs.adoptId !== undefined && !isUnknown(inputs.adoptId)) {
-        if (typeof inputs.adoptId !== "string" || !INCIDENT_IO_ID.test(inputs.adoptId)) {
+        const problem =
+            typeof inputs.adoptId === "string" ? idProblem(inputs.adoptId) : `must be a string, got ${describeType(inputs.adoptId)}`;
+        if (problem !== undefined) {
             v.fail(
                 "adoptId",
-                `"${String(inputs.adoptId)}" is not an alert route id (26 characters like 01FCNDV6P870EA6S7TK1DSYDG0); copy it from the route's URL or \`npm run import-routes\``,
+                `${problem}. It is meant to be an alert route's id: copy it from the route's URL or \`npm run import-routes\``,
             );
+        } else {
+            const unusual = unusualId(inputs.adoptId as string);
+            if (unusual) v.warn("adoptId", unusual);
         }
     }
-    return v.failures;
+    return { failures: v.failures, warnings: v.warnings };
 }
 
 export class Validator {
     readonly failures: CheckFailure[] = [];
+    readonly warnings: CheckWarning[] = [];
 
     fail(property: string, reason: string): void {
         this.failures.push({ property, reason });
+    }
+
+    warn(property: string, reason: string): void {
+        this.warnings.push({ property, reason });
     }
 
     /** Runs `check` unless the value is unknown; returns whether it was an object. */
@@ -159,7 +185,7 @@ export class Validator {
     nonNegativeInteger(value: unknown, path: string): void {
         if (value === undefined || isUnknown(value)) return;
         if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > INT32_MAX) {
-            this.fail(path, `must be a whole number of seconds from 0 to ${INT32_MAX}, got ${JSON.stringify(value)}`);
+            this.fail(path, `must be a whole number of seconds from 0 to ${INT32_MAX}, got ${describeValue(value)}`);
         }
     }
 
@@ -214,13 +240,16 @@ export class Validator {
     id(value: unknown, path: string, what: string): void {
         if (isUnknown(value)) return;
         if (typeof value !== "string" || value === "") {
-            this.fail(path, `is required: the ${what}'s id (26 characters like 01FCNDV6P870EA6S7TK1DSYDG0)`);
-        } else if (!INCIDENT_IO_ID.test(value)) {
-            this.fail(
-                path,
-                `"${value}" is not a known ${what} id: incident.io ids are 26 characters like 01FCNDV6P870EA6S7TK1DSYDG0 (copy it from the ${what}'s page)`,
-            );
+            this.fail(path, `is required: the ${what}'s id (incident.io ids look like ${ID_EXAMPLE})`);
+            return;
         }
+        const problem = idProblem(value);
+        if (problem !== undefined) {
+            this.fail(path, `${problem}. It is meant to be the ${what}'s id: copy it from the ${what}'s page`);
+            return;
+        }
+        const unusual = unusualId(value);
+        if (unusual !== undefined) this.warn(path, `${unusual} (the ${what}'s id)`);
     }
 
     conditionGroup(value: unknown, path: string): void {
@@ -249,7 +278,10 @@ export class Validator {
         } else if (typeof op !== "string" || op === "") {
             this.fail(`${path}.operation`, `is required, one of: ${Object.keys(OPERATIONS).join(", ")}`);
         } else if (!(op in OPERATIONS)) {
-            this.fail(`${path}.operation`, `unknown operation "${op}"; use one of: ${Object.keys(OPERATIONS).join(", ")}`);
+            this.warn(
+                `${path}.operation`,
+                `unknown operation "${op}", sent as it is (incident.io may add operations; its API refuses one it does not have). Known: ${Object.keys(OPERATIONS).join(", ")}`,
+            );
         } else {
             arity = OPERATIONS[op];
         }
@@ -356,17 +388,24 @@ export class Validator {
                 if (!this.object(op, p, "{ operation_type, ... }")) return;
                 this.knownKeys(op, p, ["operation_type", ...EXPRESSION_OPTION_KEYS]);
                 const type = op.operation_type;
-                if (!isUnknown(type) && (typeof type !== "string" || !EXPRESSION_OPERATIONS.includes(type))) {
-                    this.fail(
+                if (!isUnknown(type) && (typeof type !== "string" || type === "")) {
+                    this.fail(`${p}.operation_type`, `is required, one of: ${EXPRESSION_OPERATIONS.join(", ")}`);
+                } else if (typeof type === "string" && !isUnknown(type) && !EXPRESSION_OPERATIONS.includes(type)) {
+                    this.warn(
                         `${p}.operation_type`,
-                        `unknown operation_type ${JSON.stringify(type)}; use one of: ${EXPRESSION_OPERATIONS.join(", ")}`,
+                        `unknown operation_type ${JSON.stringify(type)}, sent as it is (incident.io may add enum values; its API refuses one it does not have). Known: ${EXPRESSION_OPERATIONS.join(", ")}`,
                     );
                 } else if (
                     typeof type === "string" &&
                     ["navigate", "filter", "parse", "branches", "concatenate", "cast"].includes(type) &&
                     op[type] === undefined
                 ) {
-                    this.fail(`${p}.${type}`, `is required when operation_type is "${type}"`);
+                    this.fail(
+                        `${p}.${type}`,
+                        type === "cast" || type === "concatenate"
+                            ? `is required when operation_type is "${type}"; incident.io's answers leave it out, so a route pasted from an answer or a backup needs it added back from its definition`
+                            : `is required when operation_type is "${type}"`,
+                    );
                 }
             });
         }
@@ -495,10 +534,17 @@ export class Validator {
         }
     }
 
-    oneOf(value: unknown, path: string, allowed: string[]): void {
+    /** An enum: a value that is not a string fails; one this provider does not know passes with a
+     * warning (incident.io may add enum values without notice; its 422 decides). */
+    oneOf(value: unknown, path: string, known: string[]): void {
         if (isUnknown(value)) return;
-        if (typeof value !== "string" || !allowed.includes(value)) {
-            this.fail(path, `must be one of ${allowed.map((a) => `"${a}"`).join(", ")}, got ${JSON.stringify(value)}`);
+        if (typeof value !== "string" || value === "") {
+            this.fail(path, `must be one of ${known.map((a) => `"${a}"`).join(", ")}, got ${describeValue(value)}`);
+        } else if (!known.includes(value)) {
+            this.warn(
+                path,
+                `unknown value ${JSON.stringify(value)}, sent as it is (known: ${known.map((a) => `"${a}"`).join(", ")}); incident.io's API refuses it if it has no such value`,
+            );
         }
     }
 }
@@ -507,5 +553,5 @@ function describeType(value: unknown): string {
     if (value === null) return "null";
     if (Array.isArray(value)) return "a list";
     if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-    return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
+    return typeof value === "object" ? "an object" : `${typeof value} ${describeValue(value)}`;
 }

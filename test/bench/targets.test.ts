@@ -20,6 +20,7 @@ function phase(name: PhaseName, byEndpoint: Record<string, number>, extra: Parti
         expectedRequests: total,
         status429: 0,
         extraRequests: 0,
+        keyChecks: 0,
         retryLogLines: 0,
         non2xx: {},
         hostPeakMemoryBytes: 100 * 1024 * 1024,
@@ -42,7 +43,7 @@ function passing(n: number, opts: { claim?: boolean; latencyMs?: number; maxConc
         maxConcurrency,
         claim,
         phases: [
-            phase("create", { "POST /v2/alert_routes": n, ...(claim ? { "POST /v2/managed_resources": n } : {}) }),
+            phase("create", { "POST /v2/alert_routes": n, ...(claim ? { "POST /v2/managed_resources": n } : {}) }, { keyChecks: 1 }),
             phase("preview", {}, { diffs: { none: n } }),
             phase("refresh", { "GET /v2/alert_routes/{id}": n }, { wallMs: refreshFloorMs(n, latencyMs, maxConcurrency) }),
             phase("update", { "GET /v2/alert_routes/{id}": n, "PUT /v2/alert_routes/{id}": n }, { diffs: { some: n } }),
@@ -83,7 +84,10 @@ const cases: Array<{ name: string; measurement: SizeMeasurement; fails: string[]
     { name: "claimManaged off: one POST per route, no claims", measurement: passing(N, { claim: false }), fails: [] },
     {
         name: "claimManaged on but no claim was posted",
-        measurement: { ...withPhase(passing(N), "create", () => phase("create", { "POST /v2/alert_routes": N })), managed: 0 },
+        measurement: {
+            ...withPhase(passing(N), "create", () => phase("create", { "POST /v2/alert_routes": N }, { keyChecks: 1 })),
+            managed: 0,
+        },
         fails: ["create", "managed"],
     },
     {
@@ -119,6 +123,21 @@ const cases: Array<{ name: string; measurement: SizeMeasurement; fails: string[]
         name: "update: a route not at version 2",
         measurement: { ...passing(N), updatedInEmulator: N - 1 },
         fails: ["update"],
+    },
+    {
+        name: "the key checked per route instead of once",
+        measurement: withPhase(passing(N), "create", (p) => ({ ...p, keyChecks: N })),
+        fails: ["the"],
+    },
+    {
+        name: "the key checked again in the update of the same host",
+        measurement: withPhase(passing(N), "update", (p) => ({ ...p, keyChecks: 1 })),
+        fails: ["the"],
+    },
+    {
+        name: "no key check before the first write",
+        measurement: withPhase(passing(N), "create", (p) => ({ ...p, keyChecks: 0 })),
+        fails: ["the"],
     },
     {
         name: "delete left a route behind",
@@ -162,7 +181,7 @@ describe("bench targets", () => {
     for (const c of cases) {
         it(c.name, () => {
             const targets = targetsFor(c.measurement);
-            assert.equal(targets.length, 12, "every target is judged");
+            assert.equal(targets.length, 13, "every target is judged");
             assert.deepEqual(failing(c.measurement), c.fails);
         });
     }
@@ -184,7 +203,7 @@ describe("bench targets", () => {
         assert.equal(result.refreshFloorMs, 5000);
         assert.equal(result.refreshLimitMs, 6250);
         assert.equal(result.refreshOverBaseline, 5000 / 2000);
-        assert.equal(result.targets.length, 12);
+        assert.equal(result.targets.length, 13);
         assert.ok(result.targets.every((t) => t.pass));
     });
 });

@@ -36,7 +36,8 @@ describe("AlertRoute in the real dynamic-provider host", { timeout: 120_000 }, (
     const news = (spec: object) => ({ ...spec, __provider: providerText });
 
     test("__provider is a small shim: no handler code inlined, dependencies by require, no key", () => {
-        assert.ok(providerText.length < 4 * 1024, `__provider is ${providerText.length} bytes`);
+        // The shim plus the checkout's path it falls back to; inlined handlers would be hundreds of kilobytes.
+        assert.ok(providerText.length < 5 * 1024, `__provider is ${providerText.length} bytes`);
         assert.ok(!providerText.includes(API_KEY_CANARY));
         assert.match(providerText, /path\.join\(root, "providers", "incident-io", "handlers"\)/);
         assert.match(providerText, /require\(handlers\)/);

@@ -52,7 +52,19 @@ describe("Retry-After", () => {
         ["body only", undefined, { rate_limit: { retry_after: "Thu, 26 Nov 2026 12:00:02 GMT" } }, 2000],
         ["header wins over body", "1", { rate_limit: { retry_after: "Thu, 26 Nov 2026 12:00:09 GMT" } }, 1000],
         ["garbage", "soon", undefined, undefined],
-        ["nothing", undefined, { type: "rate_limited" }, undefined],
+        // The API reference's own example writes the date with "UTC", in the body and the header.
+        ["HTTP date in UTC, as documented", "Thu, 26 Nov 2026 12:00:05 UTC", undefined, 5000],
+        [
+            "the documented 429 body",
+            undefined,
+            {
+                type: "too_many_requests",
+                status: 429,
+                rate_limit: { name: "api_key_name", limit: 1200, remaining: 0, retry_after: "Thu, 26 Nov 2026 12:00:07 UTC" },
+            },
+            7000,
+        ],
+        ["nothing", undefined, { type: "too_many_requests" }, undefined],
     ];
     for (const [what, header, body, expected] of table) {
         test(what, () => assert.equal(retryAfterMs(header, body, now), expected));
@@ -176,7 +188,9 @@ describe("settings", () => {
             (e: Error) =>
                 /incident-io:onConflict must be "fail" or "overwrite"/.test(e.message) &&
                 /incident-io:claimManaged must be true or false/.test(e.message) &&
-                /incident-io:maxRetries must be a number ≥ 0.*pulumi config set incident-io:maxRetries 5/.test(e.message) &&
+                /incident-io:maxRetries must be a number ≥ 0.*pulumi config set --stack <stack> 'incident-io:maxRetries' 5/.test(
+                    e.message,
+                ) &&
                 /incident-io:baseUrl must be a URL/.test(e.message),
         );
     });

@@ -115,7 +115,11 @@ describe("baseUrl is parsed, not pattern-matched", () => {
                 (e: Error) => {
                     assert.match(e.message, /^incident-io:baseUrl /);
                     assert.match(e.message, why);
-                    assert.match(e.message, /pulumi config set incident-io:baseUrl https:\/\/api\.incident\.io/);
+                    // The stack is not known to a bare parse: a placeholder, never a command without --stack.
+                    assert.ok(
+                        e.message.endsWith("pulumi config set --stack <stack> 'incident-io:baseUrl' https://api.incident.io"),
+                        e.message,
+                    );
                     assert.ok(!e.message.includes("hunter2"), "credentials are not repeated");
                     return true;
                 },
@@ -126,7 +130,7 @@ describe("baseUrl is parsed, not pattern-matched", () => {
     test("the key named is the caller's (the stack config uses its own)", () => {
         assert.throws(
             () => parseBaseUrl("http://example.com", "alert-routing:incidentIoBaseUrl"),
-            /alert-routing:incidentIoBaseUrl must use https.*pulumi config set alert-routing:incidentIoBaseUrl/,
+            /alert-routing:incidentIoBaseUrl must use https.*pulumi config set --stack <stack> 'alert-routing:incidentIoBaseUrl'/,
         );
     });
 
@@ -162,7 +166,7 @@ describe("keys are cleaned where they are read", () => {
                 () => cleanApiKey(raw, "incident-io:apiKey"),
                 (e: Error) => {
                     assert.match(e.message, /incident-io:apiKey contains a control character/);
-                    assert.match(e.message, /pulumi config set --secret incident-io:apiKey <key>/);
+                    assert.ok(e.message.includes("`pulumi config set --stack <stack> --secret 'incident-io:apiKey' <key>`"), e.message);
                     assert.ok(!e.message.includes(KEY.slice(0, 10)) && !e.message.includes(KEY.slice(10)), e.message);
                     return true;
                 },
@@ -264,7 +268,7 @@ describe("bounded waits, pure parts", () => {
         ]) {
             assert.throws(
                 () => readSettings((k) => (k === key ? value : undefined), {}),
-                new RegExp(`${key} must be a number from .* got "${value}": pulumi config set ${key} `),
+                new RegExp(`${key} must be a number from .* got "${value}": pulumi config set --stack <stack> '${key}' `),
             );
         }
     });
@@ -305,8 +309,12 @@ describe("reproduction: a 429 asking for 999999 s", () => {
             const inputs = await checked(handlers, `rate-limited ${retryAfter}`);
             emulator.inject({ method: "POST", path: /^\/v2\/alert_routes$/, kind: "rate-limit", retryAfter, seconds: 999_999 });
             const e = await failure(handlers.create(inputs));
-            assert.match(e.message, /the API asked to wait 99999\d s before retrying, more than incident-io:maxRetryWaitSeconds \(60 s\)/);
-            assert.match(e.message, /pulumi config set incident-io:maxRetryWaitSeconds 99999\d/);
+            // An HTTP date holds whole seconds: the emulator rounds up, a date may read one second more.
+            assert.match(
+                e.message,
+                /the API asked to wait (99999\d|1000000) s before retrying, more than incident-io:maxRetryWaitSeconds \(60 s\)/,
+            );
+            assert.match(e.message, /pulumi config set --stack <stack> 'incident-io:maxRetryWaitSeconds' (99999\d|1000000)/);
             assert.doesNotMatch(e.message, /may have succeeded/, "a 429 was not applied");
             assert.equal(emulator.count("POST", "/v2/alert_routes"), 1, "not retried");
             assert.equal(emulator.routes().length, 0, "nothing created");
@@ -369,7 +377,7 @@ describe("reproduction: an operation's deadline covers its retries and its time 
         emulator.inject({ method: "PUT", path: new RegExp(`^/v2/alert_routes/${id}$`), kind: "status", status: 503, times: 1000 });
         const e = await failure(handlers.update(id, outs, { ...inputs, enabled: false }));
         assert.match(e.message, /ran out of time.*incident-io:operationTimeoutSeconds \(0\.4 s\)/);
-        assert.match(e.message, /pulumi config set incident-io:operationTimeoutSeconds 1/);
+        assert.match(e.message, /pulumi config set --stack <stack> 'incident-io:operationTimeoutSeconds' 1/);
         const puts = emulator.count("PUT", `/v2/alert_routes/${id}`);
         assert.ok(puts >= 1 && puts < 1000, `stopped retrying (${puts} PUTs)`);
         assert.equal(emulator.count("GET", `/v2/alert_routes/${id}`), 2, "read before the PUT, and read back after it ran out of time");
@@ -463,7 +471,10 @@ describe("reproduction: a baseUrl with a path, and 404s that are not the API's",
         const { handlers } = await handlersFor(emulator, { ...BASE, "incident-io:baseUrl": `${emulator.url}/v2` });
         for (const op of [() => handlers.read(id, outs), () => handlers.delete(id, outs), () => handlers.create(inputs)]) {
             const e = await failure(op());
-            assert.match(e.message, /incident-io:baseUrl must be the API's origin without a path.*pulumi config set incident-io:baseUrl/s);
+            assert.match(
+                e.message,
+                /incident-io:baseUrl must be the API's origin without a path.*pulumi config set --stack <stack> 'incident-io:baseUrl'/s,
+            );
             assertNoKey(e.message);
         }
         assert.equal(emulator.requests.length, 0, "no request was sent");
@@ -509,7 +520,8 @@ describe("reproduction: a baseUrl with a path, and 404s that are not the API's",
                     [[id, 1]],
                     "the route is there, once, untouched",
                 );
-                assert.equal(emulator.count("GET"), 0, "none of it reached the API");
+                // Only the key check (GET /v1/identity, before delete's write) passes the gateway.
+                assert.equal(emulator.count("GET", "/v2/"), 0, "none of it reached the API");
             } finally {
                 await gateway.close();
             }
@@ -579,7 +591,10 @@ describe("reproduction: keys with whitespace, newlines and characters HTTP refus
     test("a line break inside the key: a config error naming how to set it, nothing sent", async () => {
         const { handlers, logs } = await handlersFor(emulator, { ...BASE, "incident-io:apiKey": `${KEY.slice(0, 12)}\n${KEY.slice(12)}` });
         const e = await failure(handlers.create(await checked(handlers, "broken key")));
-        assert.match(e.message, /incident-io:apiKey contains a control character.*pulumi config set --secret incident-io:apiKey <key>/s);
+        assert.match(
+            e.message,
+            /incident-io:apiKey contains a control character.*pulumi config set --stack <stack> --secret 'incident-io:apiKey' <key>/s,
+        );
         assert.doesNotMatch(e.message, /may have succeeded|network error/);
         assert.ok(!e.message.includes(KEY.slice(0, 12)) && !e.message.includes(KEY.slice(12)));
         assert.equal(emulator.requests.length, 0);
@@ -590,8 +605,9 @@ describe("reproduction: keys with whitespace, newlines and characters HTTP refus
         const odd = `${KEY}\u20ac`;
         const { handlers, logs } = await handlersFor(emulator, { ...BASE, "incident-io:apiKey": odd });
         const e = await failure(handlers.create(await checked(handlers, "unsendable key")));
-        assert.match(e.message, /POST \/v2\/alert_routes was not sent: invalid authorization header.*Nothing was sent/s);
-        assert.match(e.message, /pulumi config set --secret incident-io:apiKey <key>/);
+        // The key check is the first request: it is refused the same way, and nothing is written.
+        assert.match(e.message, /GET \/v1\/identity was not sent: invalid authorization header.*Nothing was sent.*Nothing was written/s);
+        assert.match(e.message, /pulumi config set --stack <stack> --secret 'incident-io:apiKey' <key>/);
         assert.doesNotMatch(e.message, /may have succeeded/);
         assert.equal(emulator.requests.length, 0, "nothing reached the API");
         assert.equal(logs.length, 0, "and it was not retried");
@@ -772,7 +788,7 @@ describe("reproduction: answers that are not what was asked, and answers too big
                     e.message,
                     /answered with a body over the size cap: the answer \(200\) (declares 50 MB|ran past 10(\.\d)? MB), more than 10 MB; the rest was not read/,
                 );
-                assert.match(e.message, /pulumi config set incident-io:maxResponseMegabytes 40/);
+                assert.match(e.message, /pulumi config set --stack <stack> 'incident-io:maxResponseMegabytes' 40/);
                 assert.equal(gateway.seen.filter((r) => r.method === "GET").length, 1, "not retried");
                 const stream = await sent!;
                 assert.equal(stream.finished, false, `the server could not finish: the client hung up after ${stream.written} bytes`);

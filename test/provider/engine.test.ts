@@ -236,7 +236,11 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
             fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: alert-routing\nruntime: nodejs\n");
             fs.mkdirSync(path.join(project, "stack"));
             const bare = await startHost({ cwd: path.join(project, "stack") });
-            await assert.rejects(new EngineModel(bare, URN, providerText).preview(program()), (e: Error) => {
+            // Nor in the checkout the provider was serialized from (its fallback): that one is gone too.
+            const serializedFrom = JSON.stringify(PROJECT_ROOT);
+            assert.ok(providerText.includes(serializedFrom), "the shim carries the checkout it was serialized from");
+            const elsewhere = providerText.split(serializedFrom).join(JSON.stringify(path.join(project, "gone")));
+            await assert.rejects(new EngineModel(bare, URN, elsewhere).preview(program()), (e: Error) => {
                 assert.ok(
                     e.message.includes(`searched up from ${fs.realpathSync(path.join(project, "stack"))} for Pulumi.yaml`),
                     e.message,

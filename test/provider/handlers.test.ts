@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import type { AlertRouteInputs, AlertRouteOutputs } from "../../providers/incident-io/alertRoute";
-import { canonical, fromResponse } from "../../providers/incident-io/model";
+import { canonical, fromResponse, withDefaults } from "../../providers/incident-io/model";
+import { IncidentIoClient } from "../../providers/incident-io/client/client";
 import type { AlertRouteResponse } from "../../providers/incident-io/types";
 import { IncidentIoEmulator, type CreatePayload } from "../../dev/emulator";
 import { minimalRoute, productionAlerts } from "../fixtures/routes";
@@ -203,10 +204,20 @@ describe("AlertRoute handlers", () => {
     });
 
     test("a POST to a server that refuses connections is retried (it never arrived), then fails clearly", async () => {
+        const client = new IncidentIoClient({
+            baseUrl: "http://127.0.0.1:9",
+            apiKey: TEST_API_KEY,
+            retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 },
+        });
+        await assert.rejects(
+            client.createAlertRoute(withDefaults(minimalRoute())),
+            /POST \/v2\/alert_routes network error after 2 attempts: .*ECONNREFUSED/,
+        );
+        // The handlers check the key first: that request fails the same way, and nothing is written.
         const { handlers } = await handlersFor({ url: "http://127.0.0.1:9" }, { "incident-io:maxRetries": "1" });
         await assert.rejects(
             handlers.create(await checked(handlers, minimalRoute())),
-            /POST \/v2\/alert_routes network error after 2 attempts: .*ECONNREFUSED/,
+            /could not check the incident\.io API key before writing \(GET \/v1\/identity\): .*ECONNREFUSED.*Nothing was written/,
         );
     });
 
@@ -228,7 +239,7 @@ describe("AlertRoute handlers", () => {
             const { handlers } = await handlersFor(emulator, { "incident-io:apiKey": "" });
             await assert.rejects(
                 handlers.read("01JZZZZZZZZZZZZZZZZZZZZZZZ", {} as AlertRouteOutputs),
-                /pulumi config set --secret incident-io:apiKey/,
+                /pulumi config set --stack <stack> --secret 'incident-io:apiKey'/,
             );
         } finally {
             if (saved !== undefined) process.env.INCIDENT_IO_TOKEN = saved;
@@ -260,7 +271,7 @@ describe("AlertRoute handlers", () => {
         const inputs = await checked(handlers, minimalRoute());
         const { id, outs } = await handlers.create(inputs);
         emulator.deleteInUi(id);
-        await assert.rejects(handlers.update(id, outs!, inputs), /deleted outside Pulumi. Run `pulumi refresh`/);
+        await assert.rejects(handlers.update(id, outs!, inputs), /deleted outside Pulumi. Run `pulumi refresh --stack <stack>`/);
         assert.equal(emulator.routes().length, 0, "not silently recreated");
     });
 

@@ -147,6 +147,40 @@ describe("stack config", () => {
         assert.match(error!.message, /unknown name "alertmanger"; did you mean alertmanager\?/);
     });
 
+    it("an id unlike today's ULIDs passes with a warning naming the key (incident.io may change its id format)", () => {
+        pulumi.runtime.setAllConfig(
+            withConfig(complete("staging"), {
+                "alert-routing:alertSources": { alertmanager: "src_7f3a9c" },
+                "alert-routing:adopt": { stagingNotifications: fakeId("route") },
+            }),
+            SECRET_KEYS,
+        );
+        const warnings: string[] = [];
+        const config = readStackConfig("staging", {}, (m) => warnings.push(m));
+        assert.equal(config.routeIds.alertSources.alertmanager, "src_7f3a9c", "passed on as it is");
+        assert.equal(warnings.length, 1, warnings.join("\n"));
+        assert.match(
+            warnings[0],
+            /^alert-routing:alertSources\.alertmanager: "src_7f3a9c" does not look like an incident.io id \(incident.io ids look like 01FCNDV6P870EA6S7TK1DSYDG0/,
+        );
+    });
+
+    it("names a malformed adoptTokenSecretArn in the same run as a wrong region and account", () => {
+        const { error, keys } = problemsOf(
+            "staging",
+            withConfig(complete("staging"), {
+                "aws:region": "us-east-9",
+                "alert-routing:aws": { accountId: "12345" },
+                "alert-routing:adoptTokenSecretArn": "not-an-arn",
+            }),
+        );
+        assert.deepEqual(keys, ["aws:region", "alert-routing:aws.accountId", "alert-routing:adoptTokenSecretArn"]);
+        assert.match(
+            error!.message,
+            /"not-an-arn" is not a Secrets Manager secret ARN \(like arn:<partition>:secretsmanager:<region>:<account id>:secret:/,
+        );
+    });
+
     it("rejects a stack that is not an environment", () => {
         const { error } = problemsOf("dev", complete("staging"));
         assert.match(error!.message, /"dev" is not an environment/);

@@ -12,4 +12,8 @@ describeStack({
     tokenFrom: "incident.io",
     adopt: { productionAlerts: fakeId("liveProductionAlerts"), databaseAlerts: fakeId("liveDatabaseAlerts") },
     adoptTokenSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:unkey/alertmanager-incident-io-Live01",
+    coverageWarnings: [
+        "gap: alertmanager alerts where severity is any value but critical or warning reach no route",
+        "gap: planetScale alerts where branch is not main (any other value, or not set) reach no route",
+    ],
 });

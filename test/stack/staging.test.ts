@@ -10,4 +10,5 @@ describeStack({
     checklySourceId: "01KKZJERF1HQFJRE3XWFZ0NV19",
     tokenFrom: "config",
     adopt: { stagingNotifications: fakeId("liveStagingNotifications") },
+    coverageWarnings: [],
 });

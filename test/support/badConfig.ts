@@ -17,7 +17,7 @@ interface BadValue {
     problem: RegExp;
 }
 
-function badValues(stack: Environment): BadValue[] {
+export function badValues(stack: Environment): BadValue[] {
     const account = TEST_ACCOUNT_IDS[stack];
     const arn = (region: string, acct: string, name: string) => `arn:aws:secretsmanager:${region}:${acct}:secret:${name}-AbCdEf`;
     const am = (extra: Record<string, unknown>) => ({ "alert-routing:alertmanager": extra });
@@ -193,10 +193,10 @@ function badValues(stack: Environment): BadValue[] {
             problem: /must not have a query/,
         },
         {
-            what: "a truncated alert source id",
-            config: { "alert-routing:alertSources": { alertmanager: "01KHSNW67" } },
+            what: "an alert source's URL instead of its id",
+            config: { "alert-routing:alertSources": { alertmanager: "https://app.incident.io/acme/alerts/sources/01KHSNW67" } },
             key: "alert-routing:alertSources.alertmanager",
-            problem: /"01KHSNW67" is not an incident.io id/,
+            problem: /cannot be an id: it holds "\/".*incident.io ids look like 01FCNDV6P870EA6S7TK1DSYDG0/,
         },
         {
             what: "a misspelt escalation path",

@@ -78,6 +78,8 @@ export interface Recorder {
     /** The Stack's outputs as serialized for the engine (secrets still wrapped). */
     stackOutputs?: Record<string, unknown>;
     invokes: string[];
+    /** What the program logged through pulumi.log (stack-level diagnostics, as `pulumi preview` prints them). */
+    logs: Array<{ severity: "warning" | "info"; message: string; resource: boolean }>;
 }
 
 /** The three calls of the mocked resource monitor the recorder listens to (its gRPC client's shape). */
@@ -89,7 +91,8 @@ interface MockMonitor {
 
 /** Sets the mocks (project alert-routing, stack = environment) and records every registration. */
 export function installMocks(stack: string, opts: { preview?: boolean; liveAlertmanagerSpec?: Record<string, unknown> } = {}): Recorder {
-    const recorder: Recorder = { resources: [], reads: [], invokes: [] };
+    const recorder: Recorder = { resources: [], reads: [], invokes: [], logs: [] };
+    recordLogs(recorder);
     const liveSpec = opts.liveAlertmanagerSpec ?? ADOPTED_ALERTMANAGER_SPEC;
     pulumi.runtime.setMocks(
         {
@@ -139,6 +142,20 @@ export function installMocks(stack: string, opts: { preview?: boolean; liveAlert
         return registerOutputs(req, callback);
     };
     return recorder;
+}
+
+/** pulumi.log.warn/info go to the engine, which the mocks do not have; record each call, then pass it on. */
+function recordLogs(recorder: Recorder): void {
+    const log = pulumi.log as { warn: typeof pulumi.log.warn; info: typeof pulumi.log.info };
+    const { warn, info } = log;
+    log.warn = (message, resource, ...rest) => {
+        recorder.logs.push({ severity: "warning", message, resource: resource !== undefined });
+        return warn(message, resource, ...rest);
+    };
+    log.info = (message, resource, ...rest) => {
+        recorder.logs.push({ severity: "info", message, resource: resource !== undefined });
+        return info(message, resource, ...rest);
+    };
 }
 
 export const ALERTMANAGER_TYPE = "kubernetes:monitoring.coreos.com/v1:Alertmanager";

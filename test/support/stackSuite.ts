@@ -43,6 +43,8 @@ export interface StackExpectations {
     adopt: Record<string, string>;
     /** `alert-routing:adoptTokenSecretArn`: the existing AWS secret to import, if any. */
     adoptTokenSecretArn?: string;
+    /** The routing coverage findings the run warns of (stack/coverage/), each once. */
+    coverageWarnings: string[];
 }
 
 const T = {
@@ -147,6 +149,24 @@ export function describeStack(expected: StackExpectations): void {
             assert.deepEqual(recorder.invokes, []);
         });
 
+        it("warns of each routing coverage finding once, at the stack, as `pulumi preview` prints it", () => {
+            const coverage = recorder.logs.filter((l) => l.message.startsWith("routing coverage: "));
+            assert.deepEqual(
+                coverage.filter((l) => l.severity === "warning").map((l) => l.message),
+                expected.coverageWarnings.map((w) => `routing coverage: ${w}`),
+            );
+            assert.deepEqual(
+                coverage.filter((l) => l.severity === "info").map((l) => l.message),
+                expected.coverageWarnings.length > 0
+                    ? [`routing coverage: the whole table (docs/coverage.md): npm run coverage -- --stack ${environment}`]
+                    : [],
+            );
+            assert.ok(
+                coverage.every((l) => !l.resource),
+                "stack-level, not attached to a route",
+            );
+        });
+
         it("owns its routes and no route of the other stack", () => {
             const routes = all(T.route);
             assert.deepEqual(routes.map((r) => r.name).sort(), [...expected.owns].sort());
@@ -221,7 +241,7 @@ export function describeStack(expected: StackExpectations): void {
                 assert.deepEqual(spec, definition.spec);
                 assert.equal(adoptId, expected.adopt[definition.key]);
                 // Adoption errors name the config key; the claim names the project and stack.
-                assert.equal(adoptIdConfigKey, expected.adopt[definition.key] ? `alert-routing:adopt.${definition.key}` : undefined);
+                assert.equal(adoptIdConfigKey, `alert-routing:adopt.${definition.key}`);
                 assert.deepEqual([pulumiProject, pulumiStack], ["alert-routing", environment]);
                 assert.equal(typeof __provider, "string");
             }

@@ -1,12 +1,21 @@
 // The API key as it is read (stack config or INCIDENT_IO_TOKEN): cleaned where it is read, so a
 // key pasted with a newline neither breaks the Authorization header nor escapes redaction.
+import { configSetCommand } from "../../core/shell";
 
 export const API_KEY_CONFIG = "incident-io:apiKey";
 export const API_KEY_ENV = "INCIDENT_IO_TOKEN";
 
-export const MISSING_KEY_MESSAGE =
-    `incident.io API key is not set: run \`pulumi config set --secret ${API_KEY_CONFIG} <key>\` ` +
-    `(or export ${API_KEY_ENV}) with a key that has the scopes "View data" and "Create and manage on-call resources".`;
+/** `fix`: the command that sets the key where this runs (the provider: `pulumi config set --stack ...`). */
+export function missingKeyMessage(fix: string = defaultKeyFix()): string {
+    return (
+        `incident.io API key is not set: run \`${fix}\` ` +
+        `(or export ${API_KEY_ENV}) with a key that has the scopes "View data" and "Create and manage on-call resources".`
+    );
+}
+
+const defaultKeyFix = () => configSetCommand({ stack: undefined, key: API_KEY_CONFIG, value: "<key>", secret: true });
+
+export const MISSING_KEY_MESSAGE = missingKeyMessage();
 
 /** Control characters (C0, DEL, C1): never part of a key, and not allowed in an HTTP header. */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
@@ -19,7 +28,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 export function cleanApiKey(
     raw: string | undefined,
     source: string = API_KEY_CONFIG,
-    fix: string = `\`pulumi config set --secret ${API_KEY_CONFIG} <key>\` (or export ${API_KEY_ENV}=<key>)`,
+    fix: string = `\`${defaultKeyFix()}\` (or export ${API_KEY_ENV}=<key>)`,
     service = "incident.io",
 ): string | undefined {
     if (raw === undefined || raw === null) return undefined;

@@ -1,6 +1,7 @@
 // `incident-io:baseUrl`, parsed with the WHATWG URL parser rather than pattern-matched: the key
 // travels to whatever this names, so only an origin over https (http only to this machine, for
 // tests and the emulator) is accepted. Shared by the provider's settings and the stack's config.
+import { stackSettingFix, type SettingFix } from "./settingFix";
 
 export const DEFAULT_BASE_URL = "https://api.incident.io";
 
@@ -34,9 +35,14 @@ export const INCIDENT_IO_ORIGIN: ApiOrigin = {
  * The API's origin (`https://host[:port]`, no trailing slash) from a configured base URL. Throws
  * an Error naming `key` and the fix; the message never repeats credentials written into the URL.
  */
-export function parseBaseUrl(raw: string, key = "incident-io:baseUrl", origin: ApiOrigin = INCIDENT_IO_ORIGIN): string {
+export function parseBaseUrl(
+    raw: string,
+    key = "incident-io:baseUrl",
+    origin: ApiOrigin = INCIDENT_IO_ORIGIN,
+    fixes: SettingFix = stackSettingFix(undefined),
+): string {
     const defaultUrl = origin.defaultUrl;
-    const fix = `pulumi config set ${key} ${defaultUrl} (or \`pulumi config rm ${key}\` for the default)`;
+    const fix = fixes.set(key, defaultUrl);
     const fail = (why: string, shown?: string): never => {
         throw new Error(`${key} ${why}${shown === undefined ? "" : `, got "${shown}"`}: ${fix}`);
     };
@@ -55,7 +61,7 @@ export function parseBaseUrl(raw: string, key = "incident-io:baseUrl", origin: A
     }
     const shown = withoutCredentials(value);
     if (url.username || url.password)
-        fail(`must not contain credentials (the API key is set with \`pulumi config set --secret ${origin.apiKeyKey}\`)`, shown);
+        fail(`must not contain credentials (the API key is set with \`${fixes.set(origin.apiKeyKey, "<key>")}\`)`, shown);
     if (url.protocol === "http:") {
         if (!isLoopback(url.hostname))
             fail(

@@ -1,4 +1,3 @@
-import { EnvHttpProxyAgent, request } from "undici";
 import { identityFromResponse, type KeyIdentity } from "../identity";
 import type {
     AlertAttributeResponse,
@@ -8,22 +7,13 @@ import type {
     AlertSourceResponse,
     AlertSourceSpec,
 } from "../types";
-import { cleanApiKey, MISSING_KEY_MESSAGE, secretForms } from "./apiKey";
+import { API_KEY_CONFIG, API_KEY_ENV, cleanApiKey, missingKeyMessage } from "./apiKey";
 import { DEFAULT_BASE_URL, parseBaseUrl } from "./baseUrl";
-import { IncidentIoApiError, redact, type ApiErrorDetail } from "./errors";
-import { LimiterDeadlineError, RequestLimiter, sleep } from "./limiter";
-import {
-    backoffMs,
-    causeChain,
-    DEFAULT_RETRY_POLICY,
-    isArgumentError,
-    isRetryableStatus,
-    mayRetry,
-    neverSent,
-    rateLimitWaitMs,
-    type Method,
-    type RetryPolicy,
-} from "./retry";
+import { IncidentIoApiError, incidentIoWords, type ApiErrorDetail } from "./errors";
+import { RequestLimiter } from "./limiter";
+import { DEFAULT_RETRY_POLICY, type Method, type RetryPolicy } from "./retry";
+import { stackSettingFix, type SettingFix } from "./settingFix";
+import { ApiTransport, type ServiceProfile } from "./transport";
 
 export { DEFAULT_BASE_URL } from "./baseUrl";
 export { MISSING_KEY_MESSAGE } from "./apiKey";
@@ -50,8 +40,12 @@ export interface IncidentIoClientOptions {
     maxPages?: number;
     /** Where retries are reported; default stderr. Lines never contain the key. */
     log?: (line: string) => void;
+    /** How messages say to change a setting: the stack's `pulumi config set --stack ...` (the
+     * default, `<stack>` until known), or the scripts' flags. */
+    fixes?: SettingFix;
 }
 
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** The API allows 1200 requests a minute per key; 8 in flight keeps a stack of routes quick without bursts. */
 export const DEFAULT_LIMITS = { requestsPerMinute: 1200, maxConcurrency: 8 } as const;
@@ -61,42 +55,67 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_MAX_PAGES = 200;
 const PAGE_SIZE = 50; // the API's maximum for GET /v2/alert_routes (openapi: page_size maximum 50)
 
-interface Answer {
-    status: number;
-    retryAfter?: string;
-    location?: string;
-    text: string;
+/** incident.io's side of the shared transport: its names, its Bearer key, its error envelope
+ * `{type, status, request_id, errors: [{code, message, source: {field}}]}`. `fixes` say how to
+ * change a setting: the stack's `pulumi config set --stack ...`, or a script's flags. */
+export function incidentIoProfile(fixes: SettingFix = stackSettingFix(undefined)): ServiceProfile {
+    const keyFix = fixes.set(API_KEY_CONFIG, "<key>");
+    const words = incidentIoWords(fixes.showBaseUrl());
+    return {
+        service: "incident.io",
+        configPrefix: "incident-io",
+        defaultBaseUrl: DEFAULT_BASE_URL,
+        keyHint: `Check that incident-io:apiKey (or INCIDENT_IO_TOKEN) holds only the key as incident.io shows it: \`${keyFix}\``,
+        requireKey(raw) {
+            const key = cleanApiKey(
+                raw,
+                "the incident.io API key (incident-io:apiKey or INCIDENT_IO_TOKEN)",
+                `\`${keyFix}\` (or export ${API_KEY_ENV}=<key>)`,
+            );
+            if (!key) throw new Error(missingKeyMessage(keyFix));
+            return key;
+        },
+        authHeaders: (key) => ({ authorization: `Bearer ${key}` }),
+        envelope(body, clean) {
+            const envelope = (body ?? {}) as { type?: unknown; request_id?: unknown; errors?: ApiErrorDetail[] };
+            return {
+                errorType: clean(envelope.type),
+                requestId: clean(envelope.request_id),
+                errors: (Array.isArray(envelope.errors) ? envelope.errors : []).map((e) => ({
+                    code: clean(e.code),
+                    message: clean(e.message),
+                    ...(e.source ? { source: { field: clean(e.source.field) } } : {}),
+                })),
+            };
+        },
+        error: (args) => new IncidentIoApiError(args, words),
+    };
 }
+
+export const INCIDENT_IO_PROFILE: ServiceProfile = incidentIoProfile();
 
 /** A thin client for the parts of incident.io's API this project manages. */
 export class IncidentIoClient {
-    private readonly baseUrl: string;
-    private readonly apiKey: () => string;
-    private readonly limiter: RequestLimiter;
-    private readonly retry: RetryPolicy;
-    private readonly requestTimeoutMs: number;
-    private readonly maxRetryWaitMs: number;
-    private readonly operationTimeoutMs: number;
-    private readonly maxResponseBytes: number;
+    private readonly transport: ApiTransport;
     private readonly maxPages: number;
-    private readonly agent: EnvHttpProxyAgent;
-    private readonly log: (line: string) => void;
 
     constructor(opts: IncidentIoClientOptions) {
-        this.baseUrl = parseBaseUrl(opts.baseUrl ?? DEFAULT_BASE_URL);
         const key = opts.apiKey;
-        this.apiKey = typeof key === "function" ? key : () => key;
-        this.limiter = opts.limiter ?? processLimiter();
-        this.retry = opts.retry ?? DEFAULT_RETRY_POLICY;
-        this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-        this.maxRetryWaitMs = opts.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
-        this.operationTimeoutMs = opts.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
-        this.maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+        this.transport = new ApiTransport({
+            profile: opts.fixes ? incidentIoProfile(opts.fixes) : INCIDENT_IO_PROFILE,
+            baseUrl: parseBaseUrl(opts.baseUrl ?? DEFAULT_BASE_URL, undefined, undefined, opts.fixes),
+            fixes: opts.fixes,
+            apiKey: typeof key === "function" ? key : () => key,
+            limiter: opts.limiter ?? processLimiter(),
+            retry: opts.retry ?? DEFAULT_RETRY_POLICY,
+            connectTimeoutMs: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+            requestTimeoutMs: opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+            maxRetryWaitMs: opts.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS,
+            operationTimeoutMs: opts.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS,
+            maxResponseBytes: opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+            log: opts.log ?? ((line) => process.stderr.write(`${line}\n`)),
+        });
         this.maxPages = opts.maxPages ?? DEFAULT_MAX_PAGES;
-        // Proxies like every other CLI: HTTPS_PROXY / HTTP_PROXY / NO_PROXY (and lowercase), read by
-        // undici's EnvHttpProxyAgent, which gives the direct and the proxied agents the same options.
-        this.agent = new EnvHttpProxyAgent({ connect: { timeout: opts.connectTimeoutMs ?? 10_000 }, keepAliveTimeout: 10_000 });
-        this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
     }
 
     async getAlertRoute(id: string): Promise<AlertRouteResponse> {
@@ -280,227 +299,13 @@ export class IncidentIoClient {
         return item;
     }
 
-    /** One logical request: limited, timed out, retried as `mayRetry` allows, all within the
-     * operation's deadline. */
-    private async send<T>(method: Method, path: string, payload?: unknown): Promise<T | undefined> {
-        // Refused here, before the limiter: a missing or unusable key never becomes a "network error".
-        const key = this.requireKey();
-        const policy = this.retry;
-        const url = `${this.baseUrl}${path}`;
-        const deadline = Date.now() + this.operationTimeoutMs;
-        // An earlier attempt of this write got no usable answer and may have been applied.
-        let earlierMaybeApplied = false;
-        let lastFailure = "";
-        const outOfTime = (attempts: number, detail?: string) =>
-            new IncidentIoApiError({
-                method,
-                path,
-                kind: "deadline",
-                detail:
-                    `${detail ?? `no answer within incident-io:operationTimeoutSeconds (${this.operationTimeoutMs / 1000} s), retries and time queued included`}` +
-                    `${lastFailure ? ` (last: ${lastFailure})` : ""}. Run the command again; if the API is slow, raise the bound: ` +
-                    `pulumi config set incident-io:operationTimeoutSeconds ${Math.ceil((this.operationTimeoutMs * 2) / 1000)}`,
-                maybeApplied: earlierMaybeApplied,
-                attempts,
-            });
-
-        for (let attempt = 1; ; attempt++) {
-            const canRetry = attempt <= policy.maxRetries;
-            if (Date.now() >= deadline) throw outOfTime(attempt - 1);
-            let answer: Answer;
-            let timeoutMs = this.requestTimeoutMs;
-            try {
-                answer = await this.limiter.run(() => {
-                    timeoutMs = Math.max(1, Math.min(this.requestTimeoutMs, deadline - Date.now()));
-                    return this.attempt(method, url, payload, key, timeoutMs);
-                }, deadline);
-            } catch (error) {
-                if (error instanceof LimiterDeadlineError) {
-                    throw outOfTime(
-                        attempt - 1,
-                        `no turn to send before incident-io:operationTimeoutSeconds (${this.operationTimeoutMs / 1000} s) passed: ${error.waitingFor}`,
-                    );
-                }
-                if (error instanceof ResponseTooLargeError) {
-                    throw new IncidentIoApiError({
-                        method,
-                        path,
-                        kind: "too-large",
-                        status: error.status,
-                        detail:
-                            `${error.describe()}, more than ${formatBytes(this.maxResponseBytes)}; the rest was not read. ` +
-                            "Check that incident-io:baseUrl is https://api.incident.io, or raise the cap: " +
-                            `pulumi config set incident-io:maxResponseMegabytes ${Math.ceil((this.maxResponseBytes * 4) / 1024 / 1024)}`,
-                        // The server answered: whatever it did with a write, it did.
-                        maybeApplied: method !== "GET",
-                        attempts: attempt,
-                    });
-                }
-                if (isArgumentError(error)) {
-                    // undici refused to build the request: nothing was sent, and a retry would be refused alike.
-                    throw new IncidentIoApiError({
-                        method,
-                        path,
-                        kind: "not-sent",
-                        detail:
-                            `${this.redact(describe(error))}. Nothing was sent. ` +
-                            "Check that incident-io:apiKey (or INCIDENT_IO_TOKEN) holds only the key as incident.io shows it: " +
-                            "`pulumi config set --secret incident-io:apiKey <key>`",
-                        maybeApplied: earlierMaybeApplied,
-                        attempts: attempt,
-                    });
-                }
-                const timedOut = isTimeout(error);
-                const failure = { neverSent: neverSent(error) };
-                const thisMaybeApplied = method !== "GET" && !failure.neverSent;
-                lastFailure = timedOut ? "timed out" : errorCode(error);
-                if (canRetry && mayRetry(method, failure)) {
-                    earlierMaybeApplied ||= thisMaybeApplied;
-                    await this.backoff(method, path, lastFailure, attempt, deadline, outOfTime);
-                    continue;
-                }
-                throw new IncidentIoApiError({
-                    method,
-                    path,
-                    kind: timedOut ? "timeout" : "network",
-                    detail: timedOut ? `no complete answer within ${timeoutMs / 1000} s` : this.redact(describe(error)),
-                    maybeApplied: earlierMaybeApplied || thisMaybeApplied,
-                    attempts: attempt,
-                });
-            }
-
-            const body = parseJson(answer.text);
-            if (answer.status >= 200 && answer.status < 300) {
-                if (answer.status === 204 || answer.text.trim() === "") return undefined;
-                if (body !== undefined) return body as T;
-                lastFailure = "malformed body";
-                if (canRetry && mayRetry(method, {})) {
-                    earlierMaybeApplied ||= method !== "GET";
-                    await this.backoff(method, path, lastFailure, attempt, deadline, outOfTime);
-                    continue;
-                }
-                throw new IncidentIoApiError({
-                    method,
-                    path,
-                    kind: "malformed",
-                    status: answer.status,
-                    maybeApplied: method !== "GET",
-                    attempts: attempt,
-                });
-            }
-
-            // Every string the API sends back is scrubbed: a proxy or the API may echo the key anywhere.
-            const clean = (text: unknown) => (typeof text === "string" ? this.redact(text) : undefined);
-            const envelope = (body ?? {}) as { type?: unknown; request_id?: string; errors?: ApiErrorDetail[] };
-            if (canRetry && isRetryableStatus(answer.status) && mayRetry(method, { status: answer.status })) {
-                lastFailure = String(answer.status);
-                if (answer.status === 429) {
-                    const wait = rateLimitWaitMs(answer.retryAfter, body, backoffMs(policy, attempt - 1));
-                    const seconds = Math.ceil(wait / 1000);
-                    if (wait > this.maxRetryWaitMs) {
-                        // Sitting it out would park every operation of the process (the pause is shared).
-                        throw new IncidentIoApiError({
-                            method,
-                            path,
-                            kind: "http",
-                            status: 429,
-                            requestId: clean(envelope.request_id),
-                            detail:
-                                `the API asked to wait ${seconds} s before retrying, more than incident-io:maxRetryWaitSeconds (${this.maxRetryWaitMs / 1000} s), ` +
-                                "so it was not retried. Run the command again after that time, or let the provider wait that long: " +
-                                `pulumi config set incident-io:maxRetryWaitSeconds ${seconds}`,
-                            maybeApplied: earlierMaybeApplied,
-                            attempts: attempt,
-                        });
-                    }
-                    if (Date.now() + wait > deadline) {
-                        throw outOfTime(
-                            attempt,
-                            `the API asked to wait ${seconds} s, past incident-io:operationTimeoutSeconds (${this.operationTimeoutMs / 1000} s)`,
-                        );
-                    }
-                    // Everyone in the process waits: the limit is per key, not per request.
-                    const jitter = Math.max(0, Math.min(Math.floor(Math.random() * 250), this.maxRetryWaitMs - wait));
-                    this.limiter.pauseUntil(Date.now() + wait + jitter);
-                    this.log(`incident.io: ${method} ${path} 429 rate limited, retry ${attempt}/${policy.maxRetries} in ${wait}ms`);
-                } else {
-                    earlierMaybeApplied ||= method !== "GET" && answer.status >= 500;
-                    await this.backoff(method, path, lastFailure, attempt, deadline, outOfTime);
-                }
-                continue;
-            }
-            throw new IncidentIoApiError({
-                method,
-                path,
-                url,
-                kind: "http",
-                status: answer.status,
-                errorType: clean(envelope.type),
-                location: clean(answer.location),
-                requestId: clean(envelope.request_id),
-                errors: (envelope.errors ?? []).map((e) => ({
-                    code: clean(e.code),
-                    message: clean(e.message),
-                    ...(e.source ? { source: { field: clean(e.source.field) } } : {}),
-                })),
-                detail: body === undefined && answer.text ? this.redact(answer.text.slice(0, 200)) : undefined,
-                // A 5xx (often a gateway's) can follow a write the server did apply.
-                maybeApplied: earlierMaybeApplied || (method !== "GET" && answer.status >= 500),
-                attempts: attempt,
-            });
-        }
+    /** One logical request through the shared transport (limited, timed out, retried, redacted). */
+    private send<T>(method: Method, path: string, payload?: unknown): Promise<T | undefined> {
+        return this.transport.send<T>(method, path, payload);
     }
 
-    private async attempt(method: Method, url: string, payload: unknown, key: string, timeoutMs: number): Promise<Answer> {
-        const signal = AbortSignal.timeout(timeoutMs);
-        const res = await request(url, {
-            method,
-            dispatcher: this.agent,
-            signal,
-            headersTimeout: timeoutMs,
-            bodyTimeout: timeoutMs,
-            headers: {
-                authorization: `Bearer ${key}`,
-                accept: "application/json",
-                "user-agent": "alert-routing-pulumi",
-                ...(payload === undefined ? {} : { "content-type": "application/json" }),
-            },
-            body: payload === undefined ? undefined : JSON.stringify(payload),
-        });
-        const text = await readCapped(res, this.maxResponseBytes);
-        return { status: res.statusCode, retryAfter: header(res.headers["retry-after"]), location: header(res.headers.location), text };
-    }
-
-    private async backoff(
-        method: Method,
-        path: string,
-        reason: string,
-        attempt: number,
-        deadline: number,
-        outOfTime: (attempts: number, detail?: string) => Error,
-    ): Promise<void> {
-        const wait = backoffMs(this.retry, attempt - 1);
-        if (Date.now() + wait >= deadline) throw outOfTime(attempt);
-        this.log(`incident.io: ${method} ${path} ${reason}, retry ${attempt}/${this.retry.maxRetries} in ${wait}ms`);
-        await sleep(wait);
-    }
-
-    /** The key, trimmed; refuses a missing key or one with a control character, naming the fix. */
-    private requireKey(): string {
-        const key = cleanApiKey(this.apiKey(), "the incident.io API key (incident-io:apiKey or INCIDENT_IO_TOKEN)");
-        if (!key) throw new Error(MISSING_KEY_MESSAGE);
-        return key;
-    }
-
-    /** Every form of the key an answer could echo: as configured, trimmed, URL-encoded, JSON-escaped. */
     private redact(text: string): string {
-        let raw: string | undefined;
-        try {
-            raw = this.apiKey();
-        } catch {
-            raw = undefined;
-        }
-        return redact(text, secretForms(raw));
+        return this.transport.redact(text);
     }
 
     /** A route answer is trusted only when it is the route asked for, at the version sent. */
@@ -536,94 +341,16 @@ export class IncidentIoClient {
     }
 }
 
-let shared: { limiter: RequestLimiter; key: string } | undefined;
+const shared = new Map<string, { limiter: RequestLimiter; key: string }>();
 
-/** The limiter every client in this process shares unless given its own; replaced only when the
- * limits change (a host may configure the provider more than once). */
-export function processLimiter(opts: { requestsPerMinute: number; maxConcurrency: number } = DEFAULT_LIMITS): RequestLimiter {
+/** The limiter every client of one API (`pool`: each API limits its keys on its own) in this
+ * process shares unless given its own; replaced only when the limits change (a host may configure
+ * the provider more than once). */
+export function processLimiter(
+    opts: { requestsPerMinute: number; maxConcurrency: number } = DEFAULT_LIMITS,
+    pool = "incident.io",
+): RequestLimiter {
     const key = `${opts.requestsPerMinute}/${opts.maxConcurrency}`;
-    if (shared?.key !== key) shared = { limiter: new RequestLimiter(opts), key };
-    return shared.limiter;
-}
-
-function parseJson(text: string): unknown {
-    try {
-        return text.trim() === "" ? undefined : JSON.parse(text);
-    } catch {
-        return undefined;
-    }
-}
-
-function isTimeout(error: unknown): boolean {
-    for (const e of causeChain(error)) {
-        if (e.name === "TimeoutError" || e.name === "AbortError") return true;
-        if (e.code === "UND_ERR_HEADERS_TIMEOUT" || e.code === "UND_ERR_BODY_TIMEOUT") return true;
-    }
-    return false;
-}
-
-function errorCode(error: unknown): string {
-    for (const e of causeChain(error)) if (typeof e.code === "string") return e.code;
-    return "network error";
-}
-
-function describe(error: unknown): string {
-    const parts: string[] = [];
-    for (const e of causeChain(error)) {
-        if (parts.length >= 3) break;
-        if (e.message) parts.push(e.code ? `${String(e.message)} (${String(e.code)})` : String(e.message));
-    }
-    return parts.join(": ") || String(error);
-}
-
-function header(value: string | string[] | undefined): string | undefined {
-    return Array.isArray(value) ? value[0] : value;
-}
-
-/** An answer longer than the cap: raised while reading, after which the body is dropped unread. */
-class ResponseTooLargeError extends Error {
-    constructor(
-        readonly status: number,
-        readonly bytes: { declared?: number; read: number },
-    ) {
-        super("answer over the size cap");
-    }
-
-    describe(): string {
-        return this.bytes.declared !== undefined
-            ? `the answer (${this.status}) declares ${formatBytes(this.bytes.declared)}`
-            : `the answer (${this.status}) ran past ${formatBytes(this.bytes.read)}`;
-    }
-}
-
-interface StreamedAnswer {
-    statusCode: number;
-    headers: Record<string, string | string[] | undefined>;
-    body: AsyncIterable<Buffer> & { destroy(): unknown };
-}
-
-/** The body as text, never holding more than `cap` bytes: a declared length over the cap is refused
- * before reading, and a longer stream is cut as soon as it passes the cap. */
-async function readCapped(res: StreamedAnswer, cap: number): Promise<string> {
-    const declared = Number(header(res.headers["content-length"]));
-    if (Number.isFinite(declared) && declared > cap) {
-        res.body.destroy();
-        throw new ResponseTooLargeError(res.statusCode, { declared, read: 0 });
-    }
-    const chunks: Buffer[] = [];
-    let read = 0;
-    for await (const chunk of res.body) {
-        read += chunk.length;
-        if (read > cap) {
-            res.body.destroy();
-            throw new ResponseTooLargeError(res.statusCode, { read });
-        }
-        chunks.push(chunk);
-    }
-    return Buffer.concat(chunks).toString("utf8");
-}
-
-function formatBytes(bytes: number): string {
-    const mb = 1024 * 1024;
-    return bytes >= mb ? `${+(bytes / mb).toFixed(1)} MB` : bytes >= 1024 ? `${+(bytes / 1024).toFixed(1)} KB` : `${bytes} bytes`;
+    if (shared.get(pool)?.key !== key) shared.set(pool, { limiter: new RequestLimiter(opts), key });
+    return shared.get(pool)!.limiter;
 }

@@ -21,7 +21,46 @@ const SCOPES_HINT =
     'check the API key: it needs the scopes "View data" and "Create and manage on-call resources" ' +
     "(incident.io → Settings → API keys).";
 
-export class IncidentIoApiError extends Error {
+/** What an API's errors say about it: its name, the hint for a refused key, the `errorType` of its
+ * own "not found" answer, and what to say about an answer that did not come from it. */
+export interface ServiceWords {
+    service: string;
+    authHint: string;
+    notFoundType: string;
+    foreignHint(status: number, location: string | undefined): string;
+}
+
+/** incident.io's words; `showBaseUrl` is the command that shows the base URL in use (the stack's
+ * `pulumi config get --stack ...`, or a script's flag). */
+export function incidentIoWords(showBaseUrl?: string): ServiceWords {
+    return {
+        service: "incident.io",
+        authHint: SCOPES_HINT,
+        notFoundType: "not_found",
+        foreignHint: (status, location) => foreignHint(status, location, showBaseUrl),
+    };
+}
+
+export const INCIDENT_IO_WORDS: ServiceWords = incidentIoWords();
+
+export interface ApiErrorArgs {
+    method: string;
+    path: string;
+    kind: FailureKind;
+    status?: number;
+    requestId?: string;
+    errors?: ApiErrorDetail[];
+    detail?: string;
+    maybeApplied?: boolean;
+    attempts?: number;
+    url?: string;
+    errorType?: string;
+    /** Where a redirect pointed (already redacted). */
+    location?: string;
+}
+
+/** A failed request to an API (incident.io's, Checkly's): what failed, and whether it may have been applied. */
+export class ApiError extends Error {
     readonly method: string;
     readonly path: string;
     readonly status?: number;
@@ -35,23 +74,12 @@ export class IncidentIoApiError extends Error {
     /** The request may have been applied by the server even though we got no usable answer. */
     readonly maybeApplied: boolean;
 
-    constructor(args: {
-        method: string;
-        path: string;
-        kind: FailureKind;
-        status?: number;
-        requestId?: string;
-        errors?: ApiErrorDetail[];
-        detail?: string;
-        maybeApplied?: boolean;
-        attempts?: number;
-        url?: string;
-        errorType?: string;
-        /** Where a redirect pointed (already redacted). */
-        location?: string;
-    }) {
+    constructor(
+        args: ApiErrorArgs,
+        readonly words: ServiceWords = INCIDENT_IO_WORDS,
+    ) {
         const errors = args.errors ?? [];
-        const foreign = args.kind === "http" && isForeignAnswer(args.status, args.errorType);
+        const foreign = args.kind === "http" && isForeignAnswer(args.status, args.errorType, words.notFoundType);
         const what =
             args.kind === "http"
                 ? `${args.status}${args.requestId ? ` (request_id ${args.requestId})` : ""}`
@@ -70,15 +98,15 @@ export class IncidentIoApiError extends Error {
         if (args.detail) details.push(args.detail);
         const hint =
             args.status === 401 || args.status === 403
-                ? ` — ${SCOPES_HINT}`
+                ? ` — ${words.authHint}`
                 : foreign
-                  ? ` — ${foreignHint(args.status!, args.location)}`
+                  ? ` — ${words.foreignHint(args.status!, args.location)}`
                   : "";
         const attempts = args.attempts && args.attempts > 1 ? ` after ${args.attempts} attempts` : "";
         // An answer that did not come from the API names the whole URL: the base URL is the suspect.
         const target = foreign && args.url ? args.url : args.path;
-        super(`incident.io ${args.method} ${target} ${what}${attempts}${details.length ? `: ${details.join("; ")}` : ""}${hint}`);
-        this.name = "IncidentIoApiError";
+        super(`${words.service} ${args.method} ${target} ${what}${attempts}${details.length ? `: ${details.join("; ")}` : ""}${hint}`);
+        this.name = "ApiError";
         this.method = args.method;
         this.path = args.path;
         this.kind = args.kind;
@@ -91,10 +119,11 @@ export class IncidentIoApiError extends Error {
     }
 
     /** The API itself says the resource does not exist: a 404 carrying its JSON error envelope
-     * with `type: "not_found"`. A 404 from anything else (a wrong base URL, a proxy, a gateway's
-     * HTML page) is not proof that a route is gone, and neither is a 410 or a redirect. */
+     * with its own not-found type (incident.io: `type: "not_found"`). A 404 from anything else (a
+     * wrong base URL, a proxy, a gateway's HTML page) is not proof that a route is gone, and
+     * neither is a 410 or a redirect. */
     get isNotFound(): boolean {
-        return this.status === 404 && this.errorType === "not_found";
+        return this.status === 404 && this.errorType === this.words.notFoundType;
     }
 
     /** The API rejected the `version` we sent. It documents no status for this, so any of
@@ -107,21 +136,33 @@ export class IncidentIoApiError extends Error {
     }
 }
 
-/** A 404 without the API's not_found envelope, a 410 or a redirect: the request did not reach the
- * API's routes as asked (a wrong base URL, a proxy, a gateway). */
-export function isForeignAnswer(status: number | undefined, errorType: string | undefined): boolean {
-    if (status === undefined) return false;
-    return (status === 404 && errorType !== "not_found") || status === 410 || (status >= 300 && status < 400);
+/** incident.io's API failed a request (the route's, a source's, the key check's). */
+export class IncidentIoApiError extends ApiError {
+    constructor(args: ApiErrorArgs, words: ServiceWords = INCIDENT_IO_WORDS) {
+        super(args, words);
+        this.name = "IncidentIoApiError";
+    }
 }
 
-function foreignHint(status: number, location: string | undefined): string {
+/** A 404 without the API's not_found envelope, a 410 or a redirect: the request did not reach the
+ * API's routes as asked (a wrong base URL, a proxy, a gateway). */
+export function isForeignAnswer(status: number | undefined, errorType: string | undefined, notFoundType = "not_found"): boolean {
+    if (status === undefined) return false;
+    return (status === 404 && errorType !== notFoundType) || status === 410 || (status >= 300 && status < 400);
+}
+
+function foreignHint(
+    status: number,
+    location: string | undefined,
+    showBaseUrl = "pulumi config get --stack <stack> 'incident-io:baseUrl'",
+): string {
     const what =
         status >= 300 && status < 400
             ? `a redirect${location ? ` to ${location}` : ""}, which the provider does not follow (the API key would go with it)`
             : status === 410
               ? "410 Gone, which incident.io's API does not answer for a route"
               : "a 404 without incident.io's not_found error, so nothing is taken as deleted";
-    return `this is ${what}. The answer was not used. Check that incident-io:baseUrl is https://api.incident.io (\`pulumi config get incident-io:baseUrl\`) and any proxy between here and the API.`;
+    return `this is ${what}. The answer was not used. Check that the base URL is https://api.incident.io (\`${showBaseUrl}\`) and any proxy between here and the API.`;
 }
 
 /** Removes every occurrence of the given secrets from a text (defence in depth for messages and logs).

@@ -1,0 +1,107 @@
+// Every command the project prints is pasted into a shell, often at night during an incident: each
+// value in it is quoted for the shell, every text shown beside it has its control characters
+// escaped (a name from an API answer could hold a newline, ESC or an OSC 52 clipboard write), and
+// every `pulumi config` command names its stack. One home for that, used by the providers'
+// messages, the stack's config errors and the operator scripts.
+
+/** Words a POSIX shell never interprets: printed as they are. */
+const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/** C0, DEL, C1, the line and paragraph separators, and the bidirectional overrides (which can make
+ * a terminal show text in another order than the shell reads it). */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+const escapeOne = (c: string): string => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+};
+
+/** The text with every control character written as `\xNN` / `\uNNNN`: safe to print in a table or comment. */
+export function escapeControl(text: string): string {
+    return String(text).replace(CONTROL, escapeOne);
+}
+
+export function hasControl(text: string): boolean {
+    return new RegExp(CONTROL.source).test(text);
+}
+
+/**
+ * One shell word holding exactly `value`: plain words as they are, anything else in single quotes
+ * (a `'` inside as `'\''`). A value with control characters is written as `$'...'` with escapes
+ * (bash, zsh, ksh), so no raw control character ever reaches the terminal.
+ */
+export function shellQuote(value: string): string {
+    const text = String(value);
+    if (text !== "" && PLAIN_WORD.test(text)) return text;
+    if (hasControl(text)) return `$'${text.replace(/[\\']/g, (c) => `\\${c}`).replace(CONTROL, escapeOne)}'`;
+    return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Always quoted (config keys: `[0]` and `.` read better quoted, and stay one word in every shell). */
+function quoteKey(key: string): string {
+    return hasControl(key) || key.includes("'") ? shellQuote(key) : `'${key}'`;
+}
+
+/** A placeholder the operator replaces (`<id>`, `<12-digit account id>`): printed as it is. */
+const PLACEHOLDER = /^<[A-Za-z0-9 .,:_@/-]*>$/;
+
+/**
+ * An id that may go into a command, a file name or a stack file: letters, digits, `_` and `-`.
+ * Deliberately not incident.io's ULID pattern (it may change its id format); what matters here
+ * is that such an id needs no quoting and can name no other path.
+ */
+export const SAFE_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+export const isSafeId = (value: unknown): value is string => typeof value === "string" && SAFE_ID.test(value);
+
+/** The stack a command is for; unknown is printed as the placeholder `<stack>`, never left out:
+ * a command without `--stack` changes whichever stack happens to be selected. */
+function stackFlag(stack: string | undefined): string {
+    return `--stack ${stack ? shellQuote(stack) : "<stack>"}`;
+}
+
+export interface ConfigCommand {
+    stack: string | undefined;
+    key: string;
+    /** A literal value (quoted as needed) or a placeholder such as `<id>`. */
+    value: string;
+    path?: boolean;
+    secret?: boolean;
+}
+
+/** `pulumi config set --stack <stack> [--secret] [--path] '<key>' <value>`. */
+export function configSetCommand(c: ConfigCommand): string {
+    const value = PLACEHOLDER.test(c.value) ? c.value : shellQuote(c.value);
+    return `pulumi config set ${stackFlag(c.stack)}${c.secret ? " --secret" : ""}${c.path ? " --path" : ""} ${quoteKey(c.key)} ${value}`;
+}
+
+/** `pulumi config rm --stack <stack> [--path] '<key>'`. */
+export function configRmCommand(c: Omit<ConfigCommand, "value" | "secret">): string {
+    return `pulumi config rm ${stackFlag(c.stack)}${c.path ? " --path" : ""} ${quoteKey(c.key)}`;
+}
+
+/** `pulumi config get --stack <stack> '<key>'`. */
+export function configGetCommand(stack: string | undefined, key: string): string {
+    return `pulumi config get ${stackFlag(stack)} ${quoteKey(key)}`;
+}
+
+/** A value as an error message shows it: JSON for strings and structures, but NaN, ±Infinity,
+ * undefined and functions by their own names (JSON.stringify would say `null`, or nothing). */
+export function describeValue(value: unknown): string {
+    if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+    if (value === undefined) return "undefined";
+    if (typeof value === "bigint") return `${value}n`;
+    if (typeof value === "function" || typeof value === "symbol") return `a ${typeof value}`;
+    try {
+        const json = JSON.stringify(value, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v));
+        return escapeControl(json ?? String(value));
+    } catch {
+        return escapeControl(String(value));
+    }
+}
+
+/** `pulumi <verb> --stack <stack>`, e.g. `pulumi refresh --stack staging`. */
+export function pulumiCommand(verb: string, stack: string | undefined): string {
+    return `pulumi ${verb} ${stackFlag(stack)}`;
+}

@@ -1,0 +1,20 @@
+// How a message tells the operator to change one of the client's settings. The provider and the
+// stack say `pulumi config set --stack <stack> '<key>' <value>`; the operator scripts, which take
+// flags and the environment instead of stack config, say their own flag.
+import { configGetCommand, configSetCommand } from "../../core/shell";
+import { API_KEY_CONFIG } from "./apiKey";
+
+export interface SettingFix {
+    /** The exact command (or flag) that sets `key` to `value`. */
+    set(key: string, value: string): string;
+    /** How to see the base URL in use. */
+    showBaseUrl(): string;
+}
+
+/** For the provider and the stack: stack config of `stack` (`<stack>` while it is not known). */
+export function stackSettingFix(stack: string | undefined): SettingFix {
+    return {
+        set: (key, value) => configSetCommand({ stack, key, value, secret: key === API_KEY_CONFIG || /:apiKey$/.test(key) }),
+        showBaseUrl: () => configGetCommand(stack, "incident-io:baseUrl"),
+    };
+}

@@ -1,0 +1,194 @@
+// First adoption, replacement and retirement under the real Pulumi CLI, against an emulator seeded with the
+// company's organisation (the six routes as made in the dashboard): what the CLI prints and what reaches the API.
+import * as assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+
+import { IncidentIoEmulator } from "../../dev/emulator";
+import { routesOwnedBy, type Environment, type RouteKey } from "../../stack/routes";
+import { CliWorkspace, pulumiCliOrSkip } from "../support/pulumiCli";
+import { changeSummary, E2eStack, randomKey, routeUrn, writes } from "../support/e2eStack";
+import { LIVE_ROUTE_IDS, seedWorkspace } from "../support/workspace";
+
+const cli = pulumiCliOrSkip();
+
+const liveIdsOf = (rows: ReadonlyArray<{ key: string }>) => Object.fromEntries(rows.map((row) => [row.key, LIVE_ROUTE_IDS[row.key]]));
+
+for (const environment of ["staging", "production"] as const satisfies readonly Environment[]) {
+    const owned = routesOwnedBy(environment);
+    const [first] = owned;
+    describe(`${environment}: first adoption and replacement under the real CLI`, { skip: !cli, timeout: 600_000 }, () => {
+        const apiKey = randomKey();
+        let emulator: IncidentIoEmulator;
+        let workspace: CliWorkspace;
+        let stack: E2eStack;
+
+        before(async () => {
+            emulator = await IncidentIoEmulator.start({ apiKey });
+            seedWorkspace(emulator, { otherRoutes: 5, otherEscalationPaths: 2 });
+            workspace = new CliWorkspace(cli!);
+            stack = new E2eStack(workspace, environment, emulator);
+            await stack.init(apiKey);
+        });
+        after(async () => {
+            workspace?.dispose();
+            await emulator?.close();
+        });
+
+        it("4. another stack's route id stops the preview, naming the key and the live route", async () => {
+            const otherStacks = Object.keys(LIVE_ROUTE_IDS).filter((key) => !owned.some((row) => row.key === key));
+            await stack.adopt({ [first.key]: LIVE_ROUTE_IDS[otherStacks[0]] });
+            emulator.resetLog();
+            const preview = await stack.attempt(["preview"]);
+            assert.notEqual(preview.code, 0, preview.output);
+            assert.match(
+                preview.output,
+                new RegExp(`alert-routing:adopt\\.${first.key} \\(adoptId\\) ${LIVE_ROUTE_IDS[otherStacks[0]]} is the live route`),
+                preview.output,
+            );
+            assert.deepEqual(writes(emulator), []);
+        });
+
+        it("4. first adoption: preview shows what adoption changes, up adopts every live route without creating one", async () => {
+            await stack.adopt(liveIdsOf(owned));
+            // One live route differs from the code (edited in the dashboard before the stack existed).
+            emulator.editInUi(LIVE_ROUTE_IDS[first.key], (r) => {
+                r.enabled = false;
+            });
+            emulator.resetLog();
+            const preview = await stack.pulumi(["preview"]);
+            assert.match(
+                preview.output,
+                new RegExp(
+                    `adopting "${first.name}" \\(${LIVE_ROUTE_IDS[first.key]}\\) will write the definition over the live route \\(version \\d+\\), changing: enabled`,
+                ),
+                preview.output,
+            );
+            for (const row of owned.slice(1))
+                assert.match(
+                    preview.output,
+                    new RegExp(`adopting "${row.name}" \\(${LIVE_ROUTE_IDS[row.key]}\\) writes nothing`),
+                    preview.output,
+                );
+            assert.deepEqual(writes(emulator), [], "a preview writes nothing");
+
+            emulator.resetLog();
+            const routesBefore = emulator.routes().length;
+            await stack.up();
+            assert.equal(emulator.count("POST", "/v2/alert_routes"), 0, "adoption creates no route");
+            assert.equal(emulator.routes().length, routesBefore);
+            assert.deepEqual(
+                writes(emulator).filter((w) => w.path.startsWith("/v2/alert_routes")),
+                [{ method: "PUT", path: `/v2/alert_routes/${LIVE_ROUTE_IDS[first.key]}` }],
+                "only the route that differed is written",
+            );
+            assert.equal(emulator.route(LIVE_ROUTE_IDS[first.key])!.enabled, true);
+            const states = await stack.routeStates();
+            assert.deepEqual(states.map((s) => s.id).sort(), owned.map((row) => LIVE_ROUTE_IDS[row.key]).sort());
+
+            emulator.resetLog();
+            assert.deepEqual(Object.keys(changeSummary((await stack.pulumi(["preview", "--json"])).stdout)), ["same"]);
+            assert.deepEqual(writes(emulator), []);
+        });
+
+        it("5. up --replace and state taint of an adopted route never delete the live route", async () => {
+            const id = LIVE_ROUTE_IDS[first.key];
+            const urn = routeUrn(environment, first.key as RouteKey);
+            emulator.resetLog();
+            const replaced = await stack.attempt(["up", "--yes", "--skip-preview", "--replace", urn]);
+            if (environment === "production") {
+                // Protected: the engine refuses before any step (pkg/resource/deploy/step_generator.go).
+                assert.notEqual(replaced.code, 0);
+                assert.match(replaced.output, /unable to replace resource .* as it is currently marked for protection/s, replaced.output);
+            } else {
+                assert.equal(replaced.code, 0, replaced.output);
+                assert.match(replaced.output, /deleted original/, replaced.output);
+                assert.match(
+                    replaced.output,
+                    new RegExp(
+                        `not deleting alert route "${first.name}" \\(${id}\\): its replacement in this same run adopted that very resource`,
+                    ),
+                    replaced.output,
+                );
+            }
+            assert.equal(emulator.count("DELETE"), 0, "no DELETE reached incident.io");
+            assert.ok(emulator.route(id), "the live route is still there");
+
+            await stack.pulumi(["state", "taint", urn, "--yes"]);
+            emulator.resetLog();
+            const tainted = await stack.attempt(["up", "--yes", "--skip-preview"]);
+            if (environment === "production") assert.notEqual(tainted.code, 0, tainted.output);
+            else assert.equal(tainted.code, 0, tainted.output);
+            assert.equal(emulator.count("DELETE"), 0, "no DELETE reached incident.io");
+            assert.ok(emulator.route(id), "the live route is still there");
+            const states = await stack.routeStates();
+            assert.equal(states.filter((s) => s.id === id).length, 1, "the stack manages the route once");
+        });
+    });
+}
+
+describe(
+    "6. production: destroy stops before any DELETE; the retire runbook deletes or keeps one route",
+    { skip: !cli, timeout: 600_000 },
+    () => {
+        const apiKey = randomKey();
+        const owned = routesOwnedBy("production");
+        let emulator: IncidentIoEmulator;
+        let workspace: CliWorkspace;
+        let stack: E2eStack;
+
+        before(async () => {
+            emulator = await IncidentIoEmulator.start({ apiKey });
+            seedWorkspace(emulator, { otherRoutes: 2, otherEscalationPaths: 2 });
+            workspace = new CliWorkspace(cli!);
+            stack = new E2eStack(workspace, "production", emulator);
+            await stack.init(apiKey);
+            await stack.adopt(liveIdsOf(owned));
+            await stack.up();
+        });
+        after(async () => {
+            workspace?.dispose();
+            await emulator?.close();
+        });
+
+        it("destroy of production fails on protection with no DELETE sent", async () => {
+            emulator.resetLog();
+            const destroyed = await stack.attempt(["destroy", "--yes", "--skip-preview"]);
+            assert.notEqual(destroyed.code, 0);
+            assert.match(destroyed.output, /cannot be deleted/, destroyed.output);
+            assert.equal(emulator.count("DELETE"), 0);
+            assert.equal((await stack.routeStates()).length, owned.length, "every route is still in the stack");
+        });
+
+        it('retire: "delete" then the row removed deletes that route; retire: "keep" then removed leaves it live and unmanaged', async () => {
+            const [deleted, kept] = [owned[1], owned[2]];
+            // Step 2 of the runbook: the rows marked. An up that changes only the options: no API write.
+            await stack.pulumi([
+                "config",
+                "set",
+                "--path",
+                "alert-routing-e2e:retire",
+                JSON.stringify({ [deleted.key]: "delete", [kept.key]: "keep" }),
+            ]);
+            emulator.resetLog();
+            await stack.up();
+            assert.deepEqual(writes(emulator), [], "marking rows changes only the state");
+            // Step 3: the rows removed (and their adopt keys).
+            await stack.pulumi(["config", "set", "--path", "alert-routing-e2e:removed", JSON.stringify([deleted.key, kept.key])]);
+            await stack.pulumi(["config", "rm", "--path", `alert-routing:adopt.${deleted.key}`]);
+            await stack.pulumi(["config", "rm", "--path", `alert-routing:adopt.${kept.key}`]);
+            emulator.resetLog();
+            await stack.up();
+            assert.deepEqual(writes(emulator), [{ method: "DELETE", path: `/v2/alert_routes/${LIVE_ROUTE_IDS[deleted.key]}` }]);
+            assert.equal(emulator.route(LIVE_ROUTE_IDS[deleted.key]), undefined);
+            assert.ok(emulator.route(LIVE_ROUTE_IDS[kept.key]), "the kept route stays live");
+            assert.deepEqual(
+                (await stack.routeStates()).map((s) => s.id).sort(),
+                owned
+                    .slice(3)
+                    .concat(owned[0])
+                    .map((r) => LIVE_ROUTE_IDS[r.key])
+                    .sort(),
+            );
+        });
+    },
+);

@@ -1,0 +1,40 @@
+// The end-to-end tier's program: the company's routes (stack/routes.ts) through the real AlertRouting
+// component and AlertRoute resource, for the stack named `production` or `staging`, with the ids and
+// adoption keys a real stack uses (`alert-routing:<group>.<name>`, `alert-routing:adopt.<key>`).
+// The AWS and Kubernetes parts of the real program are left out: nothing here emulates them.
+// `alert-routing-e2e:retire` ({key: "delete"|"keep"}) and `alert-routing-e2e:removed` ([key]) stand in for
+// the code edits of the retire runbook (a row's `retire:` field, then the row removed).
+import * as pulumi from "@pulumi/pulumi";
+
+import { AlertRouting } from "../../../stack/alertRouting";
+import {
+    ENVIRONMENTS,
+    ID_DESCRIPTIONS,
+    routeDefinitions,
+    type Environment,
+    type IdGroup,
+    type RouteIds,
+    type RouteKey,
+} from "../../../stack/routes";
+
+const environment = pulumi.getStack() as Environment;
+if (!(ENVIRONMENTS as readonly string[]).includes(environment))
+    throw new Error(`stack "${environment}" is not one of ${ENVIRONMENTS.join(", ")}`);
+
+const config = new pulumi.Config("alert-routing");
+const ids = Object.fromEntries(
+    (Object.keys(ID_DESCRIPTIONS) as IdGroup[]).map((group) => [group, config.getObject(group) ?? {}]),
+) as RouteIds;
+const adopt = config.getObject<Partial<Record<RouteKey, string>>>("adopt") ?? {};
+
+const edits = new pulumi.Config("alert-routing-e2e");
+const retire = edits.getObject<Partial<Record<RouteKey, "delete" | "keep">>>("retire") ?? {};
+const removed = edits.getObject<RouteKey[]>("removed") ?? [];
+const definitions = routeDefinitions(environment, ids)
+    .filter((route) => !removed.includes(route.key))
+    .map((route) => (retire[route.key] ? { ...route, retire: retire[route.key] } : route));
+
+const routing = new AlertRouting("routes", { routes: definitions, adopt, protect: environment === "production" });
+
+/** As the real program's `routes` output: per route its id, name, version and the route as incident.io holds it. */
+export const routes = routing.routes;
