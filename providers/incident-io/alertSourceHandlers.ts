@@ -32,6 +32,8 @@ export const alertSourceKind: ResourceKind<AlertSourceSpec, AlertSourceResponse,
         adoptConfig: "`alert-routing:alertSources.<key>`",
     },
     parse: sourceToPayload,
+    // validateSource refuses a pasted secret_token; it never goes back to the engine.
+    secretInputs: ["secret_token"],
     validate: (payload, adoptId) => validateSource({ ...payload, ...(adoptId === undefined ? {} : { adoptId }) }),
     complete: (payload) => withSourceDefaults(pickSourceSpec(payload)),
     pickSpec: pickSourceSpec,
