@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 
 import { alertmanagerReference, factsOnly, reachableSchemas } from "../../dev/reference/regenerate";
 import { IncidentIoEmulator, validateAgainstSpec } from "../../dev/emulator";
-import { seedWorkspace } from "../support/workspace";
+import { seedWorkspace } from "../../dev/seed/workspace";
 
 const KEY = "test-api-key";
 

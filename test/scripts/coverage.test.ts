@@ -11,7 +11,7 @@ import { IncidentIoEmulator } from "../../dev/emulator";
 import { PROJECT_ROOT } from "../../dev/paths";
 import { main as backupRoutes } from "../../scripts/backup-routes";
 import { main } from "../../scripts/coverage";
-import { LIVE_IDS, seedWorkspace } from "../support/workspace";
+import { LIVE_IDS, seedWorkspace } from "../../dev/seed/workspace";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures");
 

@@ -16,7 +16,7 @@ import { main as discoverConfig } from "../../scripts/discover-config";
 import { main as importRoutes } from "../../scripts/import-routes";
 import { IncidentIoEmulator } from "../../dev/emulator";
 import { PROJECT_ROOT } from "../../dev/paths";
-import { LIVE_IDS, LIVE_ROUTE_IDS, SOURCE_TOKEN_CANARY, seedWorkspace } from "../support/workspace";
+import { LIVE_IDS, LIVE_ROUTE_IDS, SOURCE_TOKEN_CANARY, seedWorkspace } from "../../dev/seed/workspace";
 
 const API_KEY = "api-key-canary-5d1e0c";
 const FAST_RETRY = { retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 } };

@@ -15,7 +15,7 @@ import { main as backupRoutes } from "../../scripts/backup-routes";
 import type { ScriptIo } from "../../scripts/cli";
 import { main as restoreRoutes } from "../../scripts/restore-routes";
 import { KEY_KINDS } from "../support/keys";
-import { LIVE_ROUTE_IDS, seedWorkspace } from "../support/workspace";
+import { LIVE_ROUTE_IDS, seedWorkspace } from "../../dev/seed/workspace";
 
 const API_KEY = "restore-key-canary-93ab1";
 const FAST_RETRY = { retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 } };

@@ -2,7 +2,7 @@
 // emulator: both environments' alert sources (two of them email, two Alertmanager), attributes,
 // escalation paths (more than one page), the six live routes made in the dashboard, and enough
 // other routes that the route list takes several pages.
-import { withDefaults } from "../../providers/incident-io/model";
+import { withDefaults } from "../../providers/incident-io";
 import { routeDefinitions, type RouteIds } from "../../stack/routes";
 import type { AlertSourcePayload, IncidentIoEmulator } from "../../dev/emulator";
 import { sourcesOwnedBy } from "../../stack/sources";
