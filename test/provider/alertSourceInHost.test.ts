@@ -14,7 +14,7 @@ import { ENVIRONMENTS } from "../../stack/routes";
 import { attributesOwnedBy, sourcesOwnedBy } from "../../stack/sources";
 import { richTextOf } from "../../stack/sourceParts";
 import { hostFor } from "../support/handlers";
-import { LIVE_IDS, seedWorkspace, SOURCE_TOKEN_CANARY } from "../support/workspace";
+import { LIVE_IDS, seedWorkspace, SOURCE_TOKEN_CANARY } from "../../dev/seed/workspace";
 
 const API_KEY = `canary-key-${crypto.randomBytes(8).toString("hex")}`;
 const WRITES = (r: { method: string; path: string }) =>

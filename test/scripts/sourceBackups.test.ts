@@ -12,7 +12,7 @@ import type { ScriptIo } from "../../scripts/cli";
 import { main as importSources } from "../../scripts/import-sources";
 import { TOKEN_REMOVED_NOTE } from "../../scripts/sourceBackups";
 import { IncidentIoEmulator } from "../../dev/emulator";
-import { LIVE_IDS, SOURCE_TOKEN_CANARY, seedWorkspace } from "../support/workspace";
+import { LIVE_IDS, SOURCE_TOKEN_CANARY, seedWorkspace } from "../../dev/seed/workspace";
 
 const API_KEY = "api-key-canary-9c2b71";
 
