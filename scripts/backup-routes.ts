@@ -2,8 +2,10 @@
 //
 // Backs up every live alert route: all pages of GET /v2/alert_routes, then GET /v2/alert_routes/{id}
 // for each, one file per route (<out>/<id>.json) holding the answer, `{"alert_route": ...}`, with
-// keys sorted so that a re-run with no change writes the same bytes. Goes through the provider's
-// client (rate limiter, retries). `npm run import-routes -- <out>` reads the folder as it is.
+// keys sorted so that a re-run with no change writes the same bytes. Then every alert source and
+// attribute: <out>/alert_sources/<id>.json (secret_token removed, the file says so) and
+// <out>/alert_attributes/<id>.json. Goes through the provider's client (rate limiter, retries).
+// `npm run import-routes -- <out>` and `npm run import-sources -- <out>` read the folder as it is.
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -24,6 +26,7 @@ import {
     type ScriptIo,
 } from "./cli";
 import { checkKey } from "./keyCheck";
+import { ATTRIBUTES_DIR, backupCatalogue, SOURCES_DIR } from "./sourceBackups";
 
 export const DEFAULT_OUT = path.join("backups", "incident.io");
 const USAGE =
@@ -210,7 +213,18 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
     );
     if (stale.length > 0) io.log(`\nkept ${stale.length} file(s) of routes that are no longer live: ${stale.join(", ")}\n`);
 
+    const catalogue = await backupCatalogue(client, out, writeIfChanged);
+    io.log(
+        `\n${catalogue.sources} alert source(s) → ${outArg}/${SOURCES_DIR} (secret_token removed), ${catalogue.attributes} alert attribute(s) → ${outArg}/${ATTRIBUTES_DIR}\n`,
+    );
+    if (catalogue.problems.length > 0) {
+        io.error(
+            `\ncould not back up ${catalogue.problems.join("; ")}. Run again once the cause is fixed: npm run backup-routes -- --out ${outArg}\n`,
+        );
+    }
+
     const failed = outcomes.filter((o) => o.status === "failed");
+    if (catalogue.problems.length > 0 && failed.length === 0) return 1;
     if (failed.length > 0) {
         io.error(
             `\ncould not save ${failed.length} of ${listed.length} route(s); the other files are complete:\n` +
