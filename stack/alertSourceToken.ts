@@ -2,7 +2,7 @@
 // read of the source): the token always a Pulumi secret, both checked before they go anywhere.
 import * as pulumi from "@pulumi/pulumi";
 
-import { escapeControl, type AlertSource } from "../providers/incident-io";
+import { configGetCommand, escapeControl, pulumiCommand, type AlertSource } from "../providers/incident-io";
 
 export interface TokenSource {
     /** The AlertSource the token path serves (the stack's Alertmanager source). */
@@ -19,7 +19,7 @@ export function alertSourceToken({ source, stack }: TokenSource): pulumi.Output<
             if (!clean) {
                 throw new Error(
                     `incident.io holds no secret_token for the alert source "${escapeControl(name)}" (${id}), so the Alertmanager token path cannot be written; nothing was changed in AWS or Kubernetes. ` +
-                        `Check that alert-routing:alertSources.alertmanager is the Alertmanager source (\`pulumi config get --stack ${stack} --path 'alert-routing:alertSources.alertmanager'\`) and that the API key may view it.`,
+                        `Check that alert-routing:alertSources.alertmanager is the Alertmanager source (\`${configGetCommand(stack, "alert-routing:alertSources.alertmanager", true)}\`) and that the API key may view it.`,
                 );
             }
             return clean;
@@ -40,7 +40,7 @@ export function alertSourceUrl({ source, stack }: TokenSource): pulumi.Output<st
             throw new Error(
                 `incident.io answered the alert source "${escapeControl(name)}" (${id}) with the alert events URL ${escapeControl(JSON.stringify(url ?? null))}, which is not an https URL ending in its id; ` +
                     "it was not written into Alertmanager's config and nothing was changed. " +
-                    `Run \`pulumi refresh --stack ${stack}\` and look at the source in incident.io (Alerts → Sources).`,
+                    `Run \`${pulumiCommand("refresh", stack)}\` and look at the source in incident.io (Alerts → Sources).`,
             );
         }
         return url!;

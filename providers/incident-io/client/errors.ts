@@ -1,5 +1,6 @@
 // Errors from the incident.io API, carrying what an operator needs to act: method, path, status,
 // request_id and the API's own messages and fields. Never the API key (see `redact`).
+import { configGetCommand } from "../../core/shell";
 
 /** One entry of the API's error envelope `{type, status, request_id, errors: [...]}`. */
 export interface ApiErrorDetail {
@@ -154,7 +155,7 @@ export function isForeignAnswer(status: number | undefined, errorType: string | 
 function foreignHint(
     status: number,
     location: string | undefined,
-    showBaseUrl = "pulumi config get --stack <stack> 'incident-io:baseUrl'",
+    showBaseUrl = configGetCommand(undefined, "incident-io:baseUrl"),
 ): string {
     const what =
         status >= 300 && status < 400
