@@ -174,5 +174,9 @@ export function redact(text: string, secrets: Array<string | undefined>): string
     for (const s of ordered) {
         if (s && s.length >= 4) out = out.split(s).join("[redacted]");
     }
-    return out;
+    // A token the client never saw, echoed beside its field name (`secret_token: "..."`, `secret_token=...`).
+    return out.replace(ECHOED_TOKEN, "$1[redacted]");
 }
+
+/** `secret_token` (as a field, JSON-escaped or URL-encoded), a separator (or a space and a quote), then the value. */
+const ECHOED_TOKEN = /(secret_token\\?["']?(?:\s*(?::|=|%3A|%3D)\s*\\?["']?|\s+\\?["']))(?!\[redacted\])[^\s"'\\,;&}\]]{4,}/gi;
