@@ -11,7 +11,7 @@ import * as path from "node:path";
 
 import { API_KEY_ENV, describeValue, escapeControl, isSafeId, type AlertRouteResponse } from "../providers/incident-io";
 import { ENVIRONMENTS, ROUTES } from "../stack/routes";
-import { parseBackup } from "./backups";
+import { parseBackup, ROUTE_LIST_FIELDS } from "./backups";
 import {
     clientFor,
     parseFlags,
@@ -54,8 +54,6 @@ export const ROUTE_FIELDS = [
     "updated_at",
     "version",
 ] as const;
-/** Fields the document types as lists: an object there is not a route. */
-const LIST_FIELDS = ["alert_sources", "channel_config", "condition_groups", "expressions", "owning_team_ids"];
 
 export interface RouteOutcome {
     id: string;
@@ -83,7 +81,7 @@ function writeIfChanged(file: string, text: string): "saved" | "unchanged" {
 export function backupText(id: string, route: AlertRouteResponse): string {
     if (route.id !== id) throw new Error(`the API answered with route ${describeValue(route.id)}`);
     const raw = route as unknown as Record<string, unknown>;
-    for (const field of LIST_FIELDS) {
+    for (const field of ROUTE_LIST_FIELDS) {
         if (raw[field] !== undefined && raw[field] !== null && !Array.isArray(raw[field]))
             throw new Error(
                 `the answer is not a route: ${field} is ${describeValue(raw[field]).slice(0, 60)}, where a list belongs; not saved`,

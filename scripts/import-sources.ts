@@ -116,7 +116,9 @@ export async function main(argv: string[], io: ScriptIo = processIo()): Promise<
     }
     const { findings, unmanaged } = importSources(target);
     for (const f of findings) {
-        io.log(`${f.stack}  ${f.kind} ${f.key} "${escapeControl(f.name)}": ${escapeControl(f.id ?? "(no id)")}  ${escapeControl(f.status)}\n`);
+        io.log(
+            `${f.stack}  ${f.kind} ${f.key} "${escapeControl(f.name)}": ${escapeControl(f.id ?? "(no id)")}  ${escapeControl(f.status)}\n`,
+        );
     }
     // An id from a backup file goes into a pasted command: refused unless it is a plain id.
     const unsafe = findings.filter((f) => f.id !== undefined && !isSafeId(f.id));

@@ -156,9 +156,8 @@ export function summaryTable(outcomes: RestoreOutcome[]): string {
 export function adoptionLines(outcomes: RestoreOutcome[]): string[] {
     return outcomes
         .filter((o) => o.newId && o.plan.route.owner)
-        .map(
-            (o) =>
-                configSetCommand({ stack: o.plan.route.owner, key: `alert-routing:adopt.${o.plan.route.key}`, value: o.newId!, path: true }),
+        .map((o) =>
+            configSetCommand({ stack: o.plan.route.owner, key: `alert-routing:adopt.${o.plan.route.key}`, value: o.newId!, path: true }),
         );
 }
 

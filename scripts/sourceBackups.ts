@@ -5,16 +5,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import type { AlertSourceResponse, IncidentIoClient } from "../providers/incident-io";
+import { describeValue, isSafeId, type AlertSourceResponse, type IncidentIoClient } from "../providers/incident-io";
 import { stableJson } from "./cli";
 
 export const SOURCES_DIR = "alert_sources";
 export const ATTRIBUTES_DIR = "alert_attributes";
 export const TOKEN_REMOVED_NOTE =
     "secret_token was removed from this backup: it is secret, read-only and cannot be restored (no payload carries it). The live source keeps it; the stack holds it as the AlertSource's secret output.";
-
-/** incident.io ids are ULIDs; anything else is not used as a file name. */
-const SAFE_ID = /^[0-9A-Za-z]{10,40}$/;
 
 /** The file's text for one source: without its token, with the note saying so. */
 export function sourceBackupText(source: AlertSourceResponse): string {
@@ -36,7 +33,8 @@ export async function backupCatalogue(
 ): Promise<CatalogueOutcome> {
     const outcome: CatalogueOutcome = { sources: 0, attributes: 0, problems: [] };
     const save = (dir: string, id: string, text: string) => {
-        if (!SAFE_ID.test(id)) throw new Error(`the list gave ${JSON.stringify(id)}, which is not an incident.io id`);
+        // The id names a file: letters, digits, _ and - only (the routes' rule; not the ULID pattern, which incident.io may change).
+        if (!isSafeId(id)) throw new Error(`the list gave ${describeValue(id)}, which is not an id of letters, digits, _ and -`);
         fs.mkdirSync(path.join(out, dir), { recursive: true });
         write(path.join(out, dir, `${id}.json`), text);
     };

@@ -65,14 +65,13 @@ export function takeoverProblems(before: AlertmanagerBefore, settings: TakeoverS
         problems.push(
             `${where} mounts Secret(s) ${unlisted.map((s) => `"${escapeControl(s)}"`).join(", ")} (spec.secrets), which the patch would unmount: ` +
                 `list each to keep it: ${unlisted
-                    .map(
-                        (s, i) =>
-                            configSetCommand({
-                                stack,
-                                key: `alert-routing:alertmanager.extraSecrets[${settings.extraSecrets.length + i}]`,
-                                value: s,
-                                path: true,
-                            }),
+                    .map((s, i) =>
+                        configSetCommand({
+                            stack,
+                            key: `alert-routing:alertmanager.extraSecrets[${settings.extraSecrets.length + i}]`,
+                            value: s,
+                            path: true,
+                        }),
                     )
                     .join(" ; ")}`,
         );
