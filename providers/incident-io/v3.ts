@@ -23,8 +23,9 @@ export interface V3Record {
     version: number;
     /** v3-only settings a v2 write could reset, each described; [] when none. */
     resets: string[];
-    /** Where the record comes from: the v3 API, or our own v2 write (which leaves none). */
-    source: "v3" | "v2-write";
+    /** Where the record comes from: the v3 API, our own v2 write (which leaves none), or nowhere yet
+     * (a route adopted without a write: read again before any write). */
+    source: "v3" | "v2-write" | "unknown";
 }
 
 /** The error code of the v3 API's migration gate (terraform-provider-incident alertRouteAPINotYetAvailableCode). */
@@ -122,8 +123,11 @@ export async function inspectV3(args: {
     const { client, remote, write } = args;
     const stored = args.stored?.v3 as V3Record | undefined;
     let record: V3Record | undefined =
-        stored && stored.version === remote.version && Array.isArray(stored.resets) ? { ...stored, version: remote.version } : undefined;
-    if (record === undefined && v3Availability(client.baseUrl) !== false) {
+        stored && stored.version === remote.version && Array.isArray(stored.resets) && stored.source !== "unknown" ? stored : undefined;
+    // Asked when a write follows, or on refresh of a route changed since the stack last saw it; an
+    // adoption that writes nothing leaves the record unknown (read before the first write).
+    const needed = write || args.stored !== undefined;
+    if (record === undefined && needed && v3Availability(client.baseUrl) !== false) {
         try {
             const view = await client.getAlertRouteV3(remote.id);
             recordV3Availability(client.baseUrl, true);
@@ -139,9 +143,11 @@ export async function inspectV3(args: {
                 return undefined;
             }
             recordV3Availability(client.baseUrl, false); // not moved to v3: no v3-only settings exist
+            record = { version: remote.version, resets: [], source: "v3" };
         }
     }
-    record ??= { version: remote.version, resets: [], source: "v2-write" };
+    if (record === undefined && v3Availability(client.baseUrl) === false) record = { version: remote.version, resets: [], source: "v3" };
+    record ??= { version: remote.version, resets: [], source: "unknown" };
     inspected.set(remote, record);
     if (record.resets.length === 0) return undefined;
     const message = v3RefusalMessage(remote.name, remote.id, record.resets, args.stack);
