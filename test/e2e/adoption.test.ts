@@ -16,7 +16,7 @@ const liveIdsOf = (rows: ReadonlyArray<{ key: string }>) => Object.fromEntries(r
 for (const environment of ["staging", "production"] as const satisfies readonly Environment[]) {
     const owned = routesOwnedBy(environment);
     const [first] = owned;
-    describe(`${environment}: first adoption and replacement under the real CLI`, { skip: !cli, timeout: 600_000 }, () => {
+    describe(`${environment}: first adoption and replacement under the real CLI`, { skip: !cli, timeout: 1_800_000 }, () => {
         const apiKey = randomKey();
         let emulator: IncidentIoEmulator;
         let workspace: CliWorkspace;
@@ -128,7 +128,7 @@ for (const environment of ["staging", "production"] as const satisfies readonly 
 
 describe(
     "6. production: destroy stops before any DELETE; the retire runbook deletes or keeps one route",
-    { skip: !cli, timeout: 600_000 },
+    { skip: !cli, timeout: 1_800_000 },
     () => {
         const apiKey = randomKey();
         const owned = routesOwnedBy("production");

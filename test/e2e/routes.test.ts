@@ -13,7 +13,7 @@ const cli = pulumiCliOrSkip();
 
 for (const environment of ["staging", "production"] as const satisfies readonly Environment[]) {
     const owned = routesOwnedBy(environment);
-    describe(`${environment}: up, preview, refresh and conflicts under the real CLI`, { skip: !cli, timeout: 600_000 }, () => {
+    describe(`${environment}: up, preview, refresh and conflicts under the real CLI`, { skip: !cli, timeout: 1_800_000 }, () => {
         const apiKey = randomKey();
         let emulator: IncidentIoEmulator;
         let workspace: CliWorkspace;
@@ -70,10 +70,12 @@ for (const environment of ["staging", "production"] as const satisfies readonly 
 
             emulator.resetLog();
             await stack.up();
+            // The key check (GET /v1/identity) is once per run, apart from the route's GET + PUT.
             assert.deepEqual(
-                emulator.requests.map((r) => `${r.method} ${r.path}`),
+                emulator.requests.map((r) => `${r.method} ${r.path}`).filter((r) => r !== "GET /v1/identity"),
                 [`GET /v2/alert_routes/${route.id}`, `PUT /v2/alert_routes/${route.id}`],
             );
+            assert.equal(emulator.count("GET", "/v1/identity"), 1);
             assert.equal(emulator.route(route.id)!.enabled, true);
         });
 

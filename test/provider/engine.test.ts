@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { ALERT_ROUTE_TYPE, alertRouteProvider } from "../../providers/incident-io/alertRoute";
 import { IncidentIoEmulator, type CreatePayload } from "../../dev/emulator";
+import type { AlertRouteSpec } from "../../providers/incident-io";
 import { productionAlerts } from "../fixtures/routes";
 import { EngineModel } from "../support/engine";
 import { hostFor } from "../support/handlers";
@@ -63,7 +64,7 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
         assert.equal(emulator.count(), 0);
     });
 
-    test("a UI edit: refresh shows [diff: ~enabled], the next preview what up writes back, up is GET + PUT", async () => {
+    test("a UI edit: refresh shows [diff: ~enabled] and, under --diff, the outputs that changed; the next preview what up writes back; up is GET + PUT", async () => {
         const engine = new EngineModel(host, URN, providerText);
         await engine.up(program());
         const id = engine.state!.id;
@@ -74,7 +75,11 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
         const refresh = await engine.refresh();
         assert.equal(refresh.op, "update");
         assert.equal(refresh.shortDiff, "[diff: ~enabled]");
-        assert.deepEqual(refresh.lines, ["  ~ enabled          : true => false"]);
+        // refresh --diff compares outputs (object_diff.go): the top-level copy, the route as incident.io holds it, the version.
+        assert.deepEqual(
+            refresh.lines.filter((line) => /^\s*~ /.test(line)).map((line) => line.trim().replace(/\s+:/, ":")),
+            ["~ enabled: true => false", "~ route: {", "~ enabled: true => false", "~ version: 1 => 2"],
+        );
         // Exactly the drifted field differs from the last applied definition.
         const { enabled, ...rest } = refresh.readInputs!;
         const { enabled: _was, ...restBefore } = (await new EngineModel(host, URN, providerText).preview(program())).checked;
@@ -110,6 +115,20 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
             ["GET", "PUT"],
         );
         assert.equal(emulator.route(engine.state!.id)!.version, 2);
+    });
+
+    test("a rename in the dashboard taken into code: the same step keeps outputs that already hold the new name", async () => {
+        const engine = new EngineModel(host, URN, providerText);
+        await engine.up(program());
+        emulator.editInUi(engine.state!.id, (r) => {
+            r.name = "Production Alerts (renamed in the dashboard)";
+        });
+        await engine.refresh();
+        // The engine keeps a same step's outputs as they are: they must already be the live ones.
+        const step = await engine.up(program({ name: "Production Alerts (renamed in the dashboard)" }));
+        assert.equal(step.op, "same");
+        assert.equal(engine.state!.outputs.name, "Production Alerts (renamed in the dashboard)");
+        assert.equal((engine.state!.outputs.route as AlertRouteSpec).name, "Production Alerts (renamed in the dashboard)");
     });
 
     test("a failed claim: the route is kept, the next up claims it without writing the route", async () => {

@@ -5,19 +5,24 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 
+import * as YAML from "yaml";
+
+import { IncidentIoEmulator } from "../../dev/emulator";
 import { PROJECT_ROOT } from "../../dev/paths";
+import { main as backupRoutes } from "../../scripts/backup-routes";
 import { main } from "../../scripts/coverage";
+import { LIVE_IDS, seedWorkspace } from "../support/workspace";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures");
 
-async function run(argv: string[]) {
+async function run(argv: string[], env: NodeJS.ProcessEnv = {}, script = main) {
     let stdout = "";
     let stderr = "";
-    const code = await main(argv, {
+    const code = await script(argv, {
         log: (s) => (stdout += s),
         error: (s) => (stderr += s),
         isTTY: false,
-        env: {},
+        env,
         cwd: PROJECT_ROOT,
     });
     return { code, stdout, stderr };
@@ -84,4 +89,38 @@ describe("npm run coverage", () => {
             assert.match(stderr, message);
         });
     }
+
+    it("--from what backup-routes saved of the company's workspace: the six routes' classes, and the overlap unmanaged routes make", async () => {
+        const key = "coverage-test-key";
+        const emu = await IncidentIoEmulator.start({ apiKey: key });
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "coverage-live-"));
+        try {
+            seedWorkspace(emu, { otherRoutes: 2 });
+            const saved = await run(["--out", path.join(dir, "backups"), "--base-url", emu.url], { INCIDENT_IO_TOKEN: key }, backupRoutes);
+            assert.equal(saved.code, 0, saved.stderr);
+            // The stack file as discover-config --write leaves it: every id of the stack set.
+            fs.writeFileSync(
+                path.join(dir, "Pulumi.production.yaml"),
+                YAML.stringify({
+                    config: {
+                        "alert-routing:alertSources": LIVE_IDS.production.alertSources,
+                        "alert-routing:alertAttributes": LIVE_IDS.production.alertAttributes,
+                    },
+                }),
+            );
+            const { code, stdout } = await run(["--stack", "production", "--from", path.join(dir, "backups"), "--project-dir", dir]);
+            assert.equal(code, 0);
+            const findings = stdout.slice(stdout.indexOf("\nfindings:")).trim().split("\n");
+            assert.deepEqual(findings, [
+                "findings: 2 gaps, 1 overlap, 0 unused sources, 0 classes not evaluated, 0 stale declarations (0 accepted), 3 not declared",
+                "  gap: alertmanager alerts where severity is any value but critical or warning reach no route",
+                "  gap: planetScale alerts where branch is not main (any other value, or not set) reach no route",
+                "  overlap: every axiom alert reaches 3 routes: Informational, Team 001 alerts [not managed], Team 002 alerts [not managed]",
+            ]);
+            assert.match(stdout, /^alertmanager +severity is not set +Unrouted Alerts$/m);
+        } finally {
+            await emu.close();
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
 });

@@ -8,9 +8,12 @@
 //    ones Read returned, if any; then the *inverted* Diff (pulumi/pulumi#16146): olds = refreshed
 //    outputs, news = the inputs stored before the refresh. Changes there make the step an update.
 //  * display: the host sends no detailed diff, so the short `[diff: ...]` compares old inputs with
-//    new inputs (pkg/backend/display/rows.go getDiffInfo), and `--diff` prints the property diff of
-//    old inputs vs new inputs (pkg/backend/display/object_diff.go getResourcePropertiesDetails →
-//    printOldNewDiffs). Keys starting with `__` are internal and never shown.
+//    new inputs (pkg/backend/display/rows.go getDiffInfo). `--diff` prints, for up/preview, the
+//    property diff of old inputs vs new inputs (object_diff.go getResourcePropertiesDetails →
+//    printOldNewDiffs), and for refresh the diff of old outputs vs refreshed outputs
+//    (object_diff.go getResourceOutputsPropertiesString, `refresh` always shows state differences):
+//    `~ enabled`, `~ route: { ~ enabled }` and `~ version` after a dashboard edit, as the e2e tier
+//    sees the CLI print. Keys starting with `__` are internal and never shown.
 import type { DynamicProviderHost } from "../../dev/host";
 import { HostRpcError } from "../../dev/host";
 
@@ -52,7 +55,7 @@ export class EngineModel {
         const diff = await this.host.diff(this.state.id, this.urn, this.state.outputs, checked.inputs, { oldInputs: this.state.inputs });
         const update = diff.changes === "some" || (this.state.initErrors?.length ?? 0) > 0;
         return update
-            ? { op: "update", ...renderInputDiff(this.state.inputs, checked.inputs), checked: checked.inputs }
+            ? { op: "update", ...renderPropertyDiff(this.state.inputs, checked.inputs), checked: checked.inputs }
             : { op: "same", shortDiff: "", lines: [], checked: checked.inputs };
     }
 
@@ -100,14 +103,18 @@ export class EngineModel {
         this.state = refreshed;
         const view: StepView =
             inverted.changes === "some"
-                ? { op: "update", ...renderInputDiff(old.inputs, refreshed.inputs) }
+                ? {
+                      op: "update",
+                      shortDiff: renderPropertyDiff(old.inputs, refreshed.inputs).shortDiff,
+                      lines: renderPropertyDiff(old.outputs, refreshed.outputs).lines,
+                  }
                 : { op: "same", shortDiff: "", lines: [] };
         return { ...view, readInputs: read.inputs };
     }
 }
 
-/** The short diff and the `--diff` property lines for old inputs → new inputs. */
-export function renderInputDiff(olds: Record<string, unknown>, news: Record<string, unknown>): { shortDiff: string; lines: string[] } {
+/** The short diff and the `--diff` property lines for old → new properties (inputs, or outputs for refresh). */
+export function renderPropertyDiff(olds: Record<string, unknown>, news: Record<string, unknown>): { shortDiff: string; lines: string[] } {
     const keys = (m: Record<string, unknown>) => Object.keys(m).filter((k) => !k.startsWith("__"));
     const all = [...new Set([...keys(olds), ...keys(news)])].sort();
     const adds = all.filter((k) => !(k in olds));
