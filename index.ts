@@ -6,6 +6,8 @@ const stack = alertRoutingStack();
 
 export const environment = stack.environment;
 export const routes = stack.routes;
+export const alertSources = stack.alertSources;
+export const alertAttributes = stack.alertAttributes;
 export const alertEventsUrl = stack.alertEventsUrl;
 export const alertmanagerConfig = stack.alertmanagerConfig;
 export const tokenSecretArn = stack.tokenSecretArn;

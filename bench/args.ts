@@ -9,10 +9,19 @@ export interface BenchOptions {
     claimManaged: boolean;
     /** Directory that receives results.json and results.md. */
     outDir: string;
+    /** Runs of each `pulumi preview` in the side-by-side with the real CLI (bench/cli.ts); 0 skips it. */
+    cliRuns: number;
 }
 
 export function parseArgs(argv: string[]): BenchOptions {
-    const opts: BenchOptions = { sizes: [6, 100, 500], latencyMs: 20, rpcConcurrency: 32, claimManaged: true, outDir: __dirname };
+    const opts: BenchOptions = {
+        sizes: [6, 100, 500],
+        latencyMs: 20,
+        rpcConcurrency: 32,
+        claimManaged: true,
+        outDir: __dirname,
+        cliRuns: 5,
+    };
     for (let i = 0; i < argv.length; i++) {
         const [flag, inline] = argv[i].split("=", 2) as [string, string | undefined];
         const value = () => {
@@ -47,13 +56,16 @@ export function parseArgs(argv: string[]): BenchOptions {
                 opts.claimManaged = v === "true";
                 break;
             }
+            case "--cli-runs":
+                opts.cliRuns = int(value(), 0);
+                break;
             case "--out":
                 opts.outDir = path.resolve(value());
                 break;
             case "--help":
             case "-h":
                 console.log(
-                    "usage: npm run bench -- [--sizes 6,100,500] [--latency 20] [--rpc-concurrency 32] [--max-concurrency 8] [--claim-managed true] [--out <dir>]   (env BENCH_API_KEY: the API key to use)",
+                    "usage: npm run bench -- [--sizes 6,100,500] [--latency 20] [--rpc-concurrency 32] [--max-concurrency 8] [--claim-managed true] [--cli-runs 5] [--out <dir>]   (env BENCH_API_KEY: the API key to use)",
                 );
                 process.exit(0);
             // eslint-disable-next-line no-fallthrough

@@ -1,7 +1,8 @@
 // The benchmark's report: the progress log, results.md (tables) and results.json.
 import type { ProviderSettings } from "../providers/incident-io";
 import type { BenchOptions } from "./args";
-import type { SizeResult } from "./targets";
+import type { CliMeasurement, PreviewTiming } from "./cli";
+import { median, type SizeResult, type Target } from "./targets";
 
 export function log(line: string): void {
     process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -94,4 +95,48 @@ export function resultsJson(
         results,
         pass,
     };
+}
+
+/** results.md's section on the real CLI: medians per series, where the time goes, refresh's GETs, the targets. */
+export function cliMarkdown(m: CliMeasurement | undefined, targets: Target[], skipped?: string): string {
+    if (!m) return `## With the real Pulumi CLI\n\nSkipped: ${skipped ?? "no CLI"}\n`;
+    const ms = (v: number | null) => (v === null || Number.isNaN(v) ? "—" : fmtS(v));
+    const med = (runs: PreviewTiming[], pick: (t: PreviewTiming) => number | null) => {
+        const values = runs.map(pick).filter((v): v is number => v !== null);
+        return values.length > 0 ? median(values) : null;
+    };
+    const empty = median(m.empty.runs.map((r) => r.totalMs));
+    const lines: string[] = [];
+    lines.push("## With the real Pulumi CLI");
+    lines.push("");
+    lines.push(
+        `\`pulumi preview\` (CLI ${m.cli}, file backend, PULUMI_NODEJS_TRANSPILE_ONLY=true) of the routes-only project test/e2e/project ` +
+            "after an `up` against the emulator (no change), and of an empty TypeScript program (its own Pulumi.yaml; same CLI, environment " +
+            `and backend), taking turns, ${m.empty.runs.length} runs each; medians. Times in s from the CLI's start (bench/cliTiming.js in each ` +
+            "Node.js process: when it started, when it printed its port, when it exited).",
+    );
+    lines.push("");
+    lines.push(
+        "| preview of | routes | total | runs | × empty | language host ready | program start → exit | TypeScript load | ts-node compile (files) | provider host start → ready |",
+    );
+    lines.push("|---|---:|---:|---|---:|---:|---|---:|---|---|");
+    for (const s of [m.empty, ...m.routes]) {
+        const total = median(s.runs.map((r) => r.totalMs));
+        lines.push(
+            `| ${s.name} | ${s.routes} | ${fmtS(total)} | ${s.runs.map((r) => fmtS(r.totalMs)).join(", ")} | ${(total / empty).toFixed(2)} | ` +
+                `${ms(med(s.runs, (r) => r.languageHostReadyMs))} | ${ms(med(s.runs, (r) => r.programStartMs))} → ${ms(med(s.runs, (r) => r.programExitMs))} | ` +
+                `${ms(med(s.runs, (r) => r.typescriptLoadMs))} | ${ms(med(s.runs, (r) => r.transpileMs))} (${med(s.runs, (r) => r.transpiledFiles) ?? 0}) | ` +
+                `${s.routes === 0 ? "—" : `${ms(med(s.runs, (r) => r.providerHostStartMs))} → ${ms(med(s.runs, (r) => r.providerHostReadyMs))}`} |`,
+        );
+    }
+    lines.push("");
+    lines.push("| refresh of | routes | GETs, `pulumi refresh --yes` | GETs, `--skip-preview` | writes |");
+    lines.push("|---|---:|---:|---:|---:|");
+    for (const r of m.refresh) lines.push(`| ${r.stack} | ${r.routes} | ${r.getsWithPreview} | ${r.getsSkipPreview} | ${r.writes} |`);
+    lines.push("");
+    lines.push("| target | expected | actual | result |");
+    lines.push("|---|---|---|---|");
+    for (const t of targets)
+        lines.push(`| ${t.name} | ${t.expected} | ${t.actual.replace(/\|/g, "\\|")} | ${t.pass ? "PASS" : "**FAIL**"} |`);
+    return lines.join("\n") + "\n";
 }

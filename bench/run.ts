@@ -10,6 +10,7 @@
 //   --rpc-concurrency 32     RPCs the "engine" keeps in flight (0 = unbounded)
 //   --max-concurrency <n>    set incident-io:maxConcurrency (default: the provider's default, 8)
 //   --claim-managed true     set incident-io:claimManaged (default true, the provider's default)
+//   --cli-runs 5             runs of each `pulumi preview` in the side-by-side with the real CLI (0 skips it)
 //   --out <dir>              where results.json and results.md go (default: bench/, next to this file)
 //
 // Environment:
@@ -40,6 +41,10 @@
 //     limit is switched off for the baseline only and switched back on afterwards (a baseline of
 //     500 GETs in ~11 s is under 1,200/min on its own, so it would not have been limited anyway).
 //
+// Then, with the real Pulumi CLI (bench/cli.ts; built if it must be, skipped with one line when neither a
+// `pulumi` nor Go is there): `pulumi preview` of the no-change stacks of the six routes against an empty
+// TypeScript program's, --cli-runs times each, taking turns; where the time goes; refresh's GETs.
+//
 // Figures per phase: wall time (first RPC sent → last RPC answered), requests by method (the
 // emulator's log), 429s received (log entries answered 429), retries (requests beyond the expected
 // logical ones, and host log lines mentioning "retry"), the host's peak RSS (VmHWM; reset through
@@ -56,9 +61,11 @@ import * as path from "node:path";
 import { alertRouteProvider, CONFIG_KEYS, readSettings } from "../providers/incident-io";
 import { serializeProvider } from "../dev/host";
 import { parseArgs } from "./args";
+import { measureCli } from "./cli";
 import { runSize } from "./phases";
-import { fmtS, log, markdown, resultsJson } from "./report";
-import { sizeResult, type SizeResult } from "./targets";
+import { cliMarkdown, fmtS, log, markdown, resultsJson } from "./report";
+import { cliTargets, sizeResult, type SizeResult } from "./targets";
+import { NO_PULUMI_MESSAGE } from "../dev/pulumi-cli";
 
 async function main(): Promise<void> {
     const opts = parseArgs(process.argv.slice(2));
@@ -86,8 +93,23 @@ async function main(): Promise<void> {
         log(`N=${n}: finished in ${fmtS(Date.now() - t)} s`);
     }
 
-    const md = markdown(results, opts, settings, command);
-    const json = resultsJson(results, opts, settings, command, Buffer.byteLength(providerText), Date.now() - started);
+    let cliSection = "";
+    let cliResult: { measurement: Awaited<ReturnType<typeof measureCli>>; targets: ReturnType<typeof cliTargets> } | undefined;
+    if (opts.cliRuns > 0) {
+        log(`with the real Pulumi CLI: pulumi preview of the routes against an empty program, ${opts.cliRuns} runs each …`);
+        const measurement = await measureCli(opts.cliRuns, opts.latencyMs);
+        if (!measurement) log(`with the real Pulumi CLI: skipped. ${NO_PULUMI_MESSAGE}`);
+        cliResult = { measurement, targets: measurement ? cliTargets(measurement) : [] };
+        cliSection = cliMarkdown(measurement, cliResult.targets, NO_PULUMI_MESSAGE);
+    }
+
+    const md = markdown(results, opts, settings, command) + (cliSection ? `\n${cliSection}` : "");
+    const json = {
+        ...resultsJson(results, opts, settings, command, Buffer.byteLength(providerText), Date.now() - started),
+        cli: cliResult,
+    };
+    const cliPass = (cliResult?.targets ?? []).every((t) => t.pass);
+    json.pass = json.pass && cliPass;
     const pass = json.pass;
     fs.mkdirSync(opts.outDir, { recursive: true });
     fs.writeFileSync(path.join(opts.outDir, "results.json"), JSON.stringify(json, null, 2) + "\n");
@@ -97,7 +119,10 @@ async function main(): Promise<void> {
     log(
         pass
             ? "ALL TARGETS PASS"
-            : `FAILED: ${results.flatMap((r) => r.targets.filter((t) => !t.pass).map((t) => `N=${r.n} ${t.name}`)).join("; ")}`,
+            : `FAILED: ${[
+                  ...results.flatMap((r) => r.targets.filter((t) => !t.pass).map((t) => `N=${r.n} ${t.name}`)),
+                  ...(cliResult?.targets ?? []).filter((t) => !t.pass).map((t) => `CLI ${t.name}`),
+              ].join("; ")}`,
     );
     process.exitCode = pass ? 0 : 1;
 }

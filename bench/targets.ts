@@ -1,6 +1,7 @@
 // The benchmark's targets (issue 4, "Benchmark"): what one N's measurement must show. Pure: the
 // measurement goes in, pass/fail comes out; no host, no emulator, no clock
 // (test/bench/targets.test.ts is its table).
+import type { CliMeasurement } from "./cli";
 import { fmtMiB, fmtS } from "./report";
 
 export type PhaseName = "create" | "preview" | "refresh" | "update" | "delete";
@@ -211,4 +212,48 @@ export function sizeResult(m: SizeMeasurement): SizeResult {
         hostLogLines: m.hostLogLines,
         targets: targetsFor(m),
     };
+}
+
+/** The most a no-change preview of the routes may take, as a multiple of an empty program's preview (issue 15). */
+export const CLI_PREVIEW_RATIO_LIMIT = 1.25;
+
+export function median(values: number[]): number {
+    if (values.length === 0) return NaN;
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The side-by-side with the real CLI (bench/cli.ts): the preview ratio, a no-change preview, and refresh's GETs. */
+export function cliTargets(m: CliMeasurement): Target[] {
+    const empty = median(m.empty.runs.map((r) => r.totalMs));
+    const targets: Target[] = m.routes.map((s) => {
+        const routes = median(s.runs.map((r) => r.totalMs));
+        const ratio = routes / empty;
+        return {
+            name: `pulumi preview of ${s.name} (${s.routes} route(s), no change) ≤ ${CLI_PREVIEW_RATIO_LIMIT} × an empty program's (medians of ${s.runs.length} and ${m.empty.runs.length})`,
+            expected: `≤ ${CLI_PREVIEW_RATIO_LIMIT.toFixed(2)} ×`,
+            actual: `${fmtS(routes)} s / ${fmtS(empty)} s = ${ratio.toFixed(2)} ×`,
+            pass: s.runs.length > 0 && m.empty.runs.length > 0 && ratio <= CLI_PREVIEW_RATIO_LIMIT,
+        };
+    });
+    const summaries = Object.entries(m.changeSummaries);
+    targets.push({
+        name: "pulumi preview of a stack with no change: every resource the same, 0 API requests",
+        expected: "only same; 0 requests",
+        actual: `${summaries.map(([stack, summary]) => `${stack} ${JSON.stringify(summary)}`).join(", ")}; ${m.previewRequests} requests`,
+        pass:
+            summaries.length > 0 &&
+            summaries.every(([, summary]) => Object.keys(summary).every((k) => k === "same")) &&
+            m.previewRequests === 0,
+    });
+    for (const r of m.refresh) {
+        targets.push({
+            name: `pulumi refresh of ${r.stack}: 2 GETs per route (its preview reads too), 1 with --skip-preview, no write`,
+            expected: `${2 * r.routes} GET; ${r.routes} GET with --skip-preview; 0 writes`,
+            actual: `${r.getsWithPreview} GET; ${r.getsSkipPreview} GET with --skip-preview; ${r.writes} writes`,
+            pass: r.getsWithPreview === 2 * r.routes && r.getsSkipPreview === r.routes && r.writes === 0,
+        });
+    }
+    return targets;
 }

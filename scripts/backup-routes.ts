@@ -2,22 +2,58 @@
 //
 // Backs up every live alert route: all pages of GET /v2/alert_routes, then GET /v2/alert_routes/{id}
 // for each, one file per route (<out>/<id>.json) holding the answer, `{"alert_route": ...}`, with
-// keys sorted so that a re-run with no change writes the same bytes. Goes through the provider's
-// client (rate limiter, retries). `npm run import-routes -- <out>` reads the folder as it is.
+// keys sorted so that a re-run with no change writes the same bytes. Then every alert source and
+// attribute: <out>/alert_sources/<id>.json (secret_token removed, the file says so) and
+// <out>/alert_attributes/<id>.json. Goes through the provider's client (rate limiter, retries).
+// `npm run import-routes -- <out>` and `npm run import-sources -- <out>` read the folder as it is.
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import type { AlertRouteResponse } from "../providers/incident-io";
-import { ROUTES } from "../stack/routes";
+import { API_KEY_ENV, describeValue, escapeControl, isSafeId, type AlertRouteResponse } from "../providers/incident-io";
+import { ENVIRONMENTS, ROUTES } from "../stack/routes";
 import { parseBackup } from "./backups";
-import { clientFor, parseFlags, processIo, runAsScript, stableJson, table, UsageError, type ClientOverrides, type ScriptIo } from "./cli";
+import {
+    clientFor,
+    parseFlags,
+    processIo,
+    projectRoot,
+    rerunCommand,
+    runAsScript,
+    stableJson,
+    table,
+    UsageError,
+    type ClientOverrides,
+    type ScriptIo,
+} from "./cli";
 import { checkKey } from "./keyCheck";
+import { ATTRIBUTES_DIR, backupCatalogue, SOURCES_DIR } from "./sourceBackups";
 
 export const DEFAULT_OUT = path.join("backups", "incident.io");
-const USAGE = "usage: npm run backup-routes -- [--out <dir>] [--base-url <url>] [--quiet]   (key from INCIDENT_IO_TOKEN)";
+const USAGE =
+    "usage: npm run backup-routes -- [--out <dir>] [--stack <production|staging>] [--base-url <url>] [--quiet]   (key from INCIDENT_IO_TOKEN)";
 
-/** incident.io ids are ULIDs; anything else is not used as a file name. */
-const SAFE_ID = /^[0-9A-Za-z]{10,40}$/;
+/** The fields of AlertRouteV2 (incident.io's OpenAPI document): a backup holds these and no other,
+ * so a secret_token or a key smuggled into an answer never reaches a file. */
+export const ROUTE_FIELDS = [
+    "alert_sources",
+    "channel_config",
+    "condition_groups",
+    "created_at",
+    "enabled",
+    "escalation_config",
+    "expressions",
+    "id",
+    "incident_config",
+    "incident_template",
+    "is_private",
+    "message_template",
+    "name",
+    "owning_team_ids",
+    "updated_at",
+    "version",
+] as const;
+/** Fields the document types as lists: an object there is not a route. */
+const LIST_FIELDS = ["alert_sources", "channel_config", "condition_groups", "expressions", "owning_team_ids"];
 
 export interface RouteOutcome {
     id: string;
@@ -43,26 +79,56 @@ function writeIfChanged(file: string, text: string): "saved" | "unchanged" {
 
 /** The file's text for one route, once the answer is checked to be the route asked for. */
 export function backupText(id: string, route: AlertRouteResponse): string {
-    if (route.id !== id) throw new Error(`the API answered with route ${JSON.stringify(route.id)}`);
-    const doc = { alert_route: route };
+    if (route.id !== id) throw new Error(`the API answered with route ${describeValue(route.id)}`);
+    const raw = route as unknown as Record<string, unknown>;
+    for (const field of LIST_FIELDS) {
+        if (raw[field] !== undefined && raw[field] !== null && !Array.isArray(raw[field]))
+            throw new Error(
+                `the answer is not a route: ${field} is ${describeValue(raw[field]).slice(0, 60)}, where a list belongs; not saved`,
+            );
+    }
+    const known = Object.fromEntries(ROUTE_FIELDS.filter((f) => raw[f] !== undefined).map((f) => [f, raw[f]]));
+    const doc = { alert_route: dropSecrets(known) };
     const parsed = parseBackup(doc, id);
     if (parsed.problems.length > 0) throw new Error(parsed.problems[0].problem);
     return stableJson(doc);
+}
+
+/** Removes every `secret_token` at any depth (a source's token has no place in a route). */
+function dropSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(dropSecrets);
+    if (value && typeof value === "object")
+        return Object.fromEntries(
+            Object.entries(value)
+                .filter(([k]) => k !== "secret_token")
+                .map(([k, v]) => [k, dropSecrets(v)]),
+        );
+    return value;
 }
 
 export async function main(argv: string[], io: ScriptIo = processIo(), overrides: ClientOverrides = {}): Promise<number> {
     let flags: Record<string, string | true>;
     let client: ReturnType<typeof clientFor>;
     try {
-        flags = parseFlags(argv, ["out", "base-url"], ["quiet"]);
-        client = clientFor(flags, io, overrides);
+        flags = parseFlags(argv, ["out", "base-url", "stack"], ["quiet"]);
+        if (flags.stack !== undefined && !(ENVIRONMENTS as readonly string[]).includes(flags.stack as string))
+            throw new UsageError(`--stack must be one of ${ENVIRONMENTS.join(", ")}, got ${describeValue(flags.stack)}`);
+        client = clientFor(flags, io, overrides, rerunCommand("backup-routes", flags));
     } catch (error) {
         if (!(error instanceof UsageError)) throw error;
         io.error(`${error.message}\n${USAGE}\n`);
         return 2;
     }
+    // Default: backups/ at the project root (the folder of Pulumi.yaml), wherever the script is run from.
     const outArg = typeof flags.out === "string" ? flags.out : DEFAULT_OUT;
-    const out = path.resolve(io.cwd, outArg);
+    const out = typeof flags.out === "string" ? path.resolve(io.cwd, outArg) : path.join(projectRoot(io.cwd), DEFAULT_OUT);
+    if (fs.existsSync(out) && !fs.statSync(out).isDirectory()) {
+        io.error(
+            `--out ${escapeControl(outArg)} is a file, not a folder: name a folder (it is created if missing). Nothing was read or written.\n`,
+        );
+        return 2;
+    }
+    const rerun = rerunCommand("backup-routes", flags);
     const progress = (text: string) => io.isTTY && io.error(`\r\x1b[2K${text}`);
     const key = await checkKey(client, io, "read", { quiet: flags.quiet === true });
     if (key.problem) {
@@ -76,21 +142,35 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
     } catch (error) {
         progress("");
         io.error(
-            `could not list the alert routes: ${(error as Error).message}\nNothing was written. Fix the cause, then run again: npm run backup-routes -- --out ${outArg}\n`,
+            `could not list the alert routes: ${(error as Error).message}\nNothing was written. Fix the cause, then run again: ${rerun}\n`,
         );
         return 1;
     }
-    fs.mkdirSync(out, { recursive: true });
+    // One route per id, however often the pages repeat it; with --stack, that stack's routes only.
+    const byId = new Map<string, { id: string; name: string }>();
+    for (const r of listed) if (!byId.has(r.id)) byId.set(r.id, r);
+    listed = [...byId.values()].filter((r) => flags.stack === undefined || ownerOf(r.name) === flags.stack);
 
     let done = 0;
+    // The first 401/403 stops the run: the key is refused, and every further GET would be too.
+    let refused: string | undefined;
     const outcomes: RouteOutcome[] = await Promise.all(
         listed.map(async ({ id, name }): Promise<RouteOutcome> => {
             const outcome: RouteOutcome = { id, name, owner: ownerOf(name), status: "failed" };
             try {
-                if (!SAFE_ID.test(id)) throw new Error(`the list gave ${JSON.stringify(id)}, which is not an incident.io id`);
-                const route = await client.getAlertRoute(id);
+                if (!isSafeId(id)) throw new Error(`the list gave ${describeValue(id)}, which is not an id of letters, digits, _ and -`);
+                if (refused) throw new Error("not asked: the API refused the key");
+                let route: AlertRouteResponse;
+                try {
+                    route = await client.getAlertRoute(id);
+                } catch (error) {
+                    const status = (error as { status?: number }).status;
+                    if (status === 401 || status === 403) refused ??= (error as Error).message;
+                    throw error;
+                }
                 const text = backupText(id, route);
                 Object.assign(outcome, { name: route.name, owner: ownerOf(route.name), version: route.version });
+                fs.mkdirSync(out, { recursive: true });
                 outcome.status = writeIfChanged(path.join(out, `${id}.json`), text);
             } catch (error) {
                 outcome.problem = (error as Error).message;
@@ -101,7 +181,21 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
     );
     progress("");
 
-    const rows = outcomes.map((o) => [o.id, o.version === undefined ? "" : `v${o.version}`, o.owner, o.status, o.name]);
+    if (refused) {
+        const saved = outcomes.filter((o) => o.status !== "failed").length;
+        io.error(
+            `the API refused the key: ${escapeControl(refused)}\nStopped at the first refusal: ${saved} of ${listed.length} route(s) saved, ` +
+                `the rest not asked. Fix the key (export ${API_KEY_ENV}=<key> with "View data"), then run again: ${rerun}\n`,
+        );
+        return 1;
+    }
+    const rows = outcomes.map((o) => [
+        escapeControl(o.id),
+        o.version === undefined ? "" : `v${o.version}`,
+        o.owner,
+        o.status,
+        escapeControl(o.name),
+    ]);
     io.log(`${listed.length} live alert route(s) → ${outArg}\n\n${table(["id", "version", "stack", "file", "name"], rows)}`);
 
     const names = new Map<string, string[]>();
@@ -109,20 +203,33 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
     for (const [name, ids] of names) {
         if (ids.length > 1 && ownerOf(name) !== "not managed by any stack") {
             io.log(
-                `\nwarning: ${ids.length} live routes are named "${name}" (${ids.join(", ")}): a stack adopts one; delete or rename the others in incident.io.\n`,
+                `\nwarning: ${ids.length} live routes are named "${escapeControl(name)}" (${ids.map(escapeControl).join(", ")}): a stack adopts one; delete or rename the others in incident.io.\n`,
             );
         }
     }
     const live = new Set(listed.map((r) => r.id));
-    const stale = fs.readdirSync(out).filter((f) => f.endsWith(".json") && !live.has(f.slice(0, -".json".length)));
+    const stale = (fs.existsSync(out) ? fs.readdirSync(out) : []).filter(
+        (f) => f.endsWith(".json") && !live.has(f.slice(0, -".json".length)),
+    );
     if (stale.length > 0) io.log(`\nkept ${stale.length} file(s) of routes that are no longer live: ${stale.join(", ")}\n`);
 
+    const catalogue = await backupCatalogue(client, out, writeIfChanged);
+    io.log(
+        `\n${catalogue.sources} alert source(s) → ${outArg}/${SOURCES_DIR} (secret_token removed), ${catalogue.attributes} alert attribute(s) → ${outArg}/${ATTRIBUTES_DIR}\n`,
+    );
+    if (catalogue.problems.length > 0) {
+        io.error(
+            `\ncould not back up ${catalogue.problems.join("; ")}. Run again once the cause is fixed: npm run backup-routes -- --out ${outArg}\n`,
+        );
+    }
+
     const failed = outcomes.filter((o) => o.status === "failed");
+    if (catalogue.problems.length > 0 && failed.length === 0) return 1;
     if (failed.length > 0) {
         io.error(
             `\ncould not save ${failed.length} of ${listed.length} route(s); the other files are complete:\n` +
-                failed.map((o) => `  ${o.id} "${o.name}": ${o.problem}\n`).join("") +
-                `Run again once the cause is fixed: npm run backup-routes -- --out ${outArg}\n`,
+                failed.map((o) => `  ${escapeControl(o.id)} "${escapeControl(o.name)}": ${escapeControl(o.problem ?? "")}\n`).join("") +
+                `Run again once the cause is fixed: ${rerun}\n`,
         );
         return 1;
     }

@@ -4,7 +4,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { ALERT_ROUTE_TYPE, canonical, fromResponse, type AlertRouteResponse, type AlertRouteSpec } from "../providers/incident-io";
+import {
+    ALERT_ROUTE_TYPE,
+    canonical,
+    describeValue,
+    fromResponse,
+    isSafeId,
+    type AlertRouteResponse,
+    type AlertRouteSpec,
+} from "../providers/incident-io";
 import { ROUTES, type Environment } from "../stack/routes";
 
 export interface ImportedRoute {
@@ -52,8 +60,25 @@ export function readBackups(target: string): Backups {
             result.problems.push({ source: file, problem: `not JSON: ${(error as Error).message}` });
             continue;
         }
-        const parsed = parseBackup(json, file);
-        result.routes.push(...parsed.routes);
+        // One bad file (a field of the wrong type, nesting deep enough to overflow the stack) is
+        // that file's problem: the other files' routes are still read and reported.
+        let parsed: Backups;
+        try {
+            parsed = parseBackup(json, file);
+        } catch (error) {
+            const why = error instanceof RangeError ? "nested too deeply to read" : (error as Error).message;
+            result.problems.push({ source: file, problem: `not a readable alert route (${why}): skipped` });
+            continue;
+        }
+        for (const route of parsed.routes) {
+            // The id goes into printed commands and file names: refused unless it is a plain id.
+            if (isSafeId(route.id)) result.routes.push(route);
+            else
+                result.problems.push({
+                    source: route.source,
+                    problem: `the route id ${describeValue(route.id)} is not an id of letters, digits, _ and -: skipped (no command is printed for it)`,
+                });
+        }
         result.problems.push(...parsed.problems);
         result.exportedStack ??= parsed.exportedStack;
     }
@@ -127,8 +152,14 @@ function fromStackExport(deployment: NonNullable<BackupDocument["deployment"]>, 
             claimedBy: typeof claimedBy === "string" ? claimedBy : stack,
         });
     }
-    if (resources.length > 0 && result.routes.length === 0 && result.problems.length === 0) {
-        result.problems.push({ source, problem: "a stack export without alert routes" });
+    if (result.routes.length === 0 && result.problems.length === 0) {
+        result.problems.push({
+            source,
+            problem:
+                resources.length === 0
+                    ? `a stack export${result.exportedStack ? ` of "${result.exportedStack}"` : ""} with no resources at all (a stack never deployed, or destroyed): no route to import`
+                    : `a stack export of ${resources.length} resource(s), none of them an alert route`,
+        });
     }
     return result;
 }

@@ -2,7 +2,17 @@
 import * as path from "node:path";
 import * as readline from "node:readline";
 
-import { API_KEY_ENV, DEFAULT_BASE_URL, IncidentIoClient, type RetryPolicy } from "../providers/incident-io";
+import * as fs from "node:fs";
+
+import {
+    API_KEY_ENV,
+    DEFAULT_BASE_URL,
+    IncidentIoClient,
+    parseBaseUrl,
+    shellQuote,
+    type RetryPolicy,
+    type SettingFix,
+} from "../providers/incident-io";
 
 /** The checkout the scripts belong to: where Pulumi.<stack>.yaml and stack/routes.ts are. */
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -64,11 +74,52 @@ export function parseFlags(argv: string[], valued: string[], switches: string[] 
     return flags;
 }
 
-/** The client, or the reason it cannot be made (before any request). */
-export function clientFor(flags: Record<string, string | true>, io: ScriptIo, overrides: ClientOverrides = {}): IncidentIoClient {
+/** The project a script serves: the nearest folder from `cwd` upwards that holds Pulumi.yaml (where
+ * `pulumi` itself looks), else this checkout. Run from a subdirectory, a script still writes
+ * `backups/` at the project root, never beside the caller. */
+export function projectRoot(cwd: string): string {
+    for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
+        if (path.dirname(dir) === dir) return PROJECT_DIR;
+    }
+}
+
+/** `npm run <script> -- <every flag given>`, each value quoted: the "run again" line repeats exactly what was run. */
+export function rerunCommand(script: string, flags: Record<string, string | true>, positional: string[] = []): string {
+    const words = [
+        ...positional.map(shellQuote),
+        ...Object.entries(flags).map(([name, value]) => (value === true ? `--${name}` : `--${name} ${shellQuote(value)}`)),
+    ];
+    return `npm run ${script}${words.length ? ` -- ${words.join(" ")}` : ""}`;
+}
+
+/** What the client's messages tell a script's operator: the script's own flags, not the provider's config keys. */
+export function scriptFixes(rerun: string): SettingFix {
+    return {
+        set: (key, value) =>
+            key.endsWith(":baseUrl")
+                ? `--base-url ${shellQuote(value)}`
+                : key.endsWith(":apiKey")
+                  ? `export ${API_KEY_ENV}=<key>`
+                  : `run again later (the scripts use the default ${key}): ${rerun}`,
+        showBaseUrl: () => "the --base-url given, default https://api.incident.io",
+    };
+}
+
+/** The client, or the reason it cannot be made (before any request). `rerun` is the command that runs the script again. */
+export function clientFor(
+    flags: Record<string, string | true>,
+    io: ScriptIo,
+    overrides: ClientOverrides = {},
+    rerun = "npm run <script>",
+): IncidentIoClient {
     const baseUrl = typeof flags["base-url"] === "string" ? flags["base-url"] : DEFAULT_BASE_URL;
-    if (!/^https?:\/\/[^\s/]+/.test(baseUrl))
-        throw new UsageError(`--base-url must be a URL such as ${DEFAULT_BASE_URL}, got ${JSON.stringify(baseUrl)}`);
+    const fixes = scriptFixes(rerun);
+    try {
+        parseBaseUrl(baseUrl, "--base-url", undefined, fixes);
+    } catch (error) {
+        throw new UsageError((error as Error).message);
+    }
     if (!io.env[API_KEY_ENV]) {
         throw new UsageError(
             `${API_KEY_ENV} is not set: nothing was read. Export an incident.io API key with the scope "View data" first: ` +
@@ -80,6 +131,7 @@ export function clientFor(flags: Record<string, string | true>, io: ScriptIo, ov
         apiKey: () => io.env[API_KEY_ENV] ?? "",
         retry: overrides.retry,
         log: (line) => io.error(`${line}\n`),
+        fixes,
     });
 }
 

@@ -54,10 +54,10 @@ export async function main(argv: string[], io: ScriptIo = processIo()): Promise<
             return 1;
         }
         input = live.input;
-        heading = `Routing coverage of the ${stack} stack's alert sources, from the live routes in ${JSON.stringify(flags.from)} (${input.routes.length} routes)`;
+        heading = `Routing coverage of the ${stack} stack's alert sources, from the live routes in ${JSON.stringify(flags.from)} (${routeCount(input.routes.length)})`;
     } else {
         input = stackCoverageInput(stack, ids);
-        heading = `Routing coverage of the ${stack} stack, from stack/routes.ts (${input.routes.length} routes)`;
+        heading = `Routing coverage of the ${stack} stack, from stack/routes.ts (${routeCount(input.routes.length)})`;
     }
     const report = analyseCoverage(input);
     io.log(coverageText(report, heading));
@@ -121,3 +121,7 @@ export function subjectLabels(folder: string): Record<string, string> {
 }
 
 if (require.main === module) runAsScript("coverage", main);
+
+function routeCount(n: number): string {
+    return `${n} route${n === 1 ? "" : "s"}`;
+}

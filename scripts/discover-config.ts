@@ -7,13 +7,12 @@
 // routeIds.ts), then from the workspace's lists by the rules in routeIds.ts (MATCHERS). It never
 // guesses: a key with two candidates, or none, is named with its candidates and the exit code is 1.
 // With --write the keys it found go into Pulumi.<stack>.yaml (comments kept); the API key never does.
-import * as fs from "node:fs";
 import * as path from "node:path";
 
-import * as YAML from "yaml";
+import type * as YAML from "yaml";
 
 import type { AlertRouteSpec } from "../providers/incident-io";
-import { canonical, fromResponse } from "../providers/incident-io";
+import { canonical, configSetCommand, describeValue, escapeControl, fromResponse, isSafeId } from "../providers/incident-io";
 import {
     ENVIRONMENTS,
     ID_DESCRIPTIONS,
@@ -24,7 +23,18 @@ import {
     type RouteIds,
     type RouteRow,
 } from "../stack/routes";
-import { clientFor, parseFlags, PROJECT_DIR, processIo, runAsScript, UsageError, type ClientOverrides, type ScriptIo } from "./cli";
+import {
+    clientFor,
+    parseFlags,
+    projectRoot,
+    processIo,
+    rerunCommand,
+    runAsScript,
+    UsageError,
+    type ClientOverrides,
+    type ScriptIo,
+} from "./cli";
+import { readStackFile, StackFileError, stackConfig, unknownKeys, writeStackFileText } from "./stackFile";
 import { stackFileIds } from "./import-routes";
 import { checkKey } from "./keyCheck";
 import { configKey, fits, idsAcrossRoutes, matcherOf, type Described } from "./routeIds";
@@ -66,7 +76,8 @@ export interface Discovery {
     notes: string[];
 }
 
-const describeCandidate = (c: Candidate) => `${c.id} "${c.name}"${c.source_type ? ` (${c.source_type})` : ""}`;
+const describeCandidate = (c: Candidate) =>
+    `${escapeControl(c.id)} "${escapeControl(c.name)}"${c.source_type ? ` (${escapeControl(c.source_type)})` : ""}`;
 
 const STACK_WORD: Record<Environment, RegExp> = { production: /\bprod/i, staging: /\bstag/i };
 
@@ -77,7 +88,7 @@ function prefer<T>(items: T[], test: (item: T) => boolean): T[] {
 }
 
 /** Pure: what a stack's config should hold, from what the workspace holds. */
-export function discover(stack: Environment, ws: Workspace, known: RouteIds): Discovery {
+export function discover(stack: Environment, ws: Workspace, known: RouteIds, knownAdopt: Record<string, string> = {}): Discovery {
     const found: Found[] = [];
     const problems: Problem[] = [];
     const notes: string[] = [];
@@ -87,7 +98,15 @@ export function discover(stack: Environment, ws: Workspace, known: RouteIds): Di
     for (const row of routesOwnedBy(stack)) {
         const live = ws.routes.filter((r) => r.name === row.name);
         const key = `alert-routing:adopt.${row.key}`;
-        if (live.length === 1) {
+        const fileAdopt = knownAdopt[row.key];
+        if (live.length === 1 && fileAdopt !== undefined && fileAdopt !== live[0].id) {
+            // Like the id keys: the file and incident.io disagree, and a stack adopts one route.
+            problems.push({
+                key,
+                problem: `Pulumi.${stack}.yaml adopts ${fileAdopt}, but the live route "${row.name}" is ${live[0].id}. Check which is right; adopting the wrong id rewrites another route`,
+                candidates: [`${fileAdopt} (Pulumi.${stack}.yaml)`, `${live[0].id} "${escapeControl(live[0].name)}" (incident.io)`],
+            });
+        } else if (live.length === 1) {
             adopted.push({ row, route: live[0] });
             found.push({ key, value: live[0].id, evidence: `the live route "${row.name}"` });
         } else if (live.length === 0) {
@@ -96,7 +115,9 @@ export function discover(stack: Environment, ws: Workspace, known: RouteIds): Di
             problems.push({
                 key,
                 problem: `${live.length} live routes are named "${row.name}"; a stack adopts one. Set the one to keep by hand, and delete or rename the others in incident.io`,
-                candidates: live.map((r) => `${r.id} "${r.name}"${r.version !== undefined ? ` v${r.version}` : ""}`),
+                candidates: live.map(
+                    (r) => `${escapeControl(r.id)} "${escapeControl(r.name)}"${r.version !== undefined ? ` v${r.version}` : ""}`,
+                ),
             });
         }
     }
@@ -195,27 +216,73 @@ export function discover(stack: Environment, ws: Workspace, known: RouteIds): Di
     return { found, problems, notes };
 }
 
+/** One pastable command per key: the value shell-quoted (it is a safe id by then), the evidence's control characters escaped. */
 export function commands(stack: Environment, found: Found[]): string[] {
-    return found.map((f) => `pulumi config set --stack ${stack} --path '${f.key}' ${f.value}   # ${f.evidence}`);
+    return found.map((f) => `${configSetCommand({ stack, key: f.key, value: f.value, path: true })}   # ${escapeControl(f.evidence)}`);
 }
 
-/** Sets `alert-routing:<group>.<name>` keys in a stack file, keeping its comments and order. Returns the keys changed. */
-export function writeStackFile(file: string, found: Found[]): string[] {
-    const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "config: {}\n";
-    const doc = YAML.parseDocument(text);
-    if (doc.errors.length > 0) throw new Error(`${file} is not valid YAML: ${doc.errors[0].message}; nothing was written`);
+/** Moves every found value that is not a safe id (letters, digits, `_`, `-`) to the problems: such a
+ * value from an API answer is never printed in a command nor written to the stack file. */
+export function refuseUnsafe(d: Discovery): Discovery {
+    const unsafe = d.found.filter((f) => !isSafeId(f.value));
+    return {
+        ...d,
+        found: d.found.filter((f) => isSafeId(f.value)),
+        problems: [
+            ...d.problems,
+            ...unsafe.map((f) => ({
+                key: f.key,
+                problem: `refused: incident.io gave ${describeValue(f.value)} (${escapeControl(f.evidence)}), which is not an id of letters, digits, _ and -; it was neither printed as a command nor written. Check it in the dashboard`,
+                candidates: [],
+            })),
+        ],
+    };
+}
+
+/** Sets `alert-routing:<group>.<name>` keys in a stack file, keeping its comments, order, BOM and
+ * line endings. A key the file already sets to another value is never replaced: it is returned in
+ * `conflicts` (discover() reports those first, so this is the last guard). */
+export function writeStackFile(file: string, found: Found[]): { changed: string[]; conflicts: string[] } {
+    const sf = readStackFile(file);
+    const doc = sf.doc;
     if (!doc.has("config")) doc.set("config", doc.createNode({}));
     const changed: string[] = [];
+    const conflicts: string[] = [];
     for (const f of found) {
+        if (!isSafeId(f.value)) continue;
         const [namespaced, name] = f.key.split(/\.(.*)/s, 2);
         const at = ["config", namespaced, name];
-        if (doc.getIn(at) === f.value) continue;
+        const current = doc.getIn(at);
+        if (current === f.value) continue;
+        if (current !== undefined && current !== null) {
+            conflicts.push(f.key);
+            continue;
+        }
         if (!doc.hasIn(["config", namespaced])) doc.setIn(["config", namespaced], doc.createNode({}));
         doc.setIn(at, f.value);
         changed.push(f.key);
     }
-    if (changed.length > 0) fs.writeFileSync(file, doc.toString());
-    return changed;
+    if (changed.length > 0) {
+        updateStillToSet(doc, changed);
+        writeStackFileText(sf);
+    }
+    return { changed, conflicts };
+}
+
+/** The header's "Still to set" list loses the keys just written (item names as the header lists them). */
+function updateStillToSet(doc: YAML.Document, written: string[]): void {
+    const header = doc.commentBefore;
+    if (!header || !/Still to set/.test(header)) return;
+    const lines = header.split("\n");
+    const start = lines.findIndex((l) => /Still to set/.test(l));
+    const out = lines.map((line, i) => {
+        if (i <= start) return line;
+        let kept = line;
+        for (const key of written)
+            kept = kept.replace(new RegExp(`\\s*${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\s*\\([^)]*\\))?`), "");
+        return kept;
+    });
+    doc.commentBefore = out.filter((l, i) => i <= start || l.trim() !== "").join("\n");
 }
 
 /** Reads what discover() needs; the alert sources' tokens are dropped on arrival. */
@@ -261,14 +328,30 @@ export async function main(
             );
         }
         stack = flags.stack as Environment;
-        client = clientFor(flags, io, overrides);
+        client = clientFor(flags, io, overrides, rerunCommand("discover-config", flags));
     } catch (error) {
         if (!(error instanceof UsageError)) throw error;
         io.error(`${error.message}\n${USAGE}\n`);
         return 2;
     }
     const projectDir =
-        typeof flags["project-dir"] === "string" ? path.resolve(io.cwd, flags["project-dir"]) : (overrides.projectDir ?? PROJECT_DIR);
+        typeof flags["project-dir"] === "string"
+            ? path.resolve(io.cwd, flags["project-dir"])
+            : (overrides.projectDir ?? projectRoot(io.cwd));
+    const rerun = rerunCommand("discover-config", flags);
+    // The stack file first: a broken one is named before anything is asked or printed.
+    const stackFilePath = path.join(projectDir, `Pulumi.${stack}.yaml`);
+    let knownAdopt: Record<string, string>;
+    try {
+        const sf = readStackFile(stackFilePath);
+        const adopt = stackConfig(sf)["alert-routing:adopt"];
+        knownAdopt = adopt && typeof adopt === "object" ? (adopt as Record<string, string>) : {};
+        for (const unknown of unknownKeys(sf)) io.error(`warning: Pulumi.${stack}.yaml: ${unknown}\n`);
+    } catch (error) {
+        if (!(error instanceof StackFileError)) throw error;
+        io.error(`${error.message}\n`);
+        return 1;
+    }
 
     const key = await checkKey(client, io, "read", { quiet: flags.quiet === true });
     if (key.problem) {
@@ -279,12 +362,10 @@ export async function main(
     try {
         workspace = await readWorkspace(client, stack);
     } catch (error) {
-        io.error(
-            `could not read incident.io: ${(error as Error).message}\nNothing was written. Fix the cause, then run again: npm run discover-config -- --stack ${stack}\n`,
-        );
+        io.error(`could not read incident.io: ${(error as Error).message}\nNothing was written. Fix the cause, then run again: ${rerun}\n`);
         return 1;
     }
-    const { found, problems, notes } = discover(stack, workspace, stackFileIds(stack, projectDir));
+    const { found, problems, notes } = refuseUnsafe(discover(stack, workspace, stackFileIds(stack, projectDir), knownAdopt));
 
     io.log(`# ${stack}: ${found.length} key(s) found in incident.io (${workspace.routes.length} live route(s) named like the stack's)\n`);
     io.log(
@@ -294,11 +375,13 @@ export async function main(
     );
     for (const note of notes) io.log(`# note: ${note}\n`);
     if (flags.write) {
-        const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
-        const changed = writeStackFile(file, found);
+        const { changed, conflicts } = writeStackFile(stackFilePath, found);
         io.log(
             `\nwrote ${changed.length} key(s) to Pulumi.${stack}.yaml${changed.length ? `: ${changed.join(", ")}` : " (all already set)"}\n`,
         );
+        for (const key of conflicts) {
+            problems.push({ key, problem: `Pulumi.${stack}.yaml already sets another value; it was not replaced`, candidates: [] });
+        }
     }
     if (problems.length > 0) {
         io.error(
@@ -306,7 +389,7 @@ export async function main(
                 problems
                     .map(
                         (p) =>
-                            `  ${p.key}: ${p.problem}.\n${p.candidates.map((c) => `      candidate: ${c}\n`).join("")}      then: pulumi config set --stack ${stack} --path '${p.key}' <id>\n`,
+                            `  ${p.key}: ${p.problem}.\n${p.candidates.map((c) => `      candidate: ${c}\n`).join("")}      then: ${configSetCommand({ stack, key: p.key, value: "<id>", path: true })}\n`,
                     )
                     .join(""),
         );

@@ -8,7 +8,16 @@ import * as path from "node:path";
 
 import * as YAML from "yaml";
 
-import { changedFields, withDefaults, type AlertRouteSpec } from "../providers/incident-io";
+import {
+    changedFields,
+    configSetCommand,
+    describeValue,
+    escapeControl,
+    isSafeId,
+    shellQuote,
+    withDefaults,
+    type AlertRouteSpec,
+} from "../providers/incident-io";
 import {
     ENVIRONMENTS,
     ID_DESCRIPTIONS,
@@ -20,20 +29,24 @@ import {
     type RouteIds,
 } from "../stack/routes";
 import { readBackups, type Backups, type ImportedRoute } from "./backups";
-import { PROJECT_DIR } from "./cli";
+import { PROJECT_DIR, projectRoot } from "./cli";
+import { readStackFile, StackFileError, stackConfig } from "./stackFile";
 import { describeFinding, idsAcrossRoutes, rowNamed, type IdFinding } from "./routeIds";
 
 const USAGE =
-    "usage: npm run import-routes -- <backup dir | route backup .json | stack export .json> [--out <dir>] [--project-dir <dir holding Pulumi.<stack>.yaml>]";
+    "usage: npm run import-routes -- <backup dir | route backup .json | stack export .json> [--stack <production|staging>] [--out <dir> [--force]] [--project-dir <dir holding Pulumi.<stack>.yaml>]";
 
-/** `pulumi config set` commands adopting each owned route in its stack. */
+/** `pulumi config set` commands adopting each owned route in its stack. A route whose id is not a
+ * safe id (from a tampered backup) gets none: it is reported as a problem instead (readBackups). */
 export function adoptionCommands(routes: ImportedRoute[]): string[] {
-    return routes.filter((r) => r.owner).map((r) => `pulumi config set --stack ${r.owner} --path 'alert-routing:adopt.${r.key}' ${r.id}`);
+    return routes
+        .filter((r) => r.owner && isSafeId(r.id))
+        .map((r) => configSetCommand({ stack: r.owner, key: `alert-routing:adopt.${r.key}`, value: r.id, path: true }));
 }
 
 /** The same, as the `config:` block of Pulumi.<stack>.yaml; undefined when the stack owns none of them. */
 export function adoptionYaml(routes: ImportedRoute[], stack: Environment): string | undefined {
-    const owned = routes.filter((r) => r.owner === stack);
+    const owned = routes.filter((r) => r.owner === stack && isSafeId(r.id));
     if (owned.length === 0) return undefined;
     return YAML.stringify({ config: { "alert-routing:adopt": Object.fromEntries(owned.map((r) => [r.key, r.id])) } });
 }
@@ -68,8 +81,10 @@ export function referencedIds(spec: AlertRouteSpec): string[] {
 
 /** The route ids a stack file (Pulumi.<stack>.yaml) sets; secrets and other keys are ignored. */
 export function stackFileIds(stack: Environment, projectDir = PROJECT_DIR): RouteIds {
-    const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
-    const config = (fs.existsSync(file) ? YAML.parse(fs.readFileSync(file, "utf8"))?.config : undefined) ?? {};
+    const config = stackConfig(readStackFile(path.join(projectDir, `Pulumi.${stack}.yaml`))) as Record<
+        string,
+        Record<string, string> | undefined
+    >;
     const ids = {} as Record<IdGroup, Record<string, string>>;
     for (const group of Object.keys(ID_DESCRIPTIONS) as IdGroup[]) ids[group] = { ...(config[`alert-routing:${group}`] ?? {}) };
     return ids as RouteIds;
@@ -110,14 +125,34 @@ export function keyedIds(routes: ImportedRoute[], idsOf: (stack: Environment) =>
     return out;
 }
 
-export function report(backups: Backups, source: string, idsOf: (stack: Environment) => RouteIds = (stack) => stackFileIds(stack)): string {
+/**
+ * What the backups hold, for a person at 3 a.m.: the stacks' own routes first, each with its ids,
+ * its comparison and its adoption command; every other route in one line. Names and ids from the
+ * files have their control characters escaped. `onlyStack`: the report of `--stack`, `total` the
+ * number of routes before that filter.
+ */
+export function report(
+    backups: Backups,
+    source: string,
+    idsOf: (stack: Environment) => RouteIds = (stack) => stackFileIds(stack),
+    onlyStack?: Environment,
+    total = backups.routes.length,
+): string {
     const lines: string[] = [];
     const keyed = keyedIds(backups.routes, idsOf);
-    const exported = backups.exportedStack ? ` (stack export of "${backups.exportedStack}")` : "";
-    lines.push(`${backups.routes.length} route(s) in ${source}${exported}:`);
-    for (const r of backups.routes) {
-        const owner = r.owner ? `owned by ${r.owner}` : "NOT in stack/routes.ts: add a row, or leave it unmanaged";
-        lines.push(`  ${r.key}  ${r.id}${r.version !== undefined ? `  v${r.version}` : ""}  "${r.spec.name}"  ${owner}`);
+    const exported = backups.exportedStack ? ` (stack export of "${escapeControl(backups.exportedStack)}")` : "";
+    const owned = backups.routes.filter((r) => r.owner);
+    const others = backups.routes.filter((r) => !r.owner);
+    const left = total - backups.routes.length;
+    lines.push(
+        `${total} route(s) in ${escapeControl(source)}${exported}: ${owned.length} owned by ${onlyStack ? `stack ${onlyStack}` : "a stack"}, ` +
+            `${others.length} not in stack/routes.ts${left > 0 ? `, ${left} of other stacks left out (--stack ${onlyStack})` : ""}:`,
+    );
+    for (const r of owned) {
+        const owner = `owned by ${r.owner}`;
+        lines.push(
+            `  ${r.key}  ${escapeControl(r.id)}${r.version !== undefined ? `  v${r.version}` : ""}  "${escapeControl(r.spec.name)}"  ${owner}`,
+        );
         const findings = keyed.get(r);
         if (findings) {
             lines.push("      refers to:", ...findings.map((f) => `        ${describeFinding(f)}`));
@@ -126,8 +161,15 @@ export function report(backups: Backups, source: string, idsOf: (stack: Environm
         }
         if (r.owner) lines.push(`      ${comparison(r, idsOf(r.owner))}`);
         if (backups.exportedStack && r.owner && r.owner !== backups.exportedStack) {
-            lines.push(`      warning: exported from stack ${backups.exportedStack}, but stack/routes.ts gives it to ${r.owner}`);
+            lines.push(
+                `      warning: exported from stack ${escapeControl(backups.exportedStack)}, but stack/routes.ts gives it to ${r.owner}`,
+            );
         }
+    }
+    if (others.length > 0) {
+        lines.push("", `Not in stack/routes.ts (add a row to manage one, or leave it unmanaged):`);
+        for (const r of others)
+            lines.push(`  ${escapeControl(r.id)}${r.version !== undefined ? `  v${r.version}` : ""}  "${escapeControl(r.spec.name)}"`);
     }
     const commands = adoptionCommands(backups.routes);
     if (commands.length > 0) {
@@ -148,8 +190,31 @@ export function report(backups: Backups, source: string, idsOf: (stack: Environm
     return `${lines.join("\n")}\n`;
 }
 
-/** Writes <out>/<key>.json, <out>/routes.ts and <out>/adopt.<stack>.yaml; returns the files written. */
-export function writeDefinitions(backups: Backups, outDir: string, source: string): string[] {
+/** Files `--out` would replace: existing ones (which git may track, like stack/routes.ts). */
+export function outProblem(outDir: string, names: string[], force: boolean): string | undefined {
+    if (fs.existsSync(outDir) && !fs.statSync(outDir).isDirectory())
+        return `--out ${outDir} is a file, not a folder: name a folder (it is created if missing); nothing was written`;
+    if (force) return undefined;
+    const existing = names.filter((n) => fs.existsSync(path.join(outDir, n)));
+    return existing.length === 0
+        ? undefined
+        : `--out ${outDir} already holds ${existing.join(", ")}: nothing was written. Choose an empty folder, or add --force to replace them`;
+}
+
+/** The file names writeDefinitions writes. */
+export function definitionFiles(backups: Backups): string[] {
+    return [
+        ...backups.routes.map((r) => `${r.key}.json`),
+        "routes.ts",
+        ...ENVIRONMENTS.filter((s) => adoptionYaml(backups.routes, s)).map((s) => `adopt.${s}.yaml`),
+    ];
+}
+
+/** Writes <out>/<key>.json, <out>/routes.ts and <out>/adopt.<stack>.yaml; returns the files written.
+ * Refuses (nothing written) a file for `--out`, and existing files unless `force`. */
+export function writeDefinitions(backups: Backups, outDir: string, source: string, force = false): string[] {
+    const problem = outProblem(outDir, definitionFiles(backups), force);
+    if (problem) throw new Error(problem);
     fs.mkdirSync(outDir, { recursive: true });
     const written: string[] = [];
     const write = (name: string, text: string) => {
@@ -180,7 +245,7 @@ export function emptyReason(target: string): string {
         entries.length === 0
             ? "the folder is empty"
             : `the folder holds no .json file (${others.length} other file(s): ${others.slice(0, 5).join(", ")})`;
-    return `found no route: ${what}. Back the live routes up into it first: npm run backup-routes -- --out ${target}`;
+    return `found no route: ${what}. Back the live routes up into it first: npm run backup-routes -- --out ${shellQuote(target)}`;
 }
 
 export function main(
@@ -191,6 +256,15 @@ export function main(
     },
 ): number {
     const args = [...argv];
+    const forceAt = args.indexOf("--force");
+    const force = forceAt >= 0;
+    if (force) args.splice(forceAt, 1);
+    const stackAt = args.indexOf("--stack");
+    const onlyStack = stackAt >= 0 ? args.splice(stackAt, 2)[1] : undefined;
+    if (stackAt >= 0 && !(ENVIRONMENTS as readonly string[]).includes(onlyStack ?? "")) {
+        out.error(`--stack must be one of ${ENVIRONMENTS.join(", ")}, got ${describeValue(onlyStack)}\n${USAGE}\n`);
+        return 2;
+    }
     const outAt = args.indexOf("--out");
     const outDir = outAt >= 0 ? args.splice(outAt, 2)[1] : undefined;
     const projectAt = args.indexOf("--project-dir");
@@ -206,19 +280,35 @@ export function main(
         out.error(`${source}: no such file or directory\n${USAGE}\n`);
         return 2;
     }
-    const backups = readBackups(from(source));
-    if (backups.routes.length === 0 && backups.problems.length === 0) {
-        out.error(`${source}: ${emptyReason(from(source))}\n`);
+    const all = readBackups(from(source));
+    if (all.routes.length === 0 && all.problems.length === 0) {
+        out.error(`${escapeControl(source)}: ${emptyReason(from(source))}\n`);
         return 1;
     }
-    out.log(report(backups, source, (stack) => stackFileIds(stack, projectDir ? from(projectDir) : PROJECT_DIR)));
+    // --stack: that stack's routes only (the report still says how many others were left out).
+    const backups = onlyStack ? { ...all, routes: all.routes.filter((r) => r.owner === onlyStack) } : all;
+    const root = projectDir ? from(projectDir) : projectRoot(process.env.INIT_CWD ?? process.cwd());
+    if (outDir) {
+        const problem = outProblem(from(outDir), definitionFiles(backups), force);
+        if (problem) {
+            out.error(`${problem}\n`);
+            return 2;
+        }
+    }
+    try {
+        out.log(report(backups, source, (stack) => stackFileIds(stack, root), onlyStack as Environment | undefined, all.routes.length));
+    } catch (error) {
+        if (!(error instanceof StackFileError)) throw error;
+        out.error(`${error.message}\n`);
+        return 1;
+    }
     if (outDir)
         out.log(
-            `\nwrote:\n${writeDefinitions(backups, from(outDir), source)
+            `\nwrote:\n${writeDefinitions(backups, from(outDir), source, force)
                 .map((f) => `  ${f}\n`)
                 .join("")}`,
         );
-    for (const p of backups.problems) out.error(`${p.source}: ${p.problem}\n`);
+    for (const p of backups.problems) out.error(`${escapeControl(p.source)}: ${escapeControl(p.problem)}\n`);
     return backups.routes.length === 0 || backups.problems.length > 0 ? 1 : 0;
 }
 

@@ -19,7 +19,7 @@ import {
 } from "../providers/incident-io";
 import { DEFAULT_OUT } from "./backup-routes";
 import { readBackups, type ImportedRoute } from "./backups";
-import { clientFor, parseFlags, processIo, runAsScript, UsageError, type ClientOverrides, type ScriptIo } from "./cli";
+import { clientFor, parseFlags, processIo, projectRoot, runAsScript, UsageError, type ClientOverrides, type ScriptIo } from "./cli";
 import { emptyReason } from "./import-routes";
 import { checkKey } from "./keyCheck";
 import {
@@ -182,7 +182,8 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
         return 2;
     }
     const dirArg = positional[0] ?? DEFAULT_OUT;
-    const dir = path.resolve(io.cwd, dirArg);
+    // The default is where backup-routes writes it: backups/ at the project root (the folder of Pulumi.yaml).
+    const dir = positional[0] !== undefined ? path.resolve(io.cwd, dirArg) : path.join(projectRoot(io.cwd), DEFAULT_OUT);
     if (!fs.existsSync(dir)) {
         io.error(
             `${dirArg}: no such file or directory. Back the live routes up first: npm run backup-routes -- --out ${shellWord(dirArg)}\n${USAGE}\n`,

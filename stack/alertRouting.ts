@@ -1,7 +1,7 @@
 // The incident.io alert routes one stack owns, as AlertRoute resources.
 import * as pulumi from "@pulumi/pulumi";
 
-import { AlertRoute, type AlertRouteSpec } from "../providers/incident-io";
+import { AlertRoute, type AlertRouteSpec, type AlertSourceFilter } from "../providers/incident-io";
 import type { RouteDefinition, RouteKey } from "./routes";
 
 /** What a stack output holds per route: enough to restore it, and to adopt it again. */
@@ -15,6 +15,8 @@ export interface RouteBackup {
 
 export interface AlertRoutingArgs {
     routes: RouteDefinition[];
+    /** A route's alert_sources built from the AlertSource and AlertAttribute resources' ids (else the spec's). */
+    alertSourcesOf?: (key: RouteKey) => pulumi.Input<AlertSourceFilter[]>;
     /** Live route ids to take under management instead of creating duplicates. */
     adopt: Partial<Record<RouteKey, string>>;
     /** Production routes are protected: `pulumi destroy` or deleting a row cannot remove them by accident. */
@@ -38,7 +40,12 @@ export class AlertRouting extends pulumi.ComponentResource {
             const adoption = { ...(args.adopt[key] ? { adoptId: args.adopt[key] } : {}), adoptIdConfigKey: `alert-routing:adopt.${key}` };
             const route = new AlertRoute(
                 key,
-                { ...spec, ...adoption, ...(adoptRenaming ? { adoptRenaming } : {}) },
+                {
+                    ...spec,
+                    ...(args.alertSourcesOf ? { alert_sources: args.alertSourcesOf(key) } : {}),
+                    ...adoption,
+                    ...(adoptRenaming ? { adoptRenaming } : {}),
+                },
                 { parent: this, ...routeOptions(args.protect, retire) },
             );
             this.routes[key] = { id: route.id, name: route.name, version: route.version, route: route.route };

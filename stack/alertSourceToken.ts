@@ -1,48 +1,48 @@
-// The Alertmanager alert source's token: from secret stack config when set, otherwise read from
-// incident.io at deployment time, so nobody copies tokens by hand. Always a Pulumi secret.
+// The Alertmanager alert source's token and URL, from the AlertSource resource's outputs (no second
+// read of the source): the token always a Pulumi secret, both checked before they go anywhere.
 import * as pulumi from "@pulumi/pulumi";
 
-import { configSetCommand, escapeControl, IncidentIoClient, stackSettingFix } from "../providers/incident-io";
+import { escapeControl, type AlertSource } from "../providers/incident-io";
 
-export interface TokenRequest {
-    baseUrl: string;
-    apiKey: string;
-    alertSourceId: string;
-    /** The stack, named in every fix command. */
-    stack?: string;
+export interface TokenSource {
+    /** The AlertSource the token path serves (the stack's Alertmanager source). */
+    source: Pick<AlertSource, "id" | "name" | "secret_token" | "alert_events_url">;
+    /** The stack, for the commands in an error. */
+    stack: string;
 }
 
-/** How the token is fetched; injectable so tests under mocks never call the network. */
-export type FetchAlertSourceToken = (request: TokenRequest) => Promise<string>;
-
-/** GET /v2/alert_sources/{id} → `secret_token`. */
-export const fetchAlertSourceToken: FetchAlertSourceToken = async ({ baseUrl, apiKey, alertSourceId, stack }) => {
-    const source = await new IncidentIoClient({ baseUrl, apiKey, fixes: stackSettingFix(stack) }).getAlertSource(alertSourceId);
-    const token = source.secret_token?.trim();
-    if (!token) {
-        throw new Error(
-            `incident.io answered GET /v2/alert_sources/${alertSourceId} ("${escapeControl(source.name)}") without a secret_token. ` +
-                `Check that it is the Alertmanager source and the API key may view it, or set the token yourself: ` +
-                configSetCommand({ stack, key: "alert-routing:alertSourceToken", value: "<token>", secret: true }),
-        );
-    }
-    return token;
-};
-
-export function alertSourceToken(args: {
-    /** Secret config `alert-routing:alertSourceToken`, if set. */
-    configured?: pulumi.Output<string>;
-    alertSourceId: string;
-    incidentIo: { baseUrl: string; apiKey: pulumi.Output<string> };
-    fetch?: FetchAlertSourceToken;
-}): pulumi.Output<string> {
-    if (args.configured) return pulumi.secret(args.configured);
-    const fetch = args.fetch ?? fetchAlertSourceToken;
-    // apply on the secret API key keeps the result secret; pulumi.secret makes that explicit.
-    const stack = pulumi.getStack();
+/** `secret_token`, as a secret; an empty one stops the program before the token path is written. */
+export function alertSourceToken({ source, stack }: TokenSource): pulumi.Output<string> {
     return pulumi.secret(
-        args.incidentIo.apiKey.apply((apiKey) =>
-            fetch({ baseUrl: args.incidentIo.baseUrl, apiKey, alertSourceId: args.alertSourceId, stack }),
-        ),
+        pulumi.all([source.secret_token, source.name, source.id]).apply(([token, name, id]) => {
+            const clean = token?.trim();
+            if (!clean) {
+                throw new Error(
+                    `incident.io holds no secret_token for the alert source "${escapeControl(name)}" (${id}), so the Alertmanager token path cannot be written; nothing was changed in AWS or Kubernetes. ` +
+                        `Check that alert-routing:alertSources.alertmanager is the Alertmanager source (\`pulumi config get --stack ${stack} --path 'alert-routing:alertSources.alertmanager'\`) and that the API key may view it.`,
+                );
+            }
+            return clean;
+        }),
     );
+}
+
+/** `alert_events_url`, trusted only when it is incident.io's HTTPS endpoint for this very source. */
+export function alertSourceUrl({ source, stack }: TokenSource): pulumi.Output<string> {
+    return pulumi.all([source.alert_events_url, source.name, source.id]).apply(([url, name, id]) => {
+        let parsed: URL | undefined;
+        try {
+            parsed = url ? new URL(url) : undefined;
+        } catch {
+            parsed = undefined;
+        }
+        if (!parsed || parsed.protocol !== "https:" || !parsed.pathname.endsWith(`/${id}`)) {
+            throw new Error(
+                `incident.io answered the alert source "${escapeControl(name)}" (${id}) with the alert events URL ${escapeControl(JSON.stringify(url ?? null))}, which is not an https URL ending in its id; ` +
+                    "it was not written into Alertmanager's config and nothing was changed. " +
+                    `Run \`pulumi refresh --stack ${stack}\` and look at the source in incident.io (Alerts → Sources).`,
+            );
+        }
+        return url!;
+    });
 }

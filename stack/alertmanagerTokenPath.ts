@@ -12,7 +12,8 @@ import { TOKEN_SECRET_NAME, TOKEN_SECRET_PROPERTY } from "./tokenPath";
 export interface AlertmanagerTokenPathArgs {
     /** The alert source token; must be a Pulumi secret. */
     token: pulumi.Output<string>;
-    alertEventsUrl: string;
+    /** The Alertmanager source's alert_events_url (from its AlertSource resource). */
+    alertEventsUrl: pulumi.Input<string>;
     /** The stack name, for the commands in a refusal. */
     stack: string;
     /** Production: every resource that can be protected is (see the constructor for the one exception). */
@@ -42,7 +43,7 @@ export class AlertmanagerTokenPath extends pulumi.ComponentResource {
     /** Non-secret fingerprint of the current token: changes whenever the token does. */
     readonly secretVersionId: pulumi.Output<string>;
     /** The alertmanager.yaml installed; plain text, as it holds no secret. */
-    readonly alertmanagerConfig: string;
+    readonly alertmanagerConfig: pulumi.Output<string>;
     /** The live Alertmanager's config Secret and mounts as read before this update patched them. */
     readonly alertmanagerBefore: pulumi.Output<AlertmanagerBefore>;
 
@@ -79,7 +80,7 @@ export class AlertmanagerTokenPath extends pulumi.ComponentResource {
         );
 
         // Holds no secret (the token is read from a file), but the operator only takes a Secret.
-        this.alertmanagerConfig = alertmanagerConfigYaml(args.alertEventsUrl);
+        this.alertmanagerConfig = pulumi.output(args.alertEventsUrl).apply(alertmanagerConfigYaml);
         const config = new k8s.core.v1.Secret(
             "alertmanager-config",
             {

@@ -79,7 +79,7 @@ const SECRET_STORE_KINDS = ["SecretStore", "ClusterSecretStore"] as const;
 const PLACEHOLDER = /^<.*>$|^(todo|tbd|changeme|xxx+)$/i;
 
 /** Every key of `alert-routing:` and, for objects, the names inside them; anything else is a typo. */
-const TOP_LEVEL_KEYS = [
+export const TOP_LEVEL_KEYS = [
     ...Object.keys(ID_DESCRIPTIONS),
     "adopt",
     "alertSourceToken",

@@ -3,33 +3,44 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 
+import * as pulumi from "@pulumi/pulumi";
+
+import { AlertCatalogue } from "./alertCatalogue";
 import { AlertRouting } from "./alertRouting";
 import { AlertmanagerTokenPath } from "./alertmanagerTokenPath";
-import { alertSourceToken, type FetchAlertSourceToken } from "./alertSourceToken";
+import { alertSourceToken, alertSourceUrl } from "./alertSourceToken";
 import { readStackConfig } from "./config";
 import { logCoverage } from "./coverage/preview";
 import { routeDefinitions } from "./routes";
-import { alertEventsUrl } from "./tokenPath";
 
-export interface StackDependencies {
-    /** Replaces the incident.io call for the token (tests). */
-    fetchAlertSourceToken?: FetchAlertSourceToken;
-}
-
-export function alertRoutingStack(deps: StackDependencies = {}) {
+export function alertRoutingStack() {
     // Reads and checks all config first: a missing key fails here, before any API call.
     const config = readStackConfig();
     const { environment, routeIds } = config;
     const { context, ...kubernetes } = config.kubernetes;
-    const alertmanagerSourceId = routeIds.alertSources.alertmanager!;
 
-    // Production: routes and the token path are protected from `pulumi destroy` and removed lines.
+    // Production: sources, attributes, routes and the token path are protected from `pulumi destroy`
+    // and removed lines. The config's source and attribute ids are their adoption ids.
     const protect = environment === "production";
+    const catalogue = new AlertCatalogue("alert-catalogue", {
+        environment,
+        adoptIds: { alertSources: routeIds.alertSources, alertAttributes: routeIds.alertAttributes },
+        protect,
+    });
+    // Routes take source and attribute ids from the resources (so they wait for them), the rest from config.
+    const resourceIds = pulumi.all({
+        alertSources: pulumi.all(Object.fromEntries(Object.entries(catalogue.sources).map(([key, s]) => [key, s!.id]))),
+        alertAttributes: pulumi.all(Object.fromEntries(Object.entries(catalogue.attributes).map(([key, a]) => [key, a!.id]))),
+    });
     const routes = routeDefinitions(environment, routeIds);
     // Gaps and overlaps in what the routes receive show as warnings in every preview.
     logCoverage(environment, routes, routeIds);
     const routing = new AlertRouting("routes", {
         routes,
+        alertSourcesOf: (key) =>
+            resourceIds.apply(
+                (ids) => routeDefinitions(environment, { ...routeIds, ...ids }).find((d) => d.key === key)!.spec.alert_sources,
+            ),
         adopt: config.adopt,
         protect,
     });
@@ -46,14 +57,11 @@ export function alertRoutingStack(deps: StackDependencies = {}) {
     // in place instead of replacing it, which protect would refuse.
     const k8sProvider = new k8s.Provider("kubernetes", { context, enableServerSideApply: true, enableSecretMutable: true });
 
-    const url = alertEventsUrl(alertmanagerSourceId);
+    // The Alertmanager source's URL and token come from its resource: no second read of the source.
+    const alertmanagerSource = { source: catalogue.sources.alertmanager!, stack: environment };
+    const url = alertSourceUrl(alertmanagerSource);
     const tokenPath = new AlertmanagerTokenPath("alertmanager-token-path", {
-        token: alertSourceToken({
-            configured: config.alertSourceToken,
-            alertSourceId: alertmanagerSourceId,
-            incidentIo: config.incidentIo,
-            fetch: deps.fetchAlertSourceToken,
-        }),
+        token: config.alertSourceToken ? pulumi.secret(config.alertSourceToken) : alertSourceToken(alertmanagerSource),
         alertEventsUrl: url,
         stack: environment,
         protect,
@@ -65,6 +73,9 @@ export function alertRoutingStack(deps: StackDependencies = {}) {
         environment,
         /** Per route: id, name, version and the full normalised route (`pulumi stack output --json` is a backup). */
         routes: routing.routes,
+        /** Per source: id, name, alert events URL and the definition as incident.io holds it (never the token). */
+        alertSources: catalogue.backups(),
+        alertAttributes: catalogue.attributeBackups(),
         alertEventsUrl: url,
         /** What Alertmanager runs: readable here, since the Secret that carries it is hidden in diffs. */
         alertmanagerConfig: tokenPath.alertmanagerConfig,

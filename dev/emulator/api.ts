@@ -1,6 +1,14 @@
 // The incident.io endpoints the emulator implements, as plain functions from a
 // parsed request to a Reply. Transport concerns (auth, faults, latency) live in server.ts.
-import { listAlertAttributes, listAlertSources, listEscalationPaths, type Catalogue } from "./catalogue";
+import {
+    attributeAnswer,
+    listAlertAttributes,
+    listAlertSources,
+    listEscalationPaths,
+    type AlertAttributeSeed,
+    type Catalogue,
+} from "./catalogue";
+import { templateProblems, type AlertSourcePayload, type AlertTemplatePayload } from "./sources";
 import { errorReply, json, notFound, validationFailed, type Reply } from "./replies";
 import { slimRoute } from "./shapes";
 import type { EmulatorState } from "./state";
@@ -43,8 +51,16 @@ const ROUTES: Route[] = [
     { method: "DELETE", pattern: new RegExp(`^/v2/alert_routes/${ID}$`), handler: deleteAlertRoute },
     { method: "GET", pattern: new RegExp(`^/v3/alert_routes/${ID}$`), handler: showAlertRouteV3 },
     { method: "GET", pattern: /^\/v2\/alert_sources\/?$/, handler: (ctx) => listAlertSources(ctx.state) },
+    { method: "POST", pattern: /^\/v2\/alert_sources\/?$/, handler: createAlertSource },
+    { method: "POST", pattern: /^\/v2\/alert_sources\/actions\/validate$/, handler: validateAlertSource },
     { method: "GET", pattern: new RegExp(`^/v2/alert_sources/${ID}$`), handler: showAlertSource },
+    { method: "PUT", pattern: new RegExp(`^/v2/alert_sources/${ID}$`), handler: updateAlertSource },
+    { method: "DELETE", pattern: new RegExp(`^/v2/alert_sources/${ID}$`), handler: deleteAlertSource },
     { method: "GET", pattern: /^\/v2\/alert_attributes\/?$/, handler: (ctx) => listAlertAttributes(ctx.catalogue) },
+    { method: "POST", pattern: /^\/v2\/alert_attributes\/?$/, handler: createAlertAttribute },
+    { method: "GET", pattern: new RegExp(`^/v2/alert_attributes/${ID}$`), handler: showAlertAttribute },
+    { method: "PUT", pattern: new RegExp(`^/v2/alert_attributes/${ID}$`), handler: updateAlertAttribute },
+    { method: "DELETE", pattern: new RegExp(`^/v2/alert_attributes/${ID}$`), handler: deleteAlertAttribute },
     { method: "GET", pattern: /^\/v2\/escalation_paths\/?$/, handler: (ctx, req) => listEscalationPaths(ctx.catalogue, req.query) },
     { method: "POST", pattern: /^\/v2\/managed_resources\/?$/, handler: createManagedResource },
 ];
@@ -149,6 +165,64 @@ function deleteAlertRoute(ctx: ApiContext, _req: ApiRequest, [id]: string[]): Re
 function showAlertSource(ctx: ApiContext, _req: ApiRequest, [id]: string[]): Reply {
     const source = ctx.state.getAlertSource(id);
     return source ? json(200, { alert_source: source }) : notFound(`Alert source ${id} not found`);
+}
+
+/** The template checks a create, update and validate share (sources.ts templateProblems). */
+function invalidTemplate(ctx: ApiContext, body: unknown): Reply | undefined {
+    const template = (body as { template?: AlertTemplatePayload } | undefined)?.template;
+    if (!template) return undefined;
+    const ids = new Set(ctx.catalogue.listAlertAttributes().map((a) => a.id));
+    const problems = templateProblems(template, ids);
+    return problems.length
+        ? validationFailed(problems.map((p) => ({ code: "invalid_value", message: p.message, source: { field: p.field } })))
+        : undefined;
+}
+
+/** Answers 200, not 201 (openapi: Alert Sources V2#Create). */
+function createAlertSource(ctx: ApiContext, req: ApiRequest): Reply {
+    const invalid = checkBody(ctx, "AlertSourcesCreatePayloadV2", req.body) ?? invalidTemplate(ctx, req.body);
+    if (invalid) return invalid;
+    return json(200, { alert_source: ctx.state.createAlertSource(req.body as AlertSourcePayload) });
+}
+
+function updateAlertSource(ctx: ApiContext, req: ApiRequest, [id]: string[]): Reply {
+    const invalid = checkBody(ctx, "AlertSourcesUpdatePayloadV2", req.body) ?? invalidTemplate(ctx, req.body);
+    if (invalid) return invalid;
+    const source = ctx.state.replaceAlertSource(id, req.body as AlertSourcePayload);
+    return source ? json(200, { alert_source: source }) : notFound(`Alert source ${id} not found`);
+}
+
+function deleteAlertSource(ctx: ApiContext, _req: ApiRequest, [id]: string[]): Reply {
+    return ctx.state.deleteAlertSource(id) ? { status: 204 } : notFound(`Alert source ${id} not found`);
+}
+
+/** 204 when the template is valid: nothing is created or changed (openapi: Alert Sources V2#Validate). */
+function validateAlertSource(ctx: ApiContext, req: ApiRequest): Reply {
+    return checkBody(ctx, "AlertSourcesValidatePayloadV2", req.body) ?? invalidTemplate(ctx, req.body) ?? { status: 204 };
+}
+
+// ------------------------------------------------------------------ alert attributes
+
+function showAlertAttribute(ctx: ApiContext, _req: ApiRequest, [id]: string[]): Reply {
+    const attribute = ctx.catalogue.getAlertAttribute(id);
+    return attribute ? json(200, { alert_attribute: attributeAnswer(attribute) }) : notFound(`Alert attribute ${id} not found`);
+}
+
+function createAlertAttribute(ctx: ApiContext, req: ApiRequest): Reply {
+    const invalid = checkBody(ctx, "AlertAttributesCreatePayloadV2", req.body);
+    if (invalid) return invalid;
+    return json(201, { alert_attribute: attributeAnswer(ctx.catalogue.createAlertAttribute(req.body as AlertAttributeSeed)) });
+}
+
+function updateAlertAttribute(ctx: ApiContext, req: ApiRequest, [id]: string[]): Reply {
+    const invalid = checkBody(ctx, "AlertAttributesUpdatePayloadV2", req.body);
+    if (invalid) return invalid;
+    const attribute = ctx.catalogue.updateAlertAttribute(id, req.body as AlertAttributeSeed);
+    return attribute ? json(200, { alert_attribute: attributeAnswer(attribute) }) : notFound(`Alert attribute ${id} not found`);
+}
+
+function deleteAlertAttribute(ctx: ApiContext, _req: ApiRequest, [id]: string[]): Reply {
+    return ctx.catalogue.deleteAlertAttribute(id) ? { status: 204 } : notFound(`Alert attribute ${id} not found`);
 }
 
 // ------------------------------------------------------------------ managed resources

@@ -6,6 +6,7 @@
 //   GET /v2/escalation_paths   -> EscalationsListPathsResultV2, `page_size` (1..25, default 25)
 //                                 and `after` (the last id of the previous page); pagination_meta.after
 //                                 is set while more pages follow.
+import { newUlid } from "./ids";
 import { errorReply, json, type Reply } from "./replies";
 import { loadSpec } from "./spec";
 import type { EmulatorState } from "./state";
@@ -17,6 +18,7 @@ export interface AlertAttributeSeed {
     type?: string;
     array?: boolean;
     required?: boolean;
+    emoji?: string;
 }
 
 export interface EscalationPathSeed {
@@ -32,6 +34,36 @@ export class Catalogue {
 
     addAlertAttribute(seed: AlertAttributeSeed): void {
         this.attributes.set(seed.id, { ...seed });
+    }
+
+    getAlertAttribute(id: string): AlertAttributeSeed | undefined {
+        const attribute = this.attributes.get(id);
+        return attribute && { ...attribute };
+    }
+
+    createAlertAttribute(payload: Omit<AlertAttributeSeed, "id">): AlertAttributeSeed {
+        const attribute = { ...payload, id: newUlid() };
+        this.attributes.set(attribute.id, attribute);
+        return { ...attribute };
+    }
+
+    /** PUT. `required` and `emoji` left out keep their current value ("If this field is not set, the
+     * existing setting will be preserved": openapi AlertAttributesUpdatePayloadV2.required). */
+    updateAlertAttribute(id: string, payload: Omit<AlertAttributeSeed, "id">): AlertAttributeSeed | undefined {
+        const existing = this.attributes.get(id);
+        if (!existing) return undefined;
+        const updated: AlertAttributeSeed = {
+            ...payload,
+            id,
+            required: payload.required ?? existing.required,
+            ...((payload.emoji ?? existing.emoji) ? { emoji: payload.emoji ?? existing.emoji } : {}),
+        };
+        this.attributes.set(id, updated);
+        return { ...updated };
+    }
+
+    deleteAlertAttribute(id: string): boolean {
+        return this.attributes.delete(id);
     }
 
     addEscalationPath(seed: EscalationPathSeed): void {
@@ -86,16 +118,20 @@ export function listAlertSources(state: EmulatorState): Reply {
     return json(200, { alert_sources: state.listAlertSources() });
 }
 
+/** AlertAttributeV2. */
+export function attributeAnswer(a: AlertAttributeSeed): Record<string, unknown> {
+    return {
+        id: a.id,
+        name: a.name,
+        type: a.type ?? "String",
+        array: a.array ?? false,
+        required: a.required ?? false,
+        ...(a.emoji ? { emoji: a.emoji } : {}),
+    };
+}
+
 export function listAlertAttributes(catalogue: Catalogue): Reply {
-    return json(200, {
-        alert_attributes: catalogue.listAlertAttributes().map((a) => ({
-            id: a.id,
-            name: a.name,
-            type: a.type ?? "String",
-            array: a.array ?? false,
-            required: a.required ?? false,
-        })),
-    });
+    return json(200, { alert_attributes: catalogue.listAlertAttributes().map(attributeAnswer) });
 }
 
 export function listEscalationPaths(catalogue: Catalogue, query: URLSearchParams): Reply {

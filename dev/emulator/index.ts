@@ -1,6 +1,8 @@
 // incident.io API emulator for tests. See server.ts for the request lifecycle.
 export { IncidentIoEmulator } from "./server";
 export type { AlertSourceSeed } from "./state";
+export type { AlertSourcePayload, AlertTemplatePayload } from "./sources";
+export { reencode } from "./sources";
 export type { AlertAttributeSeed, EscalationPathSeed } from "./catalogue";
 export type {
     AlertRouteSlimV2,

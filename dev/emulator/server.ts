@@ -11,14 +11,24 @@
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { alertRouteIdOf, dispatch, type ApiRequest } from "./api";
-import { Catalogue, type AlertAttributeSeed, type EscalationPathSeed } from "./catalogue";
+import { attributeAnswer, Catalogue, type AlertAttributeSeed, type EscalationPathSeed } from "./catalogue";
+import type { AlertSourcePayload } from "./sources";
 import { FaultQueue } from "./faults";
 import { DEFAULT_IDENTITY, identityReply, scopeRefusal, type EmulatedIdentity } from "./identity";
 import { SlidingWindowLimiter } from "./rateLimit";
 import { defaultErrorFor, errorReply, rateLimited, type Reply } from "./replies";
 import { EmulatorState, type AlertSourceSeed } from "./state";
 import { v3View, type V3OnlySettings } from "./v3";
-import type { AlertRouteV2, CreatePayload, EmulatorOptions, Fault, ManagedResourceV2, PendingRequest, RequestLogEntry } from "./types";
+import type {
+    AlertRouteV2,
+    AlertSourceV2,
+    CreatePayload,
+    EmulatorOptions,
+    Fault,
+    ManagedResourceV2,
+    PendingRequest,
+    RequestLogEntry,
+} from "./types";
 
 const MALFORMED_BODY = '{"alert_route": ';
 
@@ -169,6 +179,30 @@ export class IncidentIoEmulator {
 
     addAlertSource(src: AlertSourceSeed): void {
         this.state.addAlertSource(src);
+    }
+
+    /** A source as the API answers it (AlertSourceV2), or undefined. */
+    alertSource(id: string): AlertSourceV2 | undefined {
+        return this.state.getAlertSource(id);
+    }
+
+    alertSources(): AlertSourceV2[] {
+        return this.state.listAlertSources();
+    }
+
+    /** A change made in the dashboard: `mutate` edits the source's payload fields (stored as the API stores them). */
+    editAlertSourceInUi(id: string, mutate: (payload: AlertSourcePayload) => void): AlertSourceV2 {
+        return this.state.editAlertSource(id, mutate);
+    }
+
+    deleteAlertSourceInUi(id: string): void {
+        if (!this.state.deleteAlertSource(id)) throw new Error(`no alert source with id ${id}`);
+    }
+
+    /** An attribute as the API answers it (AlertAttributeV2), or undefined. */
+    alertAttribute(id: string): Record<string, unknown> | undefined {
+        const attribute = this.catalogue.getAlertAttribute(id);
+        return attribute && attributeAnswer(attribute);
     }
 
     addAlertAttribute(attribute: AlertAttributeSeed): void {

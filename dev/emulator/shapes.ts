@@ -43,12 +43,12 @@ function list<T>(value: T[] | undefined): T[] {
     return Array.isArray(value) ? value : [];
 }
 
-function bindingValue(v: BindingValuePayload): BindingValueV2 {
+export function bindingValue(v: BindingValuePayload): BindingValueV2 {
     const label = v.literal !== undefined ? v.literal : humaniseReference(v.reference ?? "");
     return { label, ...v };
 }
 
-function binding(b: BindingPayload): BindingV2 {
+export function binding(b: BindingPayload): BindingV2 {
     const out: BindingV2 = {};
     if (b.value) out.value = bindingValue(b.value);
     if (b.array_value) out.array_value = b.array_value.map(bindingValue);
@@ -94,7 +94,7 @@ function operation(op: ExpressionOperationPayload): ExpressionOperationV2 {
     return out;
 }
 
-function expression(e: ExpressionPayload): ExpressionV2 {
+export function expression(e: ExpressionPayload): ExpressionV2 {
     const operations = list(e.operations).map(operation);
     const last = operations[operations.length - 1];
     const out: ExpressionV2 = {
@@ -109,7 +109,7 @@ function expression(e: ExpressionPayload): ExpressionV2 {
 }
 
 /** The server's own ordering: expressions by label, descending. */
-export function sortExpressions(expressions: ExpressionV2[]): ExpressionV2[] {
+export function sortExpressions<T extends { label: string }>(expressions: T[]): T[] {
     return [...expressions].sort((a, b) => (a.label < b.label ? 1 : a.label > b.label ? -1 : 0));
 }
 

@@ -3,21 +3,24 @@
 import { newUlid } from "./ids";
 import { normaliseStoredRoute, serverOrder, type NormaliseOptions } from "./normalise";
 import { routeFromPayload, sortExpressions } from "./shapes";
+import { defaultTemplate, newStoredSource, sourceAnswer, storedPayload, type AlertSourcePayload, type StoredSource } from "./sources";
 import type { AlertRouteV2, AlertSourceV2, CreatePayload, ManagedResourcePayload, ManagedResourceV2 } from "./types";
 import type { V3OnlySettings } from "./v3";
 
-export interface AlertSourceSeed {
+/** A source as made in the dashboard: the create payload's fields (a default template when left
+ * out), its id and, for HTTP-like sources, its token. */
+export type AlertSourceSeed = Partial<Omit<AlertSourcePayload, "name" | "source_type">> & {
     id: string;
     name: string;
     source_type: string;
     secret_token?: string;
-}
+};
 
 const clone = <T>(value: T): T => structuredClone(value);
 
 export class EmulatorState {
     private readonly routes = new Map<string, AlertRouteV2>();
-    private readonly sources = new Map<string, AlertSourceSeed>();
+    private readonly sources = new Map<string, StoredSource>();
     private readonly managed = new Map<string, ManagedResourceV2>();
     /** Per route: what only v3 can say (v3.ts). */
     private readonly v3Only = new Map<string, V3OnlySettings>();
@@ -106,7 +109,9 @@ export class EmulatorState {
     // ------------------------------------------------------------ alert sources
 
     addAlertSource(seed: AlertSourceSeed): void {
-        this.sources.set(seed.id, { ...seed });
+        const { id, secret_token, ...fields } = seed;
+        const payload: AlertSourcePayload = { ...fields, template: fields.template ?? defaultTemplate() };
+        this.sources.set(id, newStoredSource(payload, { id, secret_token, asSent: !this.normalise }));
     }
 
     /** Every source, ordered by id, as GET /v2/alert_sources lists them. */
@@ -115,27 +120,36 @@ export class EmulatorState {
     }
 
     getAlertSource(id: string): AlertSourceV2 | undefined {
-        const seed = this.sources.get(id);
-        if (!seed) return undefined;
-        const source: AlertSourceV2 = {
-            id: seed.id,
-            name: seed.name,
-            source_type: seed.source_type,
-            template: {
-                expressions: [],
-                title: { literal: "x", label: "x" },
-                description: { literal: "x", label: "x" },
-                attributes: [],
-                is_private: false,
-            },
-        };
-        if (seed.secret_token !== undefined) source.secret_token = seed.secret_token;
-        // Checkly posts to its source's URL too: "the unique URL created by installing the Checkly
-        // integration in Incident.io" (checkly/checkly-cli constructs/incidentio-alert-channel.ts).
-        if (["alertmanager", "http", "http_custom", "checkly"].includes(seed.source_type)) {
-            source.alert_events_url = `https://api.incident.io/v2/alert_events/${seed.source_type}/${seed.id}`;
-        }
-        return source;
+        const stored = this.sources.get(id);
+        return stored && (sourceAnswer(stored) as unknown as AlertSourceV2);
+    }
+
+    createAlertSource(payload: AlertSourcePayload): AlertSourceV2 {
+        const stored = newStoredSource(payload, { asSent: !this.normalise });
+        this.sources.set(stored.id, stored);
+        return this.getAlertSource(stored.id)!;
+    }
+
+    /** PUT: the payload replaces the source's fields; its type, token, URL and email address stay. */
+    replaceAlertSource(id: string, payload: Omit<AlertSourcePayload, "source_type">): AlertSourceV2 | undefined {
+        const stored = this.sources.get(id);
+        if (!stored) return undefined;
+        stored.payload = storedPayload({ ...payload, source_type: stored.payload.source_type }, !this.normalise);
+        return this.getAlertSource(id);
+    }
+
+    /** A change made in the dashboard: `mutate` edits the stored payload (as the API would store it). */
+    editAlertSource(id: string, mutate: (payload: AlertSourcePayload) => void): AlertSourceV2 {
+        const stored = this.sources.get(id);
+        if (!stored) throw new Error(`no alert source with id ${id}`);
+        const draft = structuredClone(stored.payload);
+        mutate(draft);
+        stored.payload = storedPayload({ ...draft, source_type: stored.payload.source_type }, !this.normalise);
+        return this.getAlertSource(id)!;
+    }
+
+    deleteAlertSource(id: string): boolean {
+        return this.sources.delete(id);
     }
 
     // ------------------------------------------------------------ managed resources

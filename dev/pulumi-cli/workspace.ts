@@ -34,6 +34,8 @@ export class CliWorkspace {
         readonly extraEnv: Record<string, string> = {},
         /** Where state and home go (default: a new temporary folder). */
         root?: string,
+        /** The project copy's folder, inside the checkout (default: a new one in .pulumi-cli/projects/). */
+        project?: string,
     ) {
         this.root = root ?? fs.mkdtempSync(path.join(os.tmpdir(), "alert-routing-e2e-"));
         this.backend = path.join(this.root, "state");
@@ -43,8 +45,8 @@ export class CliWorkspace {
         // (Node follows it, so the program still imports ../../../stack), and it has no node_modules of its own:
         // modules resolve from the checkout's, and the language host finds no provider plugins to ask for.
         const projects = path.join(BUILD_DIR, "projects");
-        fs.mkdirSync(projects, { recursive: true });
-        this.project = fs.mkdtempSync(path.join(projects, "project-"));
+        fs.mkdirSync(project ?? projects, { recursive: true });
+        this.project = project ?? fs.mkdtempSync(path.join(projects, "project-"));
         for (const file of ["Pulumi.yaml", "package.json"]) fs.copyFileSync(path.join(ROUTES_PROJECT, file), path.join(this.project, file));
         fs.symlinkSync(path.join(ROUTES_PROJECT, "index.ts"), path.join(this.project, "index.ts"));
     }

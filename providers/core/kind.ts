@@ -74,6 +74,8 @@ export interface ResourceKind<Spec extends { name: string }, Remote extends { id
     /** Every problem in a payload, before any API call; Pulumi's unknowns are accepted. `warn` takes
      * what passes but should be said (a value the API may have added since: an enum, an id format). */
     validate(payload: Record<string, unknown>, adoptId: unknown, warn: (property: string, reason: string) => void): CheckFailure[];
+    /** Inputs refused by check go back to the engine as given, except these fields (a pasted secret). */
+    secretInputs?: readonly string[];
     /** A valid payload with its defaults filled. */
     complete(payload: Record<string, unknown>): Spec;
     /** The spec part of inputs or outputs. */

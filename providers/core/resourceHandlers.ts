@@ -82,7 +82,11 @@ export class ResourceHandlers<
                 failures.push({ property: key, reason: `must be a ${type}, got ${describeValue(value)}` });
             }
         }
-        if (failures.length > 0) return { inputs: news as unknown as Inputs, failures };
+        if (failures.length > 0) {
+            // A refused secret is not handed back: the engine would store and print the inputs in plain text.
+            const echoed = Object.fromEntries(Object.entries(news).filter(([key]) => !this.kind.secretInputs?.includes(key)));
+            return { inputs: echoed as unknown as Inputs, failures };
+        }
         const inputs = this.kind.complete(payload) as unknown as Inputs;
         if (adoptId !== undefined) inputs.adoptId = adoptId as string;
         for (const [key, value] of Object.entries(ownership)) {

@@ -1,4 +1,5 @@
-// incident.io as Pulumi resources: the AlertRoute dynamic resource and the API client it runs on.
+// incident.io as Pulumi resources: the AlertRoute, AlertSource and AlertAttribute dynamic resources
+// (on the shared core, providers/core) and the API client they run on.
 export {
     ALERT_ROUTE_TYPE,
     AlertRoute,
@@ -7,6 +8,24 @@ export {
     type AlertRouteInputs,
     type AlertRouteOutputs,
 } from "./alertRoute";
+export {
+    ALERT_SOURCE_TYPE,
+    AlertSource,
+    alertSourceProvider,
+    type AlertSourceArgs,
+    type AlertSourceInputs,
+    type AlertSourceOutputs,
+} from "./alertSource";
+export {
+    ALERT_ATTRIBUTE_TYPE,
+    AlertAttribute,
+    alertAttributeProvider,
+    type AlertAttributeArgs,
+    type AlertAttributeInputs,
+    type AlertAttributeOutputs,
+} from "./alertAttribute";
+export { canonicalSource, fromSourceResponse, pickSourceSpec, sourceChangedFields, SOURCE_READ_ONLY } from "./alertSourceModel";
+export { fromAttributeResponse, pickAttributeSpec } from "./alertAttributeModel";
 export {
     IncidentIoClient,
     type IncidentIoClientOptions,

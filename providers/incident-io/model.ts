@@ -21,8 +21,8 @@ import { stableJson } from "../core/compare";
 /** One home in the shared core; re-exported for the provider's callers. */
 export { stableJson };
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
 
 export const SPEC_FIELDS = [
     "name",
@@ -129,14 +129,14 @@ function withServerDefaults(spec: AlertRouteSpec): AlertRouteSpec {
 // ------------------------------------------------------------------ 5. the fields we know
 
 /** A leaf: any JSON value, kept as it is. */
-const LEAF = "leaf" as const;
-type Shape = typeof LEAF | readonly [Shape] | { readonly [key: string]: Shape };
+export const LEAF = "leaf" as const;
+export type Shape = typeof LEAF | readonly [Shape] | { readonly [key: string]: Shape };
 
-const VALUE = { literal: LEAF, reference: LEAF } as const; // EngineParamBindingValuePayloadV2 (`label` is answer-only)
-const BINDING = { value: VALUE, array_value: [VALUE] } as const; // EngineParamBindingPayloadV2
+export const VALUE = { literal: LEAF, reference: LEAF } as const; // EngineParamBindingValuePayloadV2 (`label` is answer-only)
+export const BINDING = { value: VALUE, array_value: [VALUE] } as const; // EngineParamBindingPayloadV2
 const CONDITION_GROUPS = [{ conditions: [{ subject: LEAF, operation: LEAF, param_bindings: [BINDING] }] }] as const;
 const RETURNS = { type: LEAF, array: LEAF } as const;
-const EXPRESSION = {
+export const EXPRESSION = {
     label: LEAF,
     reference: LEAF,
     root_reference: LEAF,
@@ -197,7 +197,7 @@ export const ROUTE_SHAPE = {
 
 /** Keeps only what `shape` knows; answer-shaped parts become payload-shaped on the way
  * (`subject: { label, reference }` → reference, `operation: { label, value }` → value). */
-function prune(value: Json, shape: Shape, key?: string): Json | undefined {
+export function prune(value: Json, shape: Shape, key?: string): Json | undefined {
     if (value === undefined) return undefined;
     if (shape === LEAF) {
         if (key === "subject" && isObject(value) && typeof value.reference === "string") return value.reference;

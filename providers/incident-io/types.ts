@@ -143,11 +143,72 @@ export interface AlertRouteResponse {
     updated_at?: string;
 }
 
+/** AlertTemplateAttributePayloadV2: which attribute a source sets on its alerts, and from what. */
+export interface AlertTemplateAttribute {
+    alert_attribute_id: string;
+    binding: ParamBinding & { merge_strategy?: "first_wins" | "last_wins" | "append" | "max" | "min" };
+}
+
+/** AlertTemplatePayloadV2: how a source turns a payload into an alert. */
+export interface AlertTemplate {
+    /** A literal is rich text: a JSON document as a string (the dashboard's editor). */
+    title: BindingValue;
+    description: BindingValue;
+    attributes: AlertTemplateAttribute[];
+    expressions: Expression[];
+    is_private?: boolean;
+    visible_to_teams?: ParamBinding;
+}
+
+/** AlertSourcesCreatePayloadV2, field for field: what a source is. `source_type` is create-only. */
+export interface AlertSourceSpec {
+    name: string;
+    source_type: string;
+    template: AlertTemplate;
+    owning_team_ids?: string[];
+    auto_resolve_incident_alerts?: boolean;
+    auto_resolve_timeout_minutes?: number;
+    email_options?: { redactions: string[]; transform_expression?: string };
+    heartbeat_options?: { interval_seconds: number; failure_threshold?: number; grace_period_seconds?: number };
+    http_custom_options?: { transform_expression: string; deduplication_key_path: string };
+    jira_options?: { project_ids: string[] };
+}
+
+/** AlertSourceV2 as GET/POST/PUT answer it: the payload's fields, richer, plus read-only ones. */
 export interface AlertSourceResponse {
     id: string;
     name: string;
     source_type: string;
+    template?: unknown;
+    /** Read-only and secret: what every sender presents. No payload carries it. */
     secret_token?: string;
-    /** Where senders post alert events (AlertSourceV2.alert_events_url). */
     alert_events_url?: string;
+    owning_team_ids?: string[];
+    auto_resolve_incident_alerts?: boolean;
+    auto_resolve_timeout_minutes?: number;
+    email_options?: { redactions?: string[]; transform_expression?: string; email_address?: string };
+    heartbeat_options?: unknown;
+    http_custom_options?: unknown;
+    jira_options?: unknown;
+}
+
+/** AlertAttributesCreatePayloadV2, field for field. */
+export interface AlertAttributeSpec {
+    name: string;
+    /** Engine resource name, e.g. "String". */
+    type: string;
+    array: boolean;
+    emoji?: string;
+    /** When left out, the API keeps the existing setting. */
+    required?: boolean;
+}
+
+/** AlertAttributeV2. */
+export interface AlertAttributeResponse {
+    id: string;
+    name: string;
+    type: string;
+    array: boolean;
+    required: boolean;
+    emoji?: string;
 }

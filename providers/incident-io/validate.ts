@@ -131,7 +131,7 @@ export function checkRoute(inputs: Record<string, unknown>): { failures: CheckFa
     return { failures: v.failures, warnings: v.warnings };
 }
 
-class Validator {
+export class Validator {
     readonly failures: CheckFailure[] = [];
     readonly warnings: CheckWarning[] = [];
 

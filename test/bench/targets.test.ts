@@ -3,7 +3,17 @@
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { refreshFloorMs, sizeResult, targetsFor, type PhaseName, type PhaseResult, type SizeMeasurement } from "../../bench/targets";
+import type { CliMeasurement, PreviewTiming } from "../../bench/cli";
+import {
+    cliTargets,
+    median,
+    refreshFloorMs,
+    sizeResult,
+    targetsFor,
+    type PhaseName,
+    type PhaseResult,
+    type SizeMeasurement,
+} from "../../bench/targets";
 
 function phase(name: PhaseName, byEndpoint: Record<string, number>, extra: Partial<PhaseResult> = {}): PhaseResult {
     const byMethod: Record<string, number> = {};
@@ -205,5 +215,100 @@ describe("bench targets", () => {
         assert.equal(result.refreshOverBaseline, 5000 / 2000);
         assert.equal(result.targets.length, 13);
         assert.ok(result.targets.every((t) => t.pass));
+    });
+});
+
+/** A preview that took `totalMs` (the breakdown does not enter the targets). */
+const run = (totalMs: number): PreviewTiming => ({
+    totalMs,
+    languageHostReadyMs: 100,
+    programStartMs: 200,
+    programExitMs: totalMs - 100,
+    typescriptLoadMs: 300,
+    transpileMs: 50,
+    transpiledFiles: 10,
+    providerHostStartMs: null,
+    providerHostReadyMs: null,
+});
+
+/** A side-by-side that meets every target: routes' previews at 1.2 × the empty program's. */
+function cliPassing(): CliMeasurement {
+    return {
+        cli: "v3.248.0 (built)",
+        empty: { name: "empty program", routes: 0, runs: [10_000, 9_000, 11_000, 10_000, 30_000].map(run) },
+        routes: [
+            { name: "production", routes: 5, runs: [12_000, 11_000, 13_000, 12_000, 40_000].map(run) },
+            { name: "staging", routes: 1, runs: [11_000, 11_000, 11_000, 11_000, 11_000].map(run) },
+        ],
+        previewRequests: 0,
+        changeSummaries: { production: { same: 7 }, staging: { same: 3 } },
+        refresh: [
+            { stack: "production", routes: 5, getsWithPreview: 10, getsSkipPreview: 5, writes: 0 },
+            { stack: "staging", routes: 1, getsWithPreview: 2, getsSkipPreview: 1, writes: 0 },
+        ],
+    };
+}
+
+describe("bench targets with the real CLI", () => {
+    const failingCli = (m: CliMeasurement) =>
+        cliTargets(m)
+            .filter((t) => !t.pass)
+            .map((t) => t.name.split(" ").slice(0, 4).join(" "));
+    const cases: Array<{ name: string; change: (m: CliMeasurement) => void; fails: string[] }> = [
+        { name: "all within target", change: () => {}, fails: [] },
+        {
+            name: "a preview of the routes over 1.25 × the empty program's fails (medians: one slow run does not decide)",
+            change: (m) => (m.routes[0].runs = [13_000, 13_000, 13_000, 1_000, 1_000].map(run)),
+            fails: ["pulumi preview of production"],
+        },
+        {
+            name: "exactly 1.25 × passes",
+            change: (m) => (m.routes[1].runs = [12_500].map(run)),
+            fails: [],
+        },
+        {
+            name: "no runs at all fails rather than passing on NaN",
+            change: (m) => (m.empty.runs = []),
+            fails: ["pulumi preview of production", "pulumi preview of staging"],
+        },
+        {
+            name: "a no-change preview that changes something, or asks incident.io, fails",
+            change: (m) => (m.changeSummaries.production = { same: 6, update: 1 }),
+            fails: ["pulumi preview of a"],
+        },
+        {
+            name: "a preview that sent a request fails",
+            change: (m) => (m.previewRequests = 1),
+            fails: ["pulumi preview of a"],
+        },
+        {
+            name: "a refresh with 1 GET per route (no preview read) does not match the documented 2",
+            change: (m) => (m.refresh[0].getsWithPreview = 5),
+            fails: ["pulumi refresh of production:"],
+        },
+        {
+            name: "--skip-preview reading twice fails",
+            change: (m) => (m.refresh[1].getsSkipPreview = 2),
+            fails: ["pulumi refresh of staging:"],
+        },
+        {
+            name: "a refresh that writes fails",
+            change: (m) => (m.refresh[1].writes = 1),
+            fails: ["pulumi refresh of staging:"],
+        },
+    ];
+    for (const c of cases) {
+        it(c.name, () => {
+            const m = cliPassing();
+            c.change(m);
+            assert.equal(cliTargets(m).length, 5, "every target is judged");
+            assert.deepEqual(failingCli(m), c.fails);
+        });
+    }
+
+    it("median: the middle value, or the mean of the two middle ones", () => {
+        assert.equal(median([3, 1, 2]), 2);
+        assert.equal(median([4, 1, 3, 2]), 2.5);
+        assert.ok(Number.isNaN(median([])));
     });
 });

@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 
 import { alertmanagerReference, factsOnly, reachableSchemas } from "../../dev/reference/regenerate";
 import { IncidentIoEmulator, validateAgainstSpec } from "../../dev/emulator";
-import { seedWorkspace } from "../support/workspace";
+import { seedWorkspace } from "../../dev/seed/workspace";
 
 const KEY = "test-api-key";
 
@@ -13,7 +13,14 @@ describe("emulator: workspace lists", () => {
     let emu: IncidentIoEmulator;
     /** The list answers as the tests read them (each is also checked against the spec). */
     interface ListBody {
-        alert_sources: Array<{ source_type?: unknown; secret_token?: unknown }>;
+        alert_sources: Array<{
+            id: string;
+            name: string;
+            source_type?: unknown;
+            secret_token?: unknown;
+            alert_events_url?: string;
+            email_options?: { email_address: string };
+        }>;
         alert_attributes: Array<{ name: string }>;
         escalation_paths: Array<{ id: string }>;
         pagination_meta: { after?: string };
@@ -31,12 +38,21 @@ describe("emulator: workspace lists", () => {
         await emu.close();
     });
 
-    it("lists every alert source, with type and token, valid per the spec", async () => {
+    it("lists every alert source, with type and token (HTTP sources) or email address (email sources), valid per the spec", async () => {
         const { status, body } = await get("/v2/alert_sources");
         assert.equal(status, 200);
         assert.deepEqual(validateAgainstSpec("AlertSourcesListResultV2", body), []);
         assert.equal(body.alert_sources.length, 10);
-        assert.ok(body.alert_sources.every((s) => typeof s.source_type === "string" && s.secret_token));
+        const email = body.alert_sources.filter((s) => s.source_type === "email");
+        assert.equal(email.length, 2);
+        // Email sources receive mail at their own address (AlertSourceV2.alert_events_url: "email sources use the email_address").
+        for (const s of email) {
+            assert.equal(s.secret_token, undefined);
+            assert.match(s.email_options?.email_address ?? "", /@/);
+        }
+        for (const s of body.alert_sources.filter((s) => s.source_type !== "email")) {
+            assert.ok(s.secret_token && s.alert_events_url?.endsWith(`/${s.id}`), s.name);
+        }
     });
 
     it("lists alert attributes, valid per the spec", async () => {

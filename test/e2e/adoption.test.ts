@@ -7,7 +7,7 @@ import { IncidentIoEmulator } from "../../dev/emulator";
 import { routesOwnedBy, type Environment, type RouteKey } from "../../stack/routes";
 import { CliWorkspace, pulumiCliOrSkip } from "../support/pulumiCli";
 import { changeSummary, E2eStack, randomKey, routeUrn, writes } from "../support/e2eStack";
-import { LIVE_ROUTE_IDS, seedWorkspace } from "../support/workspace";
+import { LIVE_ROUTE_IDS, seedWorkspace } from "../../dev/seed/workspace";
 
 const cli = pulumiCliOrSkip();
 

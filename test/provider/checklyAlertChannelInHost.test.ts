@@ -13,7 +13,7 @@ import { IncidentIoClient } from "../../providers/incident-io";
 import { checklyChannelArgs, CHECKLY_CHANNEL_NAMES } from "../../stack/checklyChannel";
 import type { Environment } from "../../stack/routes";
 import { CHECK_A, CHECK_B, CHECKLY_TEST_ACCOUNT } from "../support/checkly";
-import { LIVE_IDS } from "../support/workspace";
+import { LIVE_IDS } from "../../dev/seed/workspace";
 
 const INCIDENT_KEY = `canary-incident-key-${crypto.randomBytes(6).toString("hex")}`;
 const CHECKLY_KEY = `canary-checkly-key-${crypto.randomBytes(6).toString("hex")}`;

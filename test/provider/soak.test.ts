@@ -82,12 +82,16 @@ const stats = {
 
 let emulator: IncidentIoEmulator;
 let handlers: AlertRouteHandlers;
+/** `pulumi destroy` is a run of its own, so a host process (and handlers) of its own: the handlers leave alone a
+ * route they adopted in the same run (a replacement's), which every delete of an adopted route here would be. */
+let destroyer: AlertRouteHandlers;
 let logs: string[];
 const started = Date.now();
 
 before(async () => {
     emulator = await IncidentIoEmulator.start({ apiKey: TEST_API_KEY, latencyMs: 0 }); // no rate limit
     ({ handlers, logs } = await handlersFor(emulator, CONFIG));
+    ({ handlers: destroyer } = await handlersFor(emulator, CONFIG));
     // Warm up the emulator's schema compilation outside the 1 s timeout.
     const warm = await handlersFor(emulator, { ...CONFIG, "incident-io:requestTimeoutSeconds": "30" });
     const { id, outs } = await warm.handlers.create(await checked(warm.handlers, minimalRoute("soak warm-up")));
@@ -284,7 +288,7 @@ async function deleteOne(round: number, i: number, rec: Managed): Promise<void> 
         `delete ${rec.id}`,
         async () => {
             maybeInject(rng, "delete", rec.id);
-            await handlers.delete(rec.id!, rec.outs!);
+            await destroyer.delete(rec.id!, rec.outs!);
             rec.id = undefined;
             rec.outs = undefined;
         },

@@ -11,7 +11,7 @@ import { IncidentIoEmulator } from "../../dev/emulator";
 import { PROJECT_ROOT } from "../../dev/paths";
 import { main as backupRoutes } from "../../scripts/backup-routes";
 import { main } from "../../scripts/coverage";
-import { LIVE_IDS, seedWorkspace } from "../support/workspace";
+import { LIVE_IDS, seedWorkspace } from "../../dev/seed/workspace";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures");
 
@@ -45,6 +45,7 @@ describe("npm run coverage", () => {
         assert.match(production.stderr, /npm run coverage -- --stack production --strict/);
         const staging = await run(["--stack", "staging", "--strict"]);
         assert.equal(staging.code, 0);
+        assert.match(staging.stdout, /^Routing coverage of the staging stack, from stack\/routes\.ts \(1 route\)$/m);
     });
 
     it("--from a backup folder: every live route, the labels incident.io answered with, other stacks' routes marked", async () => {

@@ -15,7 +15,7 @@ import { main as backupRoutes } from "../../scripts/backup-routes";
 import type { ScriptIo } from "../../scripts/cli";
 import { main as restoreRoutes } from "../../scripts/restore-routes";
 import { KEY_KINDS } from "../support/keys";
-import { LIVE_ROUTE_IDS, seedWorkspace } from "../support/workspace";
+import { LIVE_ROUTE_IDS, seedWorkspace } from "../../dev/seed/workspace";
 
 const API_KEY = "restore-key-canary-93ab1";
 const FAST_RETRY = { retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 } };
@@ -75,6 +75,8 @@ describe("restore-routes against the emulator", () => {
 
     beforeEach(async () => {
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "restore-routes-"));
+        // The scripts write backups/ at the project root (the folder of Pulumi.yaml): tmp is that root here.
+        fs.writeFileSync(path.join(tmp, "Pulumi.yaml"), "name: alert-routing\nruntime: nodejs\n");
         await start();
     });
     afterEach(async () => emu.close());

@@ -10,7 +10,7 @@ import { meaningOf } from "../../stack/coverage/conditions";
 import { CoverageDeclarationError, acceptedFor, stackCoverageInput } from "../../stack/coverage/fromStack";
 import { coverageText } from "../../stack/coverage/report";
 import type { AcceptedCoverage, RouteIds } from "../../stack/routes";
-import { LIVE_IDS } from "../support/workspace";
+import { LIVE_IDS } from "../../dev/seed/workspace";
 
 const SEV = "alert.attributes.severity";
 const ENV = "alert.attributes.env";

@@ -48,8 +48,11 @@ describe("the program loads as Pulumi loads it", { timeout: 400_000 }, () => {
         const report = JSON.parse(result.stdout.trim().split("\n").pop()!);
         assert.ok(report.types.includes(ALERT_ROUTE_TYPE), report.types.join(", "));
         assert.ok(report.types.includes("kubernetes:monitoring.coreos.com/v1:AlertmanagerPatch"));
+        assert.ok(report.types.includes("pulumi-nodejs:dynamic/incident-io:AlertSource"), "the stack's sources are resources");
         assert.deepEqual(report.outputs.sort(), [
+            "alertAttributes",
             "alertEventsUrl",
+            "alertSources",
             "alertmanagerBefore",
             "alertmanagerConfig",
             "environment",

@@ -7,7 +7,7 @@ import { validateRoute } from "../../providers/incident-io/validate";
 import { ENVIRONMENTS, ROUTES, idsRequiredBy, routeDefinitions, routeSpec, type RouteIds } from "../../stack/routes";
 import { routeOptions } from "../../stack/alertRouting";
 import { fakeId } from "../support/ids";
-import { LIVE_IDS } from "../support/workspace";
+import { LIVE_IDS } from "../../dev/seed/workspace";
 
 const ID = {
     AM: fakeId("alertmanager"),

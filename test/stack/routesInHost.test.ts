@@ -1,16 +1,17 @@
 // Each stack's routes, exactly as the program declares them, through the real dynamic-provider
 // host against the incident.io emulator: create, refresh and preview with no diff; adoption of
-// live routes; and the token read the stack does when no token is configured.
+// live routes; and the Alertmanager source whose outputs the token path takes.
 import * as assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import { after, before, describe, it } from "node:test";
 
 import { ALERT_ROUTE_TYPE, alertRouteProvider } from "../../providers/incident-io/alertRoute";
-import { IncidentIoApiError, withDefaults, type AlertRouteSpec } from "../../providers/incident-io";
-import { fetchAlertSourceToken } from "../../stack/alertSourceToken";
+import { ALERT_SOURCE_TYPE, alertSourceProvider, withDefaults, type AlertRouteSpec } from "../../providers/incident-io";
+import { alertmanagerConfig } from "../../stack/alertmanagerConfig";
+import { sourcesOwnedBy } from "../../stack/sources";
 import { routeDefinitions, type Environment } from "../../stack/routes";
-import { IncidentIoEmulator } from "../../dev/emulator";
-import { fakeId, routeIdsOf, stackTestConfig } from "../support/stackHarness";
+import { IncidentIoEmulator, type AlertSourcePayload } from "../../dev/emulator";
+import { routeIdsOf, stackTestConfig } from "../support/stackHarness";
 import { hostFor } from "../support/handlers";
 import { type DynamicProviderHost, serializeProvider, urnFor } from "../../dev/host";
 
@@ -94,30 +95,27 @@ for (const environment of ["staging", "production"] as const satisfies readonly 
             assert.equal(emulator.route(drifted.id)!.version, 2);
         });
 
-        it("reads the Alertmanager source's token when none is configured", async () => {
+        it("the Alertmanager source, adopted through the host, gives the token path its URL and token from its outputs", async () => {
             const alertmanager = ids.alertSources.alertmanager!;
-            emulator.addAlertSource({
-                id: alertmanager,
-                name: `Alertmanager (${environment})`,
-                source_type: "alertmanager",
-                secret_token: TOKEN,
-            });
-            assert.equal(await fetchAlertSourceToken({ baseUrl: emulator.url, apiKey: API_KEY, alertSourceId: alertmanager }), TOKEN);
-
-            const tokenless = fakeId(`tokenless${environment}`);
-            emulator.addAlertSource({ id: tokenless, name: "No token", source_type: "alertmanager" });
-            await assert.rejects(
-                fetchAlertSourceToken({ baseUrl: emulator.url, apiKey: API_KEY, alertSourceId: tokenless }),
-                /without a secret_token.*pulumi config set --stack <stack> --secret 'alert-routing:alertSourceToken' <token>/,
-            );
-            await assert.rejects(
-                fetchAlertSourceToken({ baseUrl: emulator.url, apiKey: API_KEY, alertSourceId: fakeId("missing") }),
-                (error: Error) => {
-                    assert.ok(error instanceof IncidentIoApiError && error.status === 404, String(error));
-                    assert.ok(!error.message.includes(API_KEY));
-                    return true;
-                },
-            );
+            const row = sourcesOwnedBy(environment).find((r) => r.key === "alertmanager")!;
+            const spec = row.spec(ids.alertAttributes);
+            for (const [key, id] of Object.entries(ids.alertAttributes)) emulator.addAlertAttribute({ id: id!, name: key });
+            emulator.addAlertSource({ id: alertmanager, ...(spec as unknown as AlertSourcePayload), secret_token: TOKEN });
+            const urn = urnFor(`source-alertmanager`, ALERT_SOURCE_TYPE);
+            const news = { ...spec, adoptId: alertmanager, __provider: await serializeProvider(alertSourceProvider) };
+            const checked = await host.check(urn, {}, news);
+            assert.deepEqual(checked.failures, []);
+            emulator.resetLog();
+            const created = await host.create(urn, checked.inputs);
+            assert.equal(created.id, alertmanager);
+            assert.equal(emulator.count("PUT"), 0, "the definition matches the live source: nothing written");
+            assert.equal(created.properties.secret_token, TOKEN);
+            // What stack/program.ts does with these outputs: the URL into Alertmanager's config, checked first.
+            const url = String(created.properties.alert_events_url);
+            assert.equal(url, `https://api.incident.io/v2/alert_events/alertmanager/${alertmanager}`);
+            const receiver = alertmanagerConfig(url).receivers.find((r) => r.incidentio_configs)!;
+            assert.equal(receiver.incidentio_configs![0].url, url);
+            transcript.push(checked, { ...created, properties: { ...created.properties, secret_token: "(secret output)" } });
         });
 
         it("leaves the API key nowhere in what the engine stores or prints", async () => {

@@ -9,7 +9,7 @@
 //
 // Stop it with Ctrl-C (or kill <pid>).
 import { IncidentIoEmulator } from "../../dev/emulator";
-import { seedWorkspace } from "./workspace";
+import { seedWorkspace } from "../../dev/seed/workspace";
 
 async function run(): Promise<void> {
     const emu = await IncidentIoEmulator.start({ apiKey: "demo-api-key" });

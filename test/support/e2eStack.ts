@@ -6,7 +6,7 @@ import { ALERT_ROUTE_TYPE } from "../../providers/incident-io";
 import { idsRequiredBy, type Environment, type RouteIds, type RouteKey } from "../../stack/routes";
 import type { IncidentIoEmulator } from "../../dev/emulator";
 import type { CliResult, CliWorkspace } from "../../dev/pulumi-cli/workspace";
-import { LIVE_IDS } from "./workspace";
+import { LIVE_IDS } from "../../dev/seed/workspace";
 
 export const E2E_PROJECT = "alert-routing-e2e";
 

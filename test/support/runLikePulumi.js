@@ -29,6 +29,17 @@ pulumi.runtime.setMocks(
             if (args.type === "aws:secretsmanager/secretVersion:SecretVersion") state.versionId = "version-1";
             // The literal, not ALERT_ROUTE_TYPE: requiring providers/ here would load it before the program does.
             if (args.type === "pulumi-nodejs:dynamic/incident-io:AlertRoute") Object.assign(state, { version: 1, route: {} });
+            // An adopted AlertSource answers with the live id and its read-only URL and token (the engine
+            // wraps secret_token, listed in additionalSecretOutputs); the literal type, as for AlertRoute.
+            if (args.type === "pulumi-nodejs:dynamic/incident-io:AlertSource") {
+                const id = args.inputs.adoptId;
+                Object.assign(state, {
+                    source: {},
+                    secret_token: pulumi.secret("program-load-token"),
+                    alert_events_url: `https://api.incident.io/v2/alert_events/${args.inputs.source_type}/${id}`,
+                });
+                return { id, state };
+            }
             // The read of the live Alertmanager: one this stack already patched.
             if (args.id && args.type === "kubernetes:monitoring.coreos.com/v1:Alertmanager") {
                 Object.assign(state, { spec: { configSecret: "alertmanager-incident-io-config", secrets: ["alertmanager-incidentio"] } });

@@ -10,6 +10,10 @@ import type * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import * as YAML from "yaml";
 
 import { ALERT_ROUTE_TYPE } from "../../providers/incident-io/alertRoute";
+import { ALERT_ATTRIBUTE_TYPE } from "../../providers/incident-io/alertAttribute";
+import { ALERT_SOURCE_TYPE } from "../../providers/incident-io/alertSource";
+import { pickAttributeSpec } from "../../providers/incident-io/alertAttributeModel";
+import { pickSourceSpec } from "../../providers/incident-io/alertSourceModel";
 import { canonical, pickSpec, withDefaults } from "../../providers/incident-io/model";
 import { ID_DESCRIPTIONS, type Environment, type RouteIds } from "../../stack/routes";
 
@@ -43,6 +47,8 @@ export interface Registered {
     provider: string;
     dependencies: string[];
     importId: string;
+    /** Outputs the engine must wrap as secrets (the mocks wrap them for AlertSource: secret_token). */
+    additionalSecretOutputs: string[];
     /** Serialized inputs exactly as sent to the engine: secrets are `{[SECRET_SIG_KEY]: SECRET_SIG, value}`. */
     inputs: Record<string, unknown>;
 }
@@ -114,6 +120,7 @@ export function installMocks(stack: string, opts: { preview?: boolean; liveAlert
             provider: req.getProvider(),
             dependencies: req.getDependenciesList(),
             importId: req.getImportid(),
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             inputs: req.getObject()?.toJavaScript() ?? {},
         });
         return register(req, callback);
@@ -179,6 +186,28 @@ function mockResource(args: pulumi.runtime.MockResourceArgs): { id: string; stat
             // AlertRoute's adoptId input: a live route id, or absent.
             const id = (inputs.adoptId as string | undefined) ?? fakeId(`route${args.name}`);
             return { id, state: { ...inputs, version: 1, route: canonical(spec) } };
+        }
+        case ALERT_SOURCE_TYPE: {
+            // Adopted: the live id; the read-only outputs as incident.io answers them (HTTP sources).
+            const id = (inputs.adoptId as string | undefined) ?? fakeId(`source${args.name}`);
+            const http = inputs.source_type !== "email";
+            // The engine wraps the outputs a resource lists in additionalSecretOutputs (AlertSource: secret_token;
+            // stackSuite asserts the list); the mocks do what the engine would. MOCK_SOURCE_TOKEN: the leak suite's canary.
+            const token = pulumi.secret(process.env.MOCK_SOURCE_TOKEN ?? CANARY.token);
+            return {
+                id,
+                state: {
+                    ...inputs,
+                    source: pickSourceSpec(inputs),
+                    ...(http
+                        ? { secret_token: token, alert_events_url: `https://api.incident.io/v2/alert_events/${inputs.source_type}/${id}` }
+                        : {}),
+                },
+            };
+        }
+        case ALERT_ATTRIBUTE_TYPE: {
+            const id = (inputs.adoptId as string | undefined) ?? fakeId(`attribute${args.name}`);
+            return { id, state: { ...inputs, attribute: pickAttributeSpec(inputs) } };
         }
         case "aws:secretsmanager/secret:Secret":
             return { id: MOCK_SECRET_ARN, state: { ...inputs, arn: MOCK_SECRET_ARN } };

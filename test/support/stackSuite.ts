@@ -9,7 +9,9 @@ import { ALERT_ROUTE_TYPE } from "../../providers/incident-io/alertRoute";
 import * as YAML from "yaml";
 
 import type { AlertRouteSpec } from "../../providers/incident-io/types";
-import type { TokenRequest } from "../../stack/alertSourceToken";
+import { ALERT_ATTRIBUTE_TYPE } from "../../providers/incident-io/alertAttribute";
+import { ALERT_SOURCE_TYPE } from "../../providers/incident-io/alertSource";
+import { attributesOwnedBy, sourcesOwnedBy } from "../../stack/sources";
 import { ROUTES, routeDefinitions, type Environment } from "../../stack/routes";
 import { configProblems } from "./alertmanagerRules";
 import { externalSecretProblems } from "./externalSecretSchema";
@@ -36,7 +38,7 @@ export interface StackExpectations {
     alertEventsUrl: string;
     alertmanagerSourceId: string;
     checklySourceId: string;
-    /** Where the token comes from in this run: secret config, or incident.io via the (stubbed) fetch. */
+    /** Where the token comes from in this run: secret config, or the Alertmanager AlertSource's secret_token output. */
     tokenFrom: "config" | "incident.io";
     adopt: Record<string, string>;
     /** `alert-routing:adoptTokenSecretArn`: the existing AWS secret to import, if any. */
@@ -48,6 +50,9 @@ export interface StackExpectations {
 const T = {
     stack: "pulumi:pulumi:Stack",
     routing: "alert-routing:index:AlertRouting",
+    catalogue: "alert-routing:index:AlertCatalogue",
+    source: ALERT_SOURCE_TYPE,
+    attribute: ALERT_ATTRIBUTE_TYPE,
     tokenPath: "alert-routing:index:AlertmanagerTokenPath",
     route: ALERT_ROUTE_TYPE,
     awsProvider: "pulumi:providers:aws",
@@ -104,7 +109,6 @@ function reveal(value: unknown): unknown {
 export function describeStack(expected: StackExpectations): void {
     const { environment } = expected;
     const recorder = installMocks(environment);
-    const fetches: TokenRequest[] = [];
     const config = stackTestConfig(environment, {
         "alert-routing:adopt": expected.adopt,
         ...(expected.adoptTokenSecretArn ? { "alert-routing:adoptTokenSecretArn": expected.adoptTokenSecretArn } : {}),
@@ -125,18 +129,16 @@ export function describeStack(expected: StackExpectations): void {
         before(async () => {
             // Loaded only now: mocks and config must be in place first.
             const { alertRoutingStack } = await import("../../stack/program");
-            await runStack(() =>
-                alertRoutingStack({
-                    fetchAlertSourceToken: async (request) => {
-                        fetches.push(request);
-                        return CANARY.token;
-                    },
-                }),
-            );
+            await runStack(() => alertRoutingStack());
         });
 
         it("registers exactly the resources of one environment", () => {
-            const expectedCounts = Object.fromEntries(Object.values(T).map((type) => [type, type === T.route ? expected.owns.length : 1]));
+            const many: Record<string, number> = {
+                [T.route]: expected.owns.length,
+                [T.source]: sourcesOwnedBy(environment).length,
+                [T.attribute]: attributesOwnedBy(environment).length,
+            };
+            const expectedCounts = Object.fromEntries(Object.values(T).map((type) => [type, many[type] ?? 1]));
             const counts = Object.fromEntries(Object.values(T).map((type) => [type, all(type).length]));
             assert.deepEqual(counts, expectedCounts);
             assert.equal(
@@ -188,13 +190,15 @@ export function describeStack(expected: StackExpectations): void {
             for (const type of tokenPath) assert.equal(one(type).protect, production, type);
             assert.equal(one(T.awsSecretVersion).protect, false);
             const protectedTypes = recorder.resources.filter((r) => r.protect).map((r) => r.type);
-            assert.deepEqual([...new Set(protectedTypes)].sort(), production ? [...tokenPath, T.route].sort() : []);
+            const catalogue = attributesOwnedBy(environment).length > 0 ? [T.source, T.attribute] : [T.source];
+            assert.deepEqual([...new Set(protectedTypes)].sort(), production ? [...tokenPath, T.route, ...catalogue].sort() : []);
             for (const type of [T.awsSecret, T.awsSecretVersion]) assert.equal(one(type).retainOnDelete, true, `${type} retainOnDelete`);
             const retained = recorder.resources.filter((r) => r.retainOnDelete).map((r) => r.type);
+            const sourcesAndAttributes = [...all(T.source), ...all(T.attribute)].map((r) => r.type);
             assert.deepEqual(
                 retained.sort(),
-                [T.awsSecret, T.awsSecretVersion].sort(),
-                "only the AWS secret and its version outlive a destroy",
+                [T.awsSecret, T.awsSecretVersion, ...sourcesAndAttributes].sort(),
+                "only the AWS secret, its version, the sources and the attributes outlive a destroy",
             );
         });
 
@@ -261,19 +265,68 @@ export function describeStack(expected: StackExpectations): void {
             assert.equal(version.importId, "");
         });
 
-        it(`takes the token from ${expected.tokenFrom}`, () => {
-            if (expected.tokenFrom === "config") {
-                assert.deepEqual(fetches, []);
-            } else {
-                assert.deepEqual(fetches, [
-                    {
-                        baseUrl: "https://api.incident.io",
-                        apiKey: CANARY.apiKey,
-                        alertSourceId: expected.alertmanagerSourceId,
-                        stack: environment,
-                    },
-                ]);
+        it(`takes the token from ${expected.tokenFrom === "config" ? "secret config" : "the Alertmanager AlertSource's output, with no second read"}`, () => {
+            const version = one(T.awsSecretVersion);
+            const source = all(T.source).find((r) => r.name === "source-alertmanager") ?? assert.fail("no Alertmanager source");
+            const sourceUrn = `urn:pulumi:${environment}::alert-routing::alert-routing:index:AlertCatalogue$${T.source}::source-alertmanager`;
+            // The value came from the resource: the SecretVersion waits for it. No invoke, no read reaches incident.io.
+            assert.equal(version.dependencies.includes(sourceUrn), expected.tokenFrom !== "config", version.dependencies.join(", "));
+            assert.deepEqual(recorder.invokes, []);
+            assert.ok(!recorder.reads.some((r) => r.type === T.source));
+            assert.equal(source.inputs.adoptId, expected.alertmanagerSourceId);
+            for (const s of all(T.source))
+                assert.deepEqual(s.additionalSecretOutputs, ["secret_token"], `${s.name}: the engine keeps the token secret`);
+        });
+
+        it("adopts each source and attribute its routes stand on, by the config's ids; routes and Alertmanager take ids and URL from them", () => {
+            const routeIds = routeIdsOf(config);
+            const sources = all(T.source);
+            assert.deepEqual(
+                sources.map((r) => r.name).sort(),
+                sourcesOwnedBy(environment)
+                    .map((row) => `source-${row.key}`)
+                    .sort(),
+            );
+            for (const row of sourcesOwnedBy(environment)) {
+                const registered = sources.find((r) => r.name === `source-${row.key}`)!;
+                const id = (routeIds.alertSources as Record<string, string>)[row.key];
+                assert.equal(registered.inputs.adoptId, id, `${row.key} adopts alert-routing:alertSources.${row.key}`);
+                assert.equal(registered.inputs.adoptIdConfigKey, `alert-routing:alertSources.${row.key}`);
+                const {
+                    __provider,
+                    adoptId: _adoptId,
+                    adoptIdConfigKey: _configKey,
+                    pulumiProject: _project,
+                    pulumiStack: _stack,
+                    ...spec
+                } = registered.inputs;
+                assert.deepEqual(spec, row.spec(routeIds.alertAttributes), `${row.key} is its table row`);
+                assert.match(registered.parent, /alert-routing:index:AlertCatalogue::alert-catalogue$/);
             }
+            for (const row of attributesOwnedBy(environment)) {
+                const registered = all(T.attribute).find((r) => r.name === `attribute-${row.key}`)!;
+                assert.equal(registered.inputs.adoptId, (routeIds.alertAttributes as Record<string, string>)[row.key]);
+            }
+            // Each route waits for the sources it names: its alert_sources came from their outputs.
+            const sourceUrns = sources.map(
+                (r) => `urn:pulumi:${environment}::alert-routing::alert-routing:index:AlertCatalogue$${T.source}::${r.name}`,
+            );
+            for (const route of all(T.route)) {
+                const used = routeInputs(route).alert_sources.map((s) => s.alert_source_id);
+                for (const id of used) {
+                    const key = Object.entries(routeIds.alertSources).find(([, v]) => v === id)![0];
+                    assert.ok(
+                        route.dependencies.includes(sourceUrns.find((u) => u.endsWith(`::source-${key}`))!),
+                        `${route.name} depends on source-${key}`,
+                    );
+                }
+            }
+            // Alertmanager's URL is the source's alert_events_url output (the mocks answer with the source type in it).
+            const configSecret = one(T.k8sSecret);
+            assert.ok(
+                configSecret.dependencies.some((d) => d.endsWith("::source-alertmanager")),
+                configSecret.dependencies.join(", "),
+            );
         });
 
         it("renders the ExternalSecret: names, namespace, refresh interval, store, remote key and property; valid against the CRD", () => {

@@ -1,5 +1,12 @@
 import { identityFromResponse, type KeyIdentity } from "../identity";
-import type { AlertRouteResponse, AlertRouteSpec, AlertSourceResponse } from "../types";
+import type {
+    AlertAttributeResponse,
+    AlertAttributeSpec,
+    AlertRouteResponse,
+    AlertRouteSpec,
+    AlertSourceResponse,
+    AlertSourceSpec,
+} from "../types";
 import type { AlertRouteV3View } from "../v3";
 import { API_KEY_CONFIG, API_KEY_ENV, cleanApiKey, missingKeyMessage } from "./apiKey";
 import { DEFAULT_BASE_URL, parseBaseUrl } from "./baseUrl";
@@ -215,7 +222,11 @@ export class IncidentIoClient {
     }
 
     /** Marks a resource as managed by code, so the dashboard shows it read-only. */
-    async claimManaged(resourceType: "alert_route", resourceId: string, annotations: Record<string, string>): Promise<void> {
+    async claimManaged(
+        resourceType: "alert_route" | "alert_source",
+        resourceId: string,
+        annotations: Record<string, string>,
+    ): Promise<void> {
         await this.send("POST", "/v2/managed_resources", { resource_type: resourceType, resource_id: resourceId, annotations });
     }
 
@@ -231,8 +242,82 @@ export class IncidentIoClient {
 
     async getAlertSource(id: string): Promise<AlertSourceResponse> {
         const body = await this.send<{ alert_source: AlertSourceResponse }>("GET", `/v2/alert_sources/${encodeURIComponent(id)}`);
-        if (!body?.alert_source?.id) throw new IncidentIoApiError({ method: "GET", path: `/v2/alert_sources/${id}`, kind: "malformed" });
-        return body.alert_source;
+        return this.expectOne(body, "alert_source", "GET", `/v2/alert_sources/${id}`, id);
+    }
+
+    /** Answers 200 (openapi: Alert Sources V2#Create), not 201. */
+    async createAlertSource(spec: AlertSourceSpec): Promise<AlertSourceResponse> {
+        const body = await this.send<{ alert_source: AlertSourceResponse }>("POST", "/v2/alert_sources", spec);
+        return this.expectOne(body, "alert_source", "POST", "/v2/alert_sources");
+    }
+
+    /** `source_type` is create-only: AlertSourcesUpdatePayloadV2 has no such field, so it is not sent. */
+    async updateAlertSource(id: string, spec: AlertSourceSpec): Promise<AlertSourceResponse> {
+        const { source_type: _createOnly, ...payload } = spec;
+        const body = await this.send<{ alert_source: AlertSourceResponse }>("PUT", `/v2/alert_sources/${encodeURIComponent(id)}`, payload);
+        return this.expectOne(body, "alert_source", "PUT", `/v2/alert_sources/${id}`, id);
+    }
+
+    async deleteAlertSource(id: string): Promise<void> {
+        await this.send("DELETE", `/v2/alert_sources/${encodeURIComponent(id)}`);
+    }
+
+    /** POST /v2/alert_sources/actions/validate: 204 when the template is valid; a 422 names what is not. */
+    async validateAlertSource(payload: { source_type: string; template: unknown; owning_team_ids?: string[] }): Promise<void> {
+        await this.send("POST", "/v2/alert_sources/actions/validate", payload);
+    }
+
+    async getAlertAttribute(id: string): Promise<AlertAttributeResponse> {
+        const body = await this.send<{ alert_attribute: AlertAttributeResponse }>("GET", `/v2/alert_attributes/${encodeURIComponent(id)}`);
+        return this.expectOne(body, "alert_attribute", "GET", `/v2/alert_attributes/${id}`, id);
+    }
+
+    async createAlertAttribute(spec: AlertAttributeSpec): Promise<AlertAttributeResponse> {
+        const body = await this.send<{ alert_attribute: AlertAttributeResponse }>("POST", "/v2/alert_attributes", spec);
+        return this.expectOne(body, "alert_attribute", "POST", "/v2/alert_attributes");
+    }
+
+    async updateAlertAttribute(id: string, spec: AlertAttributeSpec): Promise<AlertAttributeResponse> {
+        const body = await this.send<{ alert_attribute: AlertAttributeResponse }>(
+            "PUT",
+            `/v2/alert_attributes/${encodeURIComponent(id)}`,
+            spec,
+        );
+        return this.expectOne(body, "alert_attribute", "PUT", `/v2/alert_attributes/${id}`, id);
+    }
+
+    async deleteAlertAttribute(id: string): Promise<void> {
+        await this.send("DELETE", `/v2/alert_attributes/${encodeURIComponent(id)}`);
+    }
+
+    /** A source or attribute answer is trusted only when it is one, with a name, and the one asked for. */
+    private expectOne<K extends string, T extends { id: string; name: string }>(
+        body: { [key in K]: T } | undefined,
+        field: K,
+        method: Method,
+        path: string,
+        askedId?: string,
+    ): T {
+        const item = body?.[field];
+        if (!item || typeof item.id !== "string" || item.id === "" || typeof item.name !== "string") {
+            throw new IncidentIoApiError({
+                method,
+                path,
+                kind: "malformed",
+                detail: `the answer has no ${field} with an id and a name`,
+                maybeApplied: method !== "GET",
+            });
+        }
+        if (askedId !== undefined && item.id !== askedId) {
+            throw new IncidentIoApiError({
+                method,
+                path,
+                kind: "malformed",
+                detail: `the answer is ${field} ${this.redact(JSON.stringify(item.id))}, not ${askedId} as asked; it was not trusted`,
+                maybeApplied: method !== "GET",
+            });
+        }
+        return item;
     }
 
     /** One logical request through the shared transport (limited, timed out, retried, redacted). */

@@ -2,9 +2,10 @@
 // emulator: both environments' alert sources (two of them email, two Alertmanager), attributes,
 // escalation paths (more than one page), the six live routes made in the dashboard, and enough
 // other routes that the route list takes several pages.
-import { withDefaults } from "../../providers/incident-io/model";
+import { withDefaults } from "../../providers/incident-io";
 import { routeDefinitions, type RouteIds } from "../../stack/routes";
-import type { IncidentIoEmulator } from "../../dev/emulator";
+import type { AlertSourcePayload, IncidentIoEmulator } from "../../dev/emulator";
+import { sourcesOwnedBy } from "../../stack/sources";
 
 /** Tokens the sources hold: must never appear in any script's output. */
 export const SOURCE_TOKEN_CANARY = "canary-alert-source-token-7f3a9";
@@ -55,23 +56,17 @@ const fillerId = (prefix: string, n: number) => `${prefix}${pad(n, 26 - prefix.l
 
 export function seedWorkspace(emu: IncidentIoEmulator, opts: SeedOptions = {}): void {
     const p = LIVE_IDS.production.alertSources;
-    const s = LIVE_IDS.staging.alertSources;
-    const sources: Array<[string, string, string]> = [
-        [p.alertmanager, "Alertmanager (Production)", "alertmanager"],
-        [s.alertmanager, "Alertmanager (Staging)", "alertmanager"],
-        [p.checkly, "Checkly (Production)", "checkly"],
-        [s.checkly, "Checkly (Staging)", "checkly"],
-        [p.email, "sev0@ email", "email"],
-        ["01J0EMA1SVPP0RT00000000000", "Support inbox", "email"],
-        [p.grafanaCloud, "Grafana Cloud", "grafana"],
-        [p.planetScale, "PlanetScale webhooks", "http_custom"],
-        [p.axiom, "Axiom", "http"],
-        [p.statusPageViews, "Status Page Views", "status_page_views"],
-    ];
-    for (const [id, name, source_type] of sources)
-        emu.addAlertSource({ id, name, source_type, secret_token: `${SOURCE_TOKEN_CANARY}-${id}` });
-
+    // The stacks' sources as the dashboard holds them: what stack/sources.ts defines (so adoption writes
+    // nothing), stored the way the API stores it (literals re-encoded, expressions in its order).
     const a = LIVE_IDS.production.alertAttributes;
+    for (const stack of ["production", "staging"] as const) {
+        for (const row of sourcesOwnedBy(stack)) {
+            const id = (LIVE_IDS[stack].alertSources as Record<string, string>)[row.key];
+            emu.addAlertSource({ id, ...(row.spec(a) as unknown as AlertSourcePayload), secret_token: `${SOURCE_TOKEN_CANARY}-${id}` });
+        }
+    }
+    emu.addAlertSource({ id: "01J0EMA1SVPP0RT00000000000", name: "Support inbox", source_type: "email" });
+
     emu.addAlertAttribute({ id: a.severity, name: "severity" });
     emu.addAlertAttribute({ id: a.branch, name: "branch" });
     emu.addAlertAttribute({ id: "01J0TEAM000000000000000000", name: "team" });

@@ -1,0 +1,127 @@
+// npm run import-sources -- <backup dir>
+//
+// Reads what `npm run backup-routes` wrote under <dir>/alert_sources and <dir>/alert_attributes and
+// says, for every source and attribute a stack manages (stack/sources.ts), which live one it is, the
+// `pulumi config set` command that makes it the adoption id, and whether the table's definition is
+// the same as the live one ("same": adoption writes nothing). A live source that differs, or that no
+// stack manages, is printed as its definition (payload shape, no token) to paste into the table.
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import { fromSourceResponse, sourceChangedFields, type AlertSourceResponse, type AlertSourceSpec } from "../providers/incident-io";
+import { ENVIRONMENTS, type Environment } from "../stack/routes";
+import { ATTRIBUTES, sourcesOwnedBy, type AttributeIds } from "../stack/sources";
+import { processIo, runAsScript, type ScriptIo } from "./cli";
+import { ATTRIBUTES_DIR, SOURCES_DIR } from "./sourceBackups";
+
+const USAGE = "usage: npm run import-sources -- <backup dir written by npm run backup-routes>";
+
+export interface SourceFinding {
+    stack: Environment;
+    kind: "source" | "attribute";
+    key: string;
+    name: string;
+    /** The live id, when exactly one live source or attribute has the name. */
+    id?: string;
+    /** "same", the fields that differ, or why no id was found. */
+    status: string;
+    /** The live definition, when it differs from the table. */
+    definition?: AlertSourceSpec;
+}
+
+function readDir<T>(dir: string, field: string): T[] {
+    if (!fs.existsSync(dir)) return [];
+    return fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".json"))
+        .sort()
+        .map((f) => (JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as Record<string, T>)[field])
+        .filter((item): item is T => !!item && typeof item === "object");
+}
+
+/** Pure apart from reading the files: every table row matched to its live source or attribute by name. */
+export function importSources(backupDir: string): { findings: SourceFinding[]; unmanaged: AlertSourceSpec[] } {
+    // An old backup may still hold a token: it is dropped here and never printed.
+    const sources = readDir<AlertSourceResponse>(path.join(backupDir, SOURCES_DIR), "alert_source").map(
+        ({ secret_token: _secret, ...s }) => s,
+    );
+    const attributes = readDir<{ id: string; name: string }>(path.join(backupDir, ATTRIBUTES_DIR), "alert_attribute");
+    const findings: SourceFinding[] = [];
+    const idOf = (items: Array<{ id: string; name: string }>, name: string): { id?: string; status?: string } => {
+        const named = items.filter((i) => i.name === name);
+        if (named.length === 1) return { id: named[0].id };
+        return {
+            status:
+                named.length === 0
+                    ? "no live one of that name"
+                    : `${named.length} live ones of that name: ${named.map((i) => i.id).join(", ")}; set the id by hand`,
+        };
+    };
+    const attributeIds: AttributeIds = {};
+    for (const row of ATTRIBUTES) {
+        const { id, status } = idOf(attributes, row.spec.name);
+        if (id) attributeIds[row.key] = id;
+        const live = attributes.find((a) => a.id === id) as (typeof row.spec & { id: string }) | undefined;
+        const differs = live ? (["type", "array"] as const).filter((f) => live[f] !== row.spec[f]) : [];
+        findings.push({
+            stack: row.owner,
+            kind: "attribute",
+            key: row.key,
+            name: row.spec.name,
+            id,
+            status: status ?? (differs.length ? `differs: ${differs.join(", ")}` : "same"),
+        });
+    }
+    const used = new Set<string>();
+    for (const stack of ENVIRONMENTS) {
+        for (const row of sourcesOwnedBy(stack)) {
+            const definition = row.spec(attributeIds);
+            const { id, status } = idOf(sources, definition.name);
+            const finding: SourceFinding = { stack, kind: "source", key: row.key, name: definition.name, id, status: status ?? "same" };
+            if (id) {
+                used.add(id);
+                const live = fromSourceResponse(
+                    sources.find((s) => s.id === id)!,
+                    definition,
+                );
+                const changed = sourceChangedFields(definition, live);
+                if (changed.length > 0) Object.assign(finding, { status: `differs: ${changed.join(", ")}`, definition: live });
+            }
+            findings.push(finding);
+        }
+    }
+    const unmanaged = sources.filter((s) => !used.has(s.id)).map((s) => fromSourceResponse(s));
+    return { findings, unmanaged };
+}
+
+export async function main(argv: string[], io: ScriptIo = processIo()): Promise<number> {
+    const [dir, ...rest] = argv;
+    if (!dir || rest.length > 0 || dir.startsWith("-")) {
+        io.error(`${USAGE}\n`);
+        return 2;
+    }
+    const target = path.resolve(io.cwd, dir);
+    if (!fs.existsSync(path.join(target, SOURCES_DIR))) {
+        io.error(`${dir} holds no ${SOURCES_DIR}/ folder: run npm run backup-routes -- --out ${JSON.stringify(dir)} first.\n`);
+        return 1;
+    }
+    const { findings, unmanaged } = importSources(target);
+    for (const f of findings) {
+        io.log(`${f.stack}  ${f.kind} ${f.key} "${f.name}": ${f.id ?? "(no id)"}  ${f.status}\n`);
+    }
+    io.log("\nAdoption ids (the config keys the stacks read):\n");
+    for (const f of findings.filter((f) => f.id)) {
+        const group = f.kind === "source" ? "alertSources" : "alertAttributes";
+        io.log(`pulumi config set --stack ${f.stack} --path 'alert-routing:${group}.${f.key}' ${f.id}\n`);
+    }
+    for (const f of findings.filter((f) => f.definition)) {
+        io.log(
+            `\nThe live "${f.name}" differs from stack/sources.ts (${f.status}); to keep the live one, make its row:\n${JSON.stringify(f.definition, null, 4)}\n`,
+        );
+    }
+    if (unmanaged.length > 0)
+        io.log(`\n${unmanaged.length} live source(s) no stack manages: ${unmanaged.map((s) => JSON.stringify(s.name)).join(", ")}\n`);
+    return findings.some((f) => !f.id) ? 1 : 0;
+}
+
+if (require.main === module) runAsScript("import-sources", main);
