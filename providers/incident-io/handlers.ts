@@ -11,7 +11,7 @@ import type { ProviderSettings } from "./settings";
 import { changedFields, fromResponse, pickSpec, sameRoute, toPayload, withDefaults } from "./model";
 import type { AlertRouteResponse, AlertRouteSpec } from "./types";
 import { checkRoute } from "./validate";
-import { inspectV3, v3RecordOf, v3RefusalMessage, type V3Record } from "./v3";
+import { inspectV3, storedV3Record, v3OutputsOf, v3RefusalMessage } from "./v3";
 
 /** Read's answer: `inputs` are inputs (the SDK types them as outputs). */
 export type AlertRouteReadResult = ReadResultOf<AlertRouteInputs, AlertRouteOutputs>;
@@ -37,7 +37,7 @@ export const alertRouteKind: ResourceKind<AlertRouteSpec, AlertRouteResponse, In
     changedFields,
     liveField: "route",
     // `v3`: the route's v3-only settings at this version (v3.ts), so a preview can say a write would be refused.
-    extraOutputs: (remote) => ({ version: remote.version, v3: v3RecordOf(remote) }),
+    extraOutputs: (remote) => ({ version: remote.version, ...v3OutputsOf(remote) }),
     inspect: (args) => inspectV3(args),
     version: (remote) => remote.version,
     get: (client, id) => client.getAlertRoute(id),
@@ -63,8 +63,8 @@ export class AlertRouteHandlers extends ResourceHandlers<
     /** The preview says when an update it shows will be refused (v3 settings a v2 write could reset). */
     async diff(id: string, olds: AlertRouteOutputs, news: AlertRouteInputs): Promise<pulumi.dynamic.DiffResult> {
         const result = await super.diff(id, olds, news);
-        const record = (olds as { v3?: V3Record }).v3;
-        if (result.changes && record && Array.isArray(record.resets) && record.resets.length > 0) {
+        const record = storedV3Record(olds as unknown as Record<string, unknown>);
+        if (result.changes && record && record.resets.length > 0) {
             const why = v3RefusalMessage(olds.name, id, record.resets, news.pulumiStack).replace(
                 ", so nothing was written",
                 ", so `pulumi up` will not write it",

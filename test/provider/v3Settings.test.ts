@@ -21,7 +21,7 @@ const GROUPING = {
     defer_time_seconds: 0,
 };
 
-type Outputs = AlertRouteOutputs & { v3?: { version: number; resets: string[]; source: string } };
+type Outputs = AlertRouteOutputs & { v3?: { resets: string[] } };
 
 let emulator: IncidentIoEmulator;
 
@@ -48,7 +48,7 @@ describe("v3 settings a v2 write could reset", () => {
     test("refresh reads the v3 view of a route changed outside Pulumi; the preview says the update will be refused; update writes nothing", async () => {
         const t = await handlersFor(emulator);
         const { id, inputs, outs } = await up(t, "v3 fixed window");
-        assert.deepEqual(outs.v3, { version: 1, resets: [], source: "v2-write" }, "a route we wrote holds no v3-only settings");
+        assert.deepEqual(outs.v3, { resets: [] }, "a route we wrote holds no v3-only settings");
         emulator.editV3SettingsInUi(id, { window_type: "fixed", group_alerts_summary: [true] });
 
         emulator.resetLog();
@@ -56,7 +56,7 @@ describe("v3 settings a v2 write could reset", () => {
         const props = read.props as Outputs;
         assert.equal(emulator.count("GET", "/v2/alert_routes"), 1);
         assert.equal(v3Gets(), 1, "the changed route's v3 view is read");
-        assert.equal(props.v3?.version, 2);
+        assert.equal(props.version, 2);
         assert.deepEqual(props.v3?.resets, [
             'grouping_config.default.window_type "fixed" (v2 groups in a rolling window)',
             "message_config.destinations[0].slack_targets.group_alerts_summary true (v2 has no group summary)",
@@ -107,7 +107,7 @@ describe("v3 settings a v2 write could reset", () => {
             emulator.requests.map((r) => `${r.method} ${r.path.replace(id, "{id}")}`),
             ["GET /v2/alert_routes/{id}", "GET /v2/alert_routes/{id}", "PUT /v2/alert_routes/{id}"],
         );
-        assert.deepEqual((updated.outs as Outputs).v3, { version: 2, resets: [], source: "v2-write" });
+        assert.deepEqual((updated.outs as Outputs).v3, { resets: [] });
     });
 
     test("adoption of a route with v3-only settings: the preview says it will stop, create writes nothing", async () => {
@@ -122,6 +122,48 @@ describe("v3 settings a v2 write could reset", () => {
         );
         emulator.resetLog();
         await assert.rejects(t.handlers.create(checked.inputs!), /holds v3 settings .*group_alerts_summary true.*nothing was written/);
+        assert.equal(emulator.count("PUT"), 0);
+    });
+});
+
+describe("the v3 record makes no noise", () => {
+    test("a dashboard edit that adds no v3 setting leaves the v3 output as it was (refresh --diff shows no v3 line)", async () => {
+        const t = await handlersFor(emulator);
+        const { id, outs } = await up(t, "v3 quiet edit");
+        emulator.editInUi(id, (r) => void (r.enabled = false));
+        emulator.resetLog();
+        const props = (await t.handlers.read(id, outs)).props as Outputs;
+        assert.equal(v3Gets(), 1, "the moved route's v3 view is read once");
+        assert.equal(props.version, 2);
+        assert.deepEqual(props.v3, outs.v3, "the record holds no version of its own: unchanged when no v3 setting appeared");
+    });
+
+    test("a route adopted without a write: refresh stays one GET and adds no v3 output; the first write reads v3 first", async () => {
+        const t = await handlersFor(emulator);
+        const live = emulator.seedRoute({ ...productionAlerts(), name: "v3 adopted quietly" } as CreatePayload);
+        const checked = await t.handlers.check({}, { ...productionAlerts(), name: "v3 adopted quietly", adoptId: live.id });
+        assert.deepEqual(checked.failures ?? [], []);
+        emulator.resetLog();
+        const created = await t.handlers.create(checked.inputs!);
+        assert.deepEqual(
+            emulator.requests.filter((r) => r.path.includes("alert_routes")).map((r) => `${r.method} ${r.path.replace(live.id, "{id}")}`),
+            ["GET /v2/alert_routes/{id}"],
+            "adoption without a write: one GET, no /v3 (the claim aside)",
+        );
+        assert.equal((created.outs as Outputs).v3, undefined, "unread: no record");
+        emulator.editInUi(live.id, (r) => void (r.enabled = false));
+        emulator.resetLog();
+        const props = (await t.handlers.read(live.id, created.outs as Outputs)).props as Outputs;
+        assert.equal(emulator.requests.length, 1, "refresh: one GET");
+        assert.equal(props.v3, undefined);
+
+        emulator.editV3SettingsInUi(live.id, { group_alerts_summary: [true] });
+        emulator.resetLog();
+        await assert.rejects(
+            t.handlers.update(live.id, props, { ...checked.inputs!, enabled: true }),
+            /group_alerts_summary true.*nothing was written/,
+        );
+        assert.equal(v3Gets(), 1, "read before the first write");
         assert.equal(emulator.count("PUT"), 0);
     });
 });
