@@ -9,14 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import {
-    fromResponse,
-    IncidentIoApiError,
-    isSafeId,
-    sameRoute,
-    type AlertRouteResponse,
-    type KeyNeed,
-} from "../providers/incident-io";
+import { fromResponse, IncidentIoApiError, isSafeId, sameRoute, type AlertRouteResponse, type KeyNeed } from "../providers/incident-io";
 import { DEFAULT_OUT } from "./backup-routes";
 import { readBackups, type ImportedRoute } from "./backups";
 import { clientFor, parseFlags, processIo, projectRoot, runAsScript, UsageError, type ClientOverrides, type ScriptIo } from "./cli";
