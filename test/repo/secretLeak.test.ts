@@ -487,10 +487,17 @@ describe("secret-leak: canaries for the API key and the alert-source token", { t
                 // Its secret outputs hold the token by design; everything else the engine stores or prints is searched.
                 const rpc = async <T extends object>(label: string, call: Promise<T>): Promise<T> => {
                     const answer = await call;
-                    const { properties, ...rest } = answer as { properties?: Record<string, unknown> };
+                    // Inputs too: the engine marks a returned input secret where the program's was (config is,
+                    // top-level: pulumi/pulumi pkg/resource/plugin/provider_plugin.go annotateSecrets).
+                    const { properties, inputs, ...rest } = answer as {
+                        properties?: Record<string, unknown>;
+                        inputs?: Record<string, unknown>;
+                    };
                     const outside = { ...(properties ?? {}) };
+                    const outsideInputs = { ...(inputs ?? {}) };
                     for (const key of CHANNEL_SECRET_OUTPUTS) delete outside[key];
-                    ledger.value("host responses", at(label), { ...rest, properties: outside });
+                    delete outsideInputs.config;
+                    ledger.value("host responses", at(label), { ...rest, properties: outside, inputs: outsideInputs });
                     return answer;
                 };
                 const adopt = { ...news, adoptId: id };
