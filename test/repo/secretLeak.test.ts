@@ -528,9 +528,19 @@ describe("secret-leak: canaries for the API key and the alert-source token", { t
                 checkly.inject({ kind: "status", status: 502, method: "PUT", path: channelPath, times: 2, body: `<html>${TOKEN}</html>` });
                 await failure(at("Update, 502 echoing the token"), host.update(id, urn, stored, checked.inputs));
                 assert.match(await failure(at("Read with a wrong key"), wrongHost.read(id, urn, stored, changed.inputs)), /401/);
-                await host.delete(id, urn, stored);
-                const gone = await rpc("Read", host.read(id, urn, stored, changed.inputs));
-                assert.equal(gone.id, "");
+                // pulumi destroy runs in a host process of its own (this one adopted the channel in this run, and
+                // would leave it alone as a replacement's); then a refresh finds it gone.
+                const destroyHost = await DynamicProviderHost.start({ env: { CHECKLY_API_KEY: "", CHECKLY_ACCOUNT_ID: "" } });
+                try {
+                    await destroyHost.configure({ ...config, "checkly:apiKey": CHECKLY_KEY }, { secretKeys: ["checkly:apiKey"] });
+                    await destroyHost.delete(id, urn, stored);
+                    assert.equal(checkly.channel(id), undefined, "deleted");
+                    const gone = await rpc("Read", destroyHost.read(id, urn, stored, changed.inputs));
+                    assert.equal(gone.id, "");
+                } finally {
+                    await destroyHost.stop();
+                    ledger.lines("host log lines", `${s.environment} Checkly destroy host`, destroyHost.logs);
+                }
             } finally {
                 await host.stop();
                 await wrongHost.stop();
