@@ -30,13 +30,13 @@ import {
     ENVIRONMENTS,
     ID_DESCRIPTIONS,
     ROUTES,
-    idsRequiredBy,
     routesOwnedBy,
     type Environment,
     type IdGroup,
     type RouteIds,
     type RouteKey,
 } from "./routes";
+import { idsNeededBy } from "./sources";
 import { DEFAULT_NAMESPACE } from "./tokenPath";
 
 export const PROJECT = "alert-routing";
@@ -178,7 +178,8 @@ class Reader {
                 group === "slackChannels" ? undefined : unusualId,
             );
         }
-        const required = idsRequiredBy(environment);
+        // The routes' ids, and those the stack's sources and attributes are adopted by.
+        const required = idsNeededBy(environment);
         // The token path needs the Alertmanager source even where no route of the stack does.
         if (!required.some((r) => r.group === "alertSources" && r.name === "alertmanager"))
             required.push({ group: "alertSources", name: "alertmanager" });
