@@ -2,22 +2,25 @@
 // channel as a backup may hold it (backup-routes). A stack's channel is the one whose URL posts to
 // the stack's incident.io Checkly source (`.../v2/alert_events/checkly/<source id>`,
 // stack/checklyChannel.ts); its name can be edited in the UI, its URL cannot drift without breaking it.
+import * as fs from "node:fs";
+import * as path from "node:path";
+
 import { escapeControl, parseBaseUrl } from "../providers/incident-io";
 import {
     CHECKLY_ACCOUNT_ID_ENV,
     CHECKLY_API_KEY_ENV,
+    CHECKLY_CHANNEL_ID,
     CHECKLY_CONFIG_KEYS,
     CHECKLY_ORIGIN,
     ChecklyClient,
     fromResponse,
     withoutSecretValues,
     type ChecklyAlertChannelResponse,
-    type ChecklyAlertChannelSpec,
 } from "../providers/checkly";
 import { CHECKLY_ADOPT_NAME } from "../stack/config";
 import { CHECKLY_CHANNEL_NAMES } from "../stack/checklyChannel";
 import type { Environment } from "../stack/routes";
-import { UsageError, type ClientOverrides, type ScriptIo } from "./cli";
+import { stableJson, UsageError, type ClientOverrides, type ScriptIo } from "./cli";
 
 export const CHECKLY_ADOPT_KEY = `alert-routing:adopt.${CHECKLY_ADOPT_NAME}`;
 
@@ -153,12 +156,59 @@ export function checklyCredentialsHint(missing: string): string {
     return `${missing} not set: export ${CHECKLY_API_KEY_ENV}=<Checkly API key> ${CHECKLY_ACCOUNT_ID_ENV}=<account id> (the same as ${CHECKLY_CONFIG_KEYS.apiKey} and ${CHECKLY_CONFIG_KEYS.accountId})`;
 }
 
-/** A channel as backup-routes writes it: Checkly's payload, header values and the webhook secret removed. */
-export function channelBackup(channel: ChecklyAlertChannelResponse): { id: string; note: string; channel: ChecklyAlertChannelSpec } {
+export const CHANNELS_DIR = "checkly_alert_channels";
+export const HEADER_VALUES_REMOVED_NOTE =
+    "Header and query parameter values and the webhook secret were removed from this backup: they are credentials (the Authorization header holds the incident.io source's secret_token). The stack sets them again from its Checkly source on the next `pulumi up`; see docs/checkly-alert-channel.md.";
+
+/** Whether a channel carries Checkly's alerts to incident.io: a webhook to an alert events endpoint. */
+export function postsToIncidentIo(channel: ChecklyAlertChannelResponse): boolean {
+    const url = urlWithoutQuery(channel.config?.url);
+    return channel.type === "WEBHOOK" && url !== undefined && /\/v2\/alert_events\/[a-z_]+\/[0-9A-Za-z]+\/?$/.test(new URL(url).pathname);
+}
+
+/** A channel as backup-routes writes it: Checkly's payload (subscriptions included), credential values
+ * removed, and the note saying so. The answer is checked first: an id that is not Checkly's is refused. */
+export function channelBackupText(channel: ChecklyAlertChannelResponse): string {
+    if (!CHECKLY_CHANNEL_ID.test(String(channel.id)))
+        throw new Error(`Checkly gave the channel id ${JSON.stringify(channel.id)}, which is not a number`);
+    const payload = withoutSecretValues(fromResponse(channel));
+    return stableJson({ alert_channel: { id: channel.id, ...payload }, note: HEADER_VALUES_REMOVED_NOTE });
+}
+
+/** backup-routes' Checkly step: every channel that posts to incident.io → <out>/checkly_alert_channels/<id>.json.
+ * Without Checkly credentials it is skipped with a line saying how; a failed read is a problem. */
+export async function backupChecklyChannels(
+    io: ScriptIo,
+    opts: { baseUrl?: string; out: string; outArg: string; rerun: string; write: (file: string, text: string) => unknown },
+    overrides: ClientOverrides = {},
+): Promise<{ lines: string[]; problems: string[] }> {
+    const { client, missing } = checklyClientFor(io, opts.baseUrl, overrides);
+    if (!client)
+        return {
+            lines: [`Checkly alert channels not backed up: ${checklyCredentialsHint(missing!)}, then run again: ${opts.rerun}`],
+            problems: [],
+        };
+    let channels: ChecklyAlertChannelResponse[];
+    try {
+        channels = (await client.listAlertChannels()).filter(postsToIncidentIo);
+    } catch (error) {
+        return { lines: [], problems: [`Checkly alert channels: ${(error as Error).message}`] };
+    }
+    const problems: string[] = [];
+    let saved = 0;
+    for (const channel of channels) {
+        try {
+            const text = channelBackupText(channel);
+            fs.mkdirSync(path.join(opts.out, CHANNELS_DIR), { recursive: true });
+            opts.write(path.join(opts.out, CHANNELS_DIR, `${channel.id}.json`), text);
+            saved++;
+        } catch (error) {
+            problems.push(`Checkly alert channel ${escapeControl(String(channel.id))}: ${(error as Error).message}`);
+        }
+    }
     return {
-        id: String(channel.id),
-        note: "Header and query parameter values and the webhook secret are removed: they are credentials (the Authorization header holds the incident.io source's token). See docs/checkly-alert-channel.md.",
-        channel: withoutSecretValues(fromResponse(channel)),
+        lines: [`${saved} Checkly alert channel(s) posting to incident.io → ${opts.outArg}/${CHANNELS_DIR} (header values removed)`],
+        problems,
     };
 }
 

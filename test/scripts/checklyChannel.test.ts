@@ -14,9 +14,13 @@ import { IncidentIoEmulator } from "../../dev/emulator";
 import { PROJECT_ROOT } from "../../dev/paths";
 import { LIVE_IDS, SOURCE_TOKEN_CANARY, seedWorkspace } from "../../dev/seed/workspace";
 import type { ScriptIo } from "../../scripts/cli";
-import { discoverChecklyChannel, type ChannelCandidate } from "../../scripts/checklyChannel";
+import { CHANNELS_DIR, discoverChecklyChannel, HEADER_VALUES_REMOVED_NOTE, type ChannelCandidate } from "../../scripts/checklyChannel";
+import { main as backupRoutes } from "../../scripts/backup-routes";
 import { main as discoverConfig } from "../../scripts/discover-config";
+import { CHECK_A } from "../support/checkly";
 import { CHECKLY_TEST_ACCOUNT, incidentIoChannel } from "../support/checkly";
+
+const TOKEN_CANARY = (stack: string) => `token-${stack}-canary-1f9e`;
 
 const PROD_SOURCE = LIVE_IDS.production.alertSources.checkly;
 const url = (id: string) => `https://api.incident.io/v2/alert_events/checkly/${id}`;
@@ -111,10 +115,19 @@ describe("discover-config finds each stack's Checkly channel", { timeout: 120_00
             cwd: tmp,
         };
         const checklyUrl = args.includes("--checkly-base-url") ? [] : ["--checkly-base-url", checkly.url];
-        const code = await discoverConfig([...args, ...checklyUrl, "--base-url", incident.url, "--project-dir", tmp], io, {
+        const script = args[0] === "backup" ? backupRoutes : discoverConfig;
+        const rest = args[0] === "backup" ? args.slice(1) : [...args, "--project-dir", tmp];
+        const code = await script([...rest, ...checklyUrl, "--base-url", incident.url], io, {
             retry: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 20 },
         });
-        for (const secret of [INCIDENT_KEY, CHECKLY_KEY, SOURCE_TOKEN_CANARY, "Bearer "])
+        for (const secret of [
+            INCIDENT_KEY,
+            CHECKLY_KEY,
+            SOURCE_TOKEN_CANARY,
+            "Bearer ",
+            TOKEN_CANARY("production"),
+            TOKEN_CANARY("staging"),
+        ])
             assert.ok(!stdout.includes(secret) && !stderr.includes(secret), `the output holds ${secret}`);
         return { code, stdout, stderr };
     };
@@ -134,7 +147,7 @@ describe("discover-config finds each stack's Checkly channel", { timeout: 120_00
         // The channels made in Checkly's UI: one per stack, and one for Slack.
         for (const stack of ["production", "staging"] as const) {
             const name = stack === "production" ? "incident.io (Production)" : "incident.io (Staging)";
-            const live = checkly.seedChannel(incidentIoChannel(name, url(LIVE_IDS[stack].alertSources.checkly), `token-${stack}-canary`));
+            const live = checkly.seedChannel(incidentIoChannel(name, url(LIVE_IDS[stack].alertSources.checkly), TOKEN_CANARY(stack)));
             channelIds[stack] = String(live.id);
         }
         checkly.seedChannel(incidentIoChannel("Slack #alerts", "https://hooks.slack.com/services/T0/B0/x", "slack-canary"));
@@ -175,6 +188,47 @@ describe("discover-config finds each stack's Checkly channel", { timeout: 120_00
             assert.match(again.stdout, /posts to the Checkly source \S+; already in Pulumi/);
         });
     }
+
+    it("backup-routes backs up each channel posting to incident.io, header values removed and the file saying so", async () => {
+        checkly.subscribeInUi(channelIds.production, { checkId: CHECK_A, activated: true });
+        const result = await run(["backup", "--out", "backups/incident.io"], withChecklyEnv);
+        assert.equal(result.code, 0, result.stderr);
+        assert.match(
+            result.stdout,
+            /2 Checkly alert channel\(s\) posting to incident\.io → backups\/incident\.io\/checkly_alert_channels \(header values removed\)/,
+        );
+        const dir = path.join(tmp, "backups", "incident.io", CHANNELS_DIR);
+        assert.deepEqual(
+            fs.readdirSync(dir).sort(),
+            [`${channelIds.production}.json`, `${channelIds.staging}.json`].sort(),
+            "not the Slack channel",
+        );
+        for (const stack of ["production", "staging"] as const) {
+            const text = fs.readFileSync(path.join(dir, `${channelIds[stack]}.json`), "utf8");
+            assert.ok(!text.includes(TOKEN_CANARY(stack)) && !text.includes("Bearer"), "no header value");
+            const doc = JSON.parse(text) as {
+                note: string;
+                alert_channel: {
+                    id: number;
+                    config: { url: string; headers: Array<{ key: string; value: string; locked: boolean }> };
+                    subscriptions: unknown[];
+                };
+            };
+            assert.equal(doc.note, HEADER_VALUES_REMOVED_NOTE);
+            assert.equal(String(doc.alert_channel.id), channelIds[stack]);
+            assert.equal(doc.alert_channel.config.url, url(LIVE_IDS[stack].alertSources.checkly));
+            assert.deepEqual(doc.alert_channel.config.headers, [
+                { key: "Authorization", value: "(removed: a credential; see docs/checkly-alert-channel.md)", locked: true },
+            ]);
+            assert.equal(doc.alert_channel.subscriptions.length, stack === "production" ? 1 : 0, "subscriptions kept in the backup");
+        }
+        assert.equal(checkly.writes().length, 0, "a backup writes nothing to Checkly");
+        // Without Checkly credentials: the routes are backed up as before, and a line says how to back up the channels.
+        const without = await run(["backup", "--out", "backups/other"]);
+        assert.equal(without.code, 0, without.stderr);
+        assert.match(without.stdout, /Checkly alert channels not backed up: CHECKLY_API_KEY and CHECKLY_ACCOUNT_ID not set/);
+        assert.ok(!fs.existsSync(path.join(tmp, "backups", "other", CHANNELS_DIR)));
+    });
 
     it("two channels post to the stack's source: names both and exits 1, writing nothing for the key", async () => {
         const copy = checkly.seedChannel(incidentIoChannel("incident.io (Production) copy", url(PROD_SOURCE), "token-copy"));
