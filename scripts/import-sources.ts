@@ -8,7 +8,16 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { fromSourceResponse, sourceChangedFields, type AlertSourceResponse, type AlertSourceSpec } from "../providers/incident-io";
+import {
+    configSetCommand,
+    describeValue,
+    escapeControl,
+    fromSourceResponse,
+    isSafeId,
+    sourceChangedFields,
+    type AlertSourceResponse,
+    type AlertSourceSpec,
+} from "../providers/incident-io";
 import { ENVIRONMENTS, type Environment } from "../stack/routes";
 import { ATTRIBUTES, sourcesOwnedBy, type AttributeIds } from "../stack/sources";
 import { processIo, runAsScript, type ScriptIo } from "./cli";
@@ -49,12 +58,15 @@ export function importSources(backupDir: string): { findings: SourceFinding[]; u
     const findings: SourceFinding[] = [];
     const idOf = (items: Array<{ id: string; name: string }>, name: string): { id?: string; status?: string } => {
         const named = items.filter((i) => i.name === name);
+        // A file's id goes into a printed command: only one that needs no quoting and names no other path.
+        if (named.length === 1 && !isSafeId(named[0].id))
+            return { status: `refused: the backup gives it the id ${describeValue(named[0].id)}, which is not an incident.io id` };
         if (named.length === 1) return { id: named[0].id };
         return {
             status:
                 named.length === 0
                     ? "no live one of that name"
-                    : `${named.length} live ones of that name: ${named.map((i) => i.id).join(", ")}; set the id by hand`,
+                    : `${named.length} live ones of that name: ${named.map((i) => escapeControl(String(i.id))).join(", ")}; set the id by hand`,
         };
     };
     const attributeIds: AttributeIds = {};
@@ -112,15 +124,17 @@ export async function main(argv: string[], io: ScriptIo = processIo()): Promise<
     io.log("\nAdoption ids (the config keys the stacks read):\n");
     for (const f of findings.filter((f) => f.id)) {
         const group = f.kind === "source" ? "alertSources" : "alertAttributes";
-        io.log(`pulumi config set --stack ${f.stack} --path 'alert-routing:${group}.${f.key}' ${f.id}\n`);
+        io.log(`${configSetCommand({ stack: f.stack, key: `alert-routing:${group}.${f.key}`, value: f.id!, path: true })}\n`);
     }
     for (const f of findings.filter((f) => f.definition)) {
         io.log(
-            `\nThe live "${f.name}" differs from stack/sources.ts (${f.status}); to keep the live one, make its row:\n${JSON.stringify(f.definition, null, 4)}\n`,
+            `\nThe live "${f.name}" differs from stack/sources.ts (${f.status}); to keep the live one, make its row:\n${escapeControl(JSON.stringify(f.definition, null, 4))}\n`,
         );
     }
     if (unmanaged.length > 0)
-        io.log(`\n${unmanaged.length} live source(s) no stack manages: ${unmanaged.map((s) => JSON.stringify(s.name)).join(", ")}\n`);
+        io.log(
+            `\n${unmanaged.length} live source(s) no stack manages: ${unmanaged.map((s) => escapeControl(JSON.stringify(s.name))).join(", ")}\n`,
+        );
     return findings.some((f) => !f.id) ? 1 : 0;
 }
 

@@ -5,9 +5,9 @@ import * as fs from "node:fs";
 
 import * as YAML from "yaml";
 
-import { escapeControl } from "../providers/incident-io";
+import { configRmCommand, escapeControl } from "../providers/incident-io";
 import { closestKey } from "../stack/configValues";
-import { PROJECT, TOP_LEVEL_KEYS } from "../stack/config";
+import { PROJECT, RETIRED_KEYS, TOP_LEVEL_KEYS } from "../stack/config";
 
 export class StackFileError extends Error {}
 
@@ -63,6 +63,9 @@ export function unknownKeys(sf: StackFile): string[] {
             out.push(
                 `${shown}: unknown namespace "${escapeControl(namespace)}"; did you mean ${closestKey(namespace, KNOWN_NAMESPACES)}:${escapeControl(name)}? Nothing reads ${shown}`,
             );
+        } else if (namespace === PROJECT && Object.hasOwn(RETIRED_KEYS, name)) {
+            const stack = /Pulumi\.(.+)\.yaml$/.exec(sf.file)?.[1];
+            out.push(`${shown}: ${RETIRED_KEYS[name]}: ${configRmCommand({ stack, key })}`);
         } else if (namespace === PROJECT && !TOP_LEVEL_KEYS.includes(name)) {
             out.push(`${shown}: unknown key; did you mean ${PROJECT}:${closestKey(name, TOP_LEVEL_KEYS)}? Nothing reads ${shown}`);
         }

@@ -37,8 +37,6 @@ export interface StackConfig {
     routeIds: RouteIds;
     /** Live route ids to take under management on the first `pulumi up` (the resource's adoptId). */
     adopt: Partial<Record<RouteKey, string>>;
-    /** Secret. When unset the stack reads the token from incident.io. */
-    alertSourceToken?: pulumi.Output<string>;
     incidentIo: { baseUrl: string; apiKey: pulumi.Output<string> };
     /** `accountId` goes to the AWS provider as allowedAccountIds: any other account is refused before a change. */
     aws: { region: string; accountId: string; profile?: string; adoptTokenSecretArn?: string };
@@ -79,15 +77,18 @@ const SECRET_STORE_KINDS = ["SecretStore", "ClusterSecretStore"] as const;
 const PLACEHOLDER = /^<.*>$|^(todo|tbd|changeme|xxx+)$/i;
 
 /** Every key of `alert-routing:` and, for objects, the names inside them; anything else is a typo. */
-export const TOP_LEVEL_KEYS = [
-    ...Object.keys(ID_DESCRIPTIONS),
-    "adopt",
-    "alertSourceToken",
-    "adoptTokenSecretArn",
-    "aws",
-    "secretStore",
-    "alertmanager",
-];
+export const TOP_LEVEL_KEYS = [...Object.keys(ID_DESCRIPTIONS), "adopt", "adoptTokenSecretArn", "aws", "secretStore", "alertmanager"];
+/**
+ * Keys this project once read, with why they are no longer read. `alertSourceToken` held a copy of the
+ * Alertmanager source's token; the token is now that source's `secret_token` output (its AlertSource
+ * resource, read on adoption and on every refresh). A copy can only equal it or be wrong, and a wrong
+ * one (left over after a rotation in the dashboard) would make incident.io refuse every alert.
+ */
+export const RETIRED_KEYS: Record<string, string> = {
+    alertSourceToken:
+        "is no longer read: the token Alertmanager presents is the Alertmanager source's secret_token output (its AlertSource resource, read on adoption and on every refresh), so a copy here could only be that token or a stale one. Remove it",
+};
+
 const OBJECT_KEYS = {
     aws: ["accountId"],
     secretStore: ["name", "kind"],
@@ -133,8 +134,7 @@ class Reader {
         const incidentIo = this.incidentIo(env);
         const aws = this.aws();
         const kubernetes = this.kubernetes();
-        const alertSourceToken = this.project.getSecret("alertSourceToken");
-        return { environment, routeIds, adopt, alertSourceToken, incidentIo, aws, kubernetes };
+        return { environment, routeIds, adopt, incidentIo, aws, kubernetes };
     }
 
     /** `alert-routing:<key>` keys that nothing reads, e.g. a misspelt `adoptTokenSecretARN`. */
@@ -143,6 +143,10 @@ class Reader {
             if (!full.startsWith(`${PROJECT}:`)) continue;
             const key = full.slice(PROJECT.length + 1);
             if (TOP_LEVEL_KEYS.includes(key)) continue;
+            if (Object.hasOwn(RETIRED_KEYS, key)) {
+                this.problem(full, RETIRED_KEYS[key], configRmCommand({ stack: this.stack, key: full }));
+                continue;
+            }
             this.problem(
                 full,
                 `unknown key; did you mean ${PROJECT}:${closestKey(key, TOP_LEVEL_KEYS)}? Nothing reads ${full}`,
