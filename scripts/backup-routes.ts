@@ -4,7 +4,9 @@
 // for each, one file per route (<out>/<id>.json) holding the answer, `{"alert_route": ...}`, with
 // keys sorted so that a re-run with no change writes the same bytes. Then every alert source and
 // attribute: <out>/alert_sources/<id>.json (secret_token removed, the file says so) and
-// <out>/alert_attributes/<id>.json. Goes through the provider's client (rate limiter, retries).
+// <out>/alert_attributes/<id>.json. With CHECKLY_API_KEY and CHECKLY_ACCOUNT_ID, every Checkly alert
+// channel posting to incident.io: <out>/checkly_alert_channels/<id>.json (header values removed, the
+// file says so; scripts/checklyChannel.ts). Goes through the provider's client (rate limiter, retries).
 // `npm run import-routes -- <out>` and `npm run import-sources -- <out>` read the folder as it is.
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -26,11 +28,12 @@ import {
     type ScriptIo,
 } from "./cli";
 import { checkKey } from "./keyCheck";
+import { backupChecklyChannels, checklyBaseUrlFlag } from "./checklyChannel";
 import { ATTRIBUTES_DIR, backupCatalogue, SOURCES_DIR } from "./sourceBackups";
 
 export const DEFAULT_OUT = path.join("backups", "incident.io");
 const USAGE =
-    "usage: npm run backup-routes -- [--out <dir>] [--stack <production|staging>] [--base-url <url>] [--quiet]   (key from INCIDENT_IO_TOKEN)";
+    "usage: npm run backup-routes -- [--out <dir>] [--stack <production|staging>] [--base-url <url>] [--checkly-base-url <url>] [--quiet]   (key from INCIDENT_IO_TOKEN; Checkly's from CHECKLY_API_KEY and CHECKLY_ACCOUNT_ID)";
 
 /** The fields of AlertRouteV2 (incident.io's OpenAPI document): a backup holds these and no other,
  * so a secret_token or a key smuggled into an answer never reaches a file. */
@@ -109,8 +112,10 @@ function dropSecrets(value: unknown): unknown {
 export async function main(argv: string[], io: ScriptIo = processIo(), overrides: ClientOverrides = {}): Promise<number> {
     let flags: Record<string, string | true>;
     let client: ReturnType<typeof clientFor>;
+    let checklyBaseUrl: string | undefined;
     try {
-        flags = parseFlags(argv, ["out", "base-url", "stack"], ["quiet"]);
+        flags = parseFlags(argv, ["out", "base-url", "checkly-base-url", "stack"], ["quiet"]);
+        checklyBaseUrl = checklyBaseUrlFlag(flags);
         if (flags.stack !== undefined && !(ENVIRONMENTS as readonly string[]).includes(flags.stack as string))
             throw new UsageError(`--stack must be one of ${ENVIRONMENTS.join(", ")}, got ${describeValue(flags.stack)}`);
         client = clientFor(flags, io, overrides, rerunCommand("backup-routes", flags));
@@ -217,6 +222,9 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
     io.log(
         `\n${catalogue.sources} alert source(s) → ${outArg}/${SOURCES_DIR} (secret_token removed), ${catalogue.attributes} alert attribute(s) → ${outArg}/${ATTRIBUTES_DIR}\n`,
     );
+    const channels = await backupChecklyChannels(io, { baseUrl: checklyBaseUrl, out, outArg, rerun, write: writeIfChanged }, overrides);
+    for (const line of channels.lines) io.log(`${line}\n`);
+    catalogue.problems.push(...channels.problems);
     if (catalogue.problems.length > 0) {
         io.error(
             `\ncould not back up ${catalogue.problems.join("; ")}. Run again once the cause is fixed: npm run backup-routes -- --out ${outArg}\n`,
