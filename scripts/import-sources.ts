@@ -58,15 +58,12 @@ export function importSources(backupDir: string): { findings: SourceFinding[]; u
     const findings: SourceFinding[] = [];
     const idOf = (items: Array<{ id: string; name: string }>, name: string): { id?: string; status?: string } => {
         const named = items.filter((i) => i.name === name);
-        // A file's id goes into a printed command: only one that needs no quoting and names no other path.
-        if (named.length === 1 && !isSafeId(named[0].id))
-            return { status: `refused: the backup gives it the id ${describeValue(named[0].id)}, which is not an incident.io id` };
         if (named.length === 1) return { id: named[0].id };
         return {
             status:
                 named.length === 0
                     ? "no live one of that name"
-                    : `${named.length} live ones of that name: ${named.map((i) => escapeControl(String(i.id))).join(", ")}; set the id by hand`,
+                    : `${named.length} live ones of that name: ${named.map((i) => i.id).join(", ")}; set the id by hand`,
         };
     };
     const attributeIds: AttributeIds = {};
@@ -119,13 +116,21 @@ export async function main(argv: string[], io: ScriptIo = processIo()): Promise<
     }
     const { findings, unmanaged } = importSources(target);
     for (const f of findings) {
-        io.log(`${f.stack}  ${f.kind} ${f.key} "${f.name}": ${f.id ?? "(no id)"}  ${f.status}\n`);
+        io.log(
+            `${f.stack}  ${f.kind} ${f.key} "${escapeControl(f.name)}": ${escapeControl(f.id ?? "(no id)")}  ${escapeControl(f.status)}\n`,
+        );
     }
+    // An id from a backup file goes into a pasted command: refused unless it is a plain id.
+    const unsafe = findings.filter((f) => f.id !== undefined && !isSafeId(f.id));
     io.log("\nAdoption ids (the config keys the stacks read):\n");
-    for (const f of findings.filter((f) => f.id)) {
+    for (const f of findings.filter((f) => isSafeId(f.id))) {
         const group = f.kind === "source" ? "alertSources" : "alertAttributes";
         io.log(`${configSetCommand({ stack: f.stack, key: `alert-routing:${group}.${f.key}`, value: f.id!, path: true })}\n`);
     }
+    for (const f of unsafe)
+        io.error(
+            `${f.kind} ${f.key}: the backup gives the id ${describeValue(f.id)}, which is not an id of letters, digits, _ and -: no command printed for it. Check it in incident.io\n`,
+        );
     for (const f of findings.filter((f) => f.definition)) {
         io.log(
             `\nThe live "${f.name}" differs from stack/sources.ts (${f.status}); to keep the live one, make its row:\n${escapeControl(JSON.stringify(f.definition, null, 4))}\n`,
@@ -135,7 +140,7 @@ export async function main(argv: string[], io: ScriptIo = processIo()): Promise<
         io.log(
             `\n${unmanaged.length} live source(s) no stack manages: ${unmanaged.map((s) => escapeControl(JSON.stringify(s.name))).join(", ")}\n`,
         );
-    return findings.some((f) => !f.id) ? 1 : 0;
+    return findings.some((f) => !f.id) || unsafe.length > 0 ? 1 : 0;
 }
 
 if (require.main === module) runAsScript("import-sources", main);

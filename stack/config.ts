@@ -9,6 +9,7 @@ import {
     configSetCommand,
     DEFAULT_BASE_URL,
     describeValue,
+    escapeControl,
     idProblem,
     parseBaseUrl,
     stackSettingFix,
@@ -94,6 +95,9 @@ const PLACEHOLDER = /^<.*>$|^(todo|tbd|changeme|xxx+)$/i;
 
 /** Every key of `alert-routing:` and, for objects, the names inside them; anything else is a typo. */
 export const TOP_LEVEL_KEYS = [...Object.keys(ID_DESCRIPTIONS), "adopt", "adoptTokenSecretArn", "aws", "secretStore", "alertmanager"];
+/** Namespaces a stack's config may use: this project's, its providers' and Pulumi's own. */
+export const KNOWN_NAMESPACES = [PROJECT, "incident-io", "checkly", "aws", "kubernetes", "pulumi"];
+
 /**
  * Keys this project once read, with why they are no longer read. `alertSourceToken` held a copy of the
  * Alertmanager source's token; the token is now that source's `secret_token` output (its AlertSource
@@ -104,6 +108,28 @@ export const RETIRED_KEYS: Record<string, string> = {
     alertSourceToken:
         "is no longer read: the token Alertmanager presents is the Alertmanager source's secret_token output (its AlertSource resource, read on adoption and on every refresh), so a copy here could only be that token or a stale one. Remove it",
 };
+
+/** Why nothing reads a stack config key (a misspelt `checkley:apiKey`, `alert-routing:adoptTokenSecretARN`),
+ * or undefined. One wording for the program and the scripts that read Pulumi.<stack>.yaml.
+ * `namespace`: the key's namespace is unknown (a warning: other tools may keep keys there). */
+export function unknownConfigKey(full: string): { problem: string; namespace: boolean } | undefined {
+    const at = full.indexOf(":");
+    const namespace = at > 0 ? full.slice(0, at) : "";
+    const name = full.slice(at + 1);
+    const shown = escapeControl(full);
+    if (!KNOWN_NAMESPACES.includes(namespace))
+        return {
+            namespace: true,
+            problem: `unknown namespace "${escapeControl(namespace)}"; did you mean ${closestKey(namespace, KNOWN_NAMESPACES)}:${escapeControl(name)}? Nothing reads ${shown}`,
+        };
+    if (namespace === PROJECT && Object.hasOwn(RETIRED_KEYS, name)) return { namespace: false, problem: RETIRED_KEYS[name] };
+    if (namespace === PROJECT && !TOP_LEVEL_KEYS.includes(name))
+        return {
+            namespace: false,
+            problem: `unknown key; did you mean ${PROJECT}:${closestKey(name, TOP_LEVEL_KEYS)}? Nothing reads ${shown}`,
+        };
+    return undefined;
+}
 
 const OBJECT_KEYS = {
     aws: ["accountId"],
@@ -154,21 +180,15 @@ class Reader {
         return { environment, routeIds, adopt, adoptChecklyChannel, incidentIo, checkly, aws, kubernetes };
     }
 
-    /** `alert-routing:<key>` keys that nothing reads, e.g. a misspelt `adoptTokenSecretARN`. */
+    /** Keys that nothing reads: a misspelt `alert-routing:adoptTokenSecretARN` is refused; a key of an
+     * unknown namespace (`checkley:apiKey`) is a warning, as another tool may keep keys there. */
     private unknownTopLevelKeys(): void {
         for (const full of Object.keys(pulumi.runtime.allConfig())) {
-            if (!full.startsWith(`${PROJECT}:`)) continue;
-            const key = full.slice(PROJECT.length + 1);
-            if (TOP_LEVEL_KEYS.includes(key)) continue;
-            if (Object.hasOwn(RETIRED_KEYS, key)) {
-                this.problem(full, RETIRED_KEYS[key], configRmCommand({ stack: this.stack, key: full }));
-                continue;
-            }
-            this.problem(
-                full,
-                `unknown key; did you mean ${PROJECT}:${closestKey(key, TOP_LEVEL_KEYS)}? Nothing reads ${full}`,
-                configRmCommand({ stack: this.stack, key: full }),
-            );
+            const unknown = unknownConfigKey(full);
+            if (!unknown) continue;
+            const fix = configRmCommand({ stack: this.stack, key: full });
+            if (unknown.namespace) this.warnings.push(`${escapeControl(full)}: ${unknown.problem}: ${fix}`);
+            else this.problem(full, unknown.problem, fix);
         }
     }
 

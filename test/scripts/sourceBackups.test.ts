@@ -122,12 +122,12 @@ describe("source and attribute backups, and import-sources", { timeout: 120_000 
         fs.writeFileSync(path.join(tmp, "backups", "alert_sources", "01J0EMA1SVPP0RT00000000000.json"), JSON.stringify(other));
         const s = io(tmp);
         assert.equal(await importSources(["backups"], s), 1, "a row without an id is not a success");
-        const { stdout } = s.out();
+        const { stdout, stderr } = s.out();
         assert.ok(
-            stdout.includes(
-                `staging  source alertmanager "Alertmanager (Staging)": (no id)  refused: the backup gives it the id "${id}$(touch pwned)", which is not an incident.io id`,
+            stderr.includes(
+                `source alertmanager: the backup gives the id "${id}$(touch pwned)", which is not an id of letters, digits, _ and -: no command printed for it`,
             ),
-            stdout,
+            stderr,
         );
         assert.ok(!stdout.split("\n").some((l) => l.startsWith("pulumi config set") && l.includes("touch")), "no command with it");
         assert.ok(!stdout.includes("\u001b") && !stdout.includes("\u0007"), "no raw control character printed");
