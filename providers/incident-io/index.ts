@@ -70,3 +70,4 @@ export {
     type KeyIdentity,
     type KeyNeed,
 } from "./identity";
+export { isApiNotYetAvailable, v3ResetsOf, type AlertRouteV3View } from "./v3";
