@@ -2,16 +2,19 @@
 //
 // Backs up every live alert route: all pages of GET /v2/alert_routes, then GET /v2/alert_routes/{id}
 // for each, one file per route (<out>/<id>.json) holding the answer, `{"alert_route": ...}`, with
-// keys sorted so that a re-run with no change writes the same bytes. Then every alert source and
-// attribute: <out>/alert_sources/<id>.json (secret_token removed, the file says so) and
-// <out>/alert_attributes/<id>.json. Goes through the provider's client (rate limiter, retries).
+// keys sorted so that a re-run with no change writes the same bytes; beside it the route's v3 view,
+// <out>/alert_routes_v3/<id>.json (v3Backups.ts). Then every alert source and attribute:
+// <out>/alert_sources/<id>.json (secret_token removed, the file says so) and
+// <out>/alert_attributes/<id>.json. With CHECKLY_API_KEY and CHECKLY_ACCOUNT_ID, every Checkly alert
+// channel posting to incident.io: <out>/checkly_alert_channels/<id>.json (header values removed, the
+// file says so; scripts/checklyChannel.ts). Goes through the provider's client (rate limiter, retries).
 // `npm run import-routes -- <out>` and `npm run import-sources -- <out>` read the folder as it is.
 import * as fs from "node:fs";
 import * as path from "node:path";
 
 import { API_KEY_ENV, describeValue, escapeControl, isSafeId, type AlertRouteResponse } from "../providers/incident-io";
 import { ENVIRONMENTS, ROUTES } from "../stack/routes";
-import { parseBackup } from "./backups";
+import { parseBackup, ROUTE_LIST_FIELDS } from "./backups";
 import {
     clientFor,
     parseFlags,
@@ -26,11 +29,15 @@ import {
     type ScriptIo,
 } from "./cli";
 import { checkKey } from "./keyCheck";
+import { backupChecklyChannels, checklyBaseUrlFlag } from "./checklyChannel";
 import { ATTRIBUTES_DIR, backupCatalogue, SOURCES_DIR } from "./sourceBackups";
+import { V3_DIR, V3Backups, type V3Outcome } from "./v3Backups";
 
 export const DEFAULT_OUT = path.join("backups", "incident.io");
+/** Route GETs in flight at once: the client's own limit (DEFAULT_LIMITS.maxConcurrency in its client.ts), no more. */
+const ROUTE_WORKERS = 8;
 const USAGE =
-    "usage: npm run backup-routes -- [--out <dir>] [--stack <production|staging>] [--base-url <url>] [--quiet]   (key from INCIDENT_IO_TOKEN)";
+    "usage: npm run backup-routes -- [--out <dir>] [--stack <production|staging>] [--base-url <url>] [--checkly-base-url <url>] [--quiet]   (key from INCIDENT_IO_TOKEN; Checkly's from CHECKLY_API_KEY and CHECKLY_ACCOUNT_ID)";
 
 /** The fields of AlertRouteV2 (incident.io's OpenAPI document): a backup holds these and no other,
  * so a secret_token or a key smuggled into an answer never reaches a file. */
@@ -52,8 +59,6 @@ export const ROUTE_FIELDS = [
     "updated_at",
     "version",
 ] as const;
-/** Fields the document types as lists: an object there is not a route. */
-const LIST_FIELDS = ["alert_sources", "channel_config", "condition_groups", "expressions", "owning_team_ids"];
 
 export interface RouteOutcome {
     id: string;
@@ -62,6 +67,9 @@ export interface RouteOutcome {
     owner: string;
     status: "saved" | "unchanged" | "failed";
     problem?: string;
+    /** Its v3 view beside it (v3Backups.ts); v3Problem: the v2 file was saved, the v3 view was not. */
+    v3?: V3Outcome;
+    v3Problem?: string;
 }
 
 export function ownerOf(name: string): string {
@@ -81,7 +89,7 @@ function writeIfChanged(file: string, text: string): "saved" | "unchanged" {
 export function backupText(id: string, route: AlertRouteResponse): string {
     if (route.id !== id) throw new Error(`the API answered with route ${describeValue(route.id)}`);
     const raw = route as unknown as Record<string, unknown>;
-    for (const field of LIST_FIELDS) {
+    for (const field of ROUTE_LIST_FIELDS) {
         if (raw[field] !== undefined && raw[field] !== null && !Array.isArray(raw[field]))
             throw new Error(
                 `the answer is not a route: ${field} is ${describeValue(raw[field]).slice(0, 60)}, where a list belongs; not saved`,
@@ -109,8 +117,10 @@ function dropSecrets(value: unknown): unknown {
 export async function main(argv: string[], io: ScriptIo = processIo(), overrides: ClientOverrides = {}): Promise<number> {
     let flags: Record<string, string | true>;
     let client: ReturnType<typeof clientFor>;
+    let checklyBaseUrl: string | undefined;
     try {
-        flags = parseFlags(argv, ["out", "base-url", "stack"], ["quiet"]);
+        flags = parseFlags(argv, ["out", "base-url", "checkly-base-url", "stack"], ["quiet"]);
+        checklyBaseUrl = checklyBaseUrlFlag(flags);
         if (flags.stack !== undefined && !(ENVIRONMENTS as readonly string[]).includes(flags.stack as string))
             throw new UsageError(`--stack must be one of ${ENVIRONMENTS.join(", ")}, got ${describeValue(flags.stack)}`);
         client = clientFor(flags, io, overrides, rerunCommand("backup-routes", flags));
@@ -152,33 +162,49 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
     listed = [...byId.values()].filter((r) => flags.stack === undefined || ownerOf(r.name) === flags.stack);
 
     let done = 0;
+    const v3 = new V3Backups(client, out, writeIfChanged);
     // The first 401/403 stops the run: the key is refused, and every further GET would be too.
     let refused: string | undefined;
-    const outcomes: RouteOutcome[] = await Promise.all(
-        listed.map(async ({ id, name }): Promise<RouteOutcome> => {
-            const outcome: RouteOutcome = { id, name, owner: ownerOf(name), status: "failed" };
+    const backupOne = async ({ id, name }: { id: string; name: string }): Promise<RouteOutcome> => {
+        const outcome: RouteOutcome = { id, name, owner: ownerOf(name), status: "failed" };
+        try {
+            if (!isSafeId(id)) throw new Error(`the list gave ${describeValue(id)}, which is not an id of letters, digits, _ and -`);
+            if (refused) throw new Error("not asked: the API refused the key");
+            let route: AlertRouteResponse;
             try {
-                if (!isSafeId(id)) throw new Error(`the list gave ${describeValue(id)}, which is not an id of letters, digits, _ and -`);
-                if (refused) throw new Error("not asked: the API refused the key");
-                let route: AlertRouteResponse;
-                try {
-                    route = await client.getAlertRoute(id);
-                } catch (error) {
-                    const status = (error as { status?: number }).status;
-                    if (status === 401 || status === 403) refused ??= (error as Error).message;
-                    throw error;
-                }
-                const text = backupText(id, route);
-                Object.assign(outcome, { name: route.name, owner: ownerOf(route.name), version: route.version });
-                fs.mkdirSync(out, { recursive: true });
-                outcome.status = writeIfChanged(path.join(out, `${id}.json`), text);
+                route = await client.getAlertRoute(id);
             } catch (error) {
-                outcome.problem = (error as Error).message;
+                const status = (error as { status?: number }).status;
+                if (status === 401 || status === 403) refused ??= (error as Error).message;
+                throw error;
             }
-            progress(`backing up alert routes: ${++done}/${listed.length}`);
-            return outcome;
-        }),
-    );
+            const text = backupText(id, route);
+            Object.assign(outcome, { name: route.name, owner: ownerOf(route.name), version: route.version });
+            fs.mkdirSync(out, { recursive: true });
+            outcome.status = writeIfChanged(path.join(out, `${id}.json`), text);
+            try {
+                outcome.v3 = await v3.save(id);
+            } catch (error) {
+                outcome.v3Problem = (error as Error).message;
+            }
+        } catch (error) {
+            outcome.problem = (error as Error).message;
+        }
+        progress(`backing up alert routes: ${++done}/${listed.length}`);
+        return outcome;
+    };
+    // A few workers take the routes one by one, each looking at `refused` before it asks: after a
+    // refusal only the GETs already in flight are answered, none is sent (with all of them queued
+    // at once, the limiter would send every one of them after the first 403).
+    const outcomes: RouteOutcome[] = new Array<RouteOutcome>(listed.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < listed.length) {
+            const at = next++;
+            outcomes[at] = await backupOne(listed[at]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(ROUTE_WORKERS, listed.length) }, worker));
     progress("");
 
     if (refused) {
@@ -198,6 +224,13 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
     ]);
     io.log(`${listed.length} live alert route(s) → ${outArg}\n\n${table(["id", "version", "stack", "file", "name"], rows)}`);
 
+    const v3Saved = outcomes.filter((o) => o.v3 === "saved" || o.v3 === "unchanged");
+    if (v3.notOnV3)
+        io.log(`\nno v3 views: incident.io answered that this organisation is not on its v3 API yet (403 api_not_yet_available)\n`);
+    else if (v3Saved.length > 0)
+        io.log(
+            `\n${v3Saved.length} v3 view(s) → ${outArg}/${V3_DIR} (${v3Saved.filter((o) => o.v3 === "saved").length} saved, ${v3Saved.filter((o) => o.v3 === "unchanged").length} unchanged): the settings v2 cannot express\n`,
+        );
     const names = new Map<string, string[]>();
     for (const o of outcomes) names.set(o.name, [...(names.get(o.name) ?? []), o.id]);
     for (const [name, ids] of names) {
@@ -217,18 +250,23 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
     io.log(
         `\n${catalogue.sources} alert source(s) → ${outArg}/${SOURCES_DIR} (secret_token removed), ${catalogue.attributes} alert attribute(s) → ${outArg}/${ATTRIBUTES_DIR}\n`,
     );
+    const channels = await backupChecklyChannels(io, { baseUrl: checklyBaseUrl, out, outArg, rerun, write: writeIfChanged }, overrides);
+    for (const line of channels.lines) io.log(`${line}\n`);
+    catalogue.problems.push(...channels.problems);
     if (catalogue.problems.length > 0) {
         io.error(
             `\ncould not back up ${catalogue.problems.join("; ")}. Run again once the cause is fixed: npm run backup-routes -- --out ${outArg}\n`,
         );
     }
 
-    const failed = outcomes.filter((o) => o.status === "failed");
+    const failed = outcomes.filter((o) => o.status === "failed" || o.v3Problem !== undefined);
     if (catalogue.problems.length > 0 && failed.length === 0) return 1;
     if (failed.length > 0) {
         io.error(
             `\ncould not save ${failed.length} of ${listed.length} route(s); the other files are complete:\n` +
-                failed.map((o) => `  ${escapeControl(o.id)} "${escapeControl(o.name)}": ${escapeControl(o.problem ?? "")}\n`).join("") +
+                failed
+                    .map((o) => `  ${escapeControl(o.id)} "${escapeControl(o.name)}": ${escapeControl(o.problem ?? o.v3Problem ?? "")}\n`)
+                    .join("") +
                 `Run again once the cause is fixed: ${rerun}\n`,
         );
         return 1;

@@ -9,11 +9,21 @@ import {
     configSetCommand,
     DEFAULT_BASE_URL,
     describeValue,
+    escapeControl,
     idProblem,
     parseBaseUrl,
     stackSettingFix,
     unusualId,
 } from "../providers/incident-io";
+import {
+    CHECKLY_ACCOUNT_ID,
+    CHECKLY_ACCOUNT_ID_ENV,
+    CHECKLY_API_KEY_ENV,
+    CHECKLY_CHANNEL_ID,
+    CHECKLY_CONFIG_KEYS,
+    CHECKLY_DEFAULT_BASE_URL,
+    CHECKLY_ORIGIN,
+} from "../providers/checkly";
 import { AWS_ACCOUNT_ID, AWS_REGIONS, tokenSecretArnProblem } from "./awsTarget";
 import { closestKey, dns1123LabelProblem, dns1123SubdomainProblem, slackChannelProblem } from "./configValues";
 import type { SecretStoreRef } from "./externalSecret";
@@ -31,14 +41,19 @@ import { idsNeededBy } from "./sources";
 import { DEFAULT_NAMESPACE } from "./tokenPath";
 
 export const PROJECT = "alert-routing";
+/** `alert-routing:adopt.checklyChannel`: the live Checkly channel the stack takes over (a Checkly id). */
+export const CHECKLY_ADOPT_NAME = "checklyChannel";
 
 export interface StackConfig {
     environment: Environment;
     routeIds: RouteIds;
     /** Live route ids to take under management on the first `pulumi up` (the resource's adoptId). */
     adopt: Partial<Record<RouteKey, string>>;
-    /** Secret. When unset the stack reads the token from incident.io. */
-    alertSourceToken?: pulumi.Output<string>;
+    /** The live Checkly channel to take under management (`alert-routing:adopt.checklyChannel`). */
+    adoptChecklyChannel?: string;
+    /** Checked here so a missing or wrong value stops the stack before any call; the provider reads
+     * the same keys itself (checkly:apiKey reaches it as secret config, or CHECKLY_API_KEY). */
+    checkly: { baseUrl: string; accountId: string };
     incidentIo: { baseUrl: string; apiKey: pulumi.Output<string> };
     /** `accountId` goes to the AWS provider as allowedAccountIds: any other account is refused before a change. */
     aws: { region: string; accountId: string; profile?: string; adoptTokenSecretArn?: string };
@@ -79,15 +94,43 @@ const SECRET_STORE_KINDS = ["SecretStore", "ClusterSecretStore"] as const;
 const PLACEHOLDER = /^<.*>$|^(todo|tbd|changeme|xxx+)$/i;
 
 /** Every key of `alert-routing:` and, for objects, the names inside them; anything else is a typo. */
-export const TOP_LEVEL_KEYS = [
-    ...Object.keys(ID_DESCRIPTIONS),
-    "adopt",
-    "alertSourceToken",
-    "adoptTokenSecretArn",
-    "aws",
-    "secretStore",
-    "alertmanager",
-];
+export const TOP_LEVEL_KEYS = [...Object.keys(ID_DESCRIPTIONS), "adopt", "adoptTokenSecretArn", "aws", "secretStore", "alertmanager"];
+/** Namespaces a stack's config may use: this project's, its providers' and Pulumi's own. */
+export const KNOWN_NAMESPACES = [PROJECT, "incident-io", "checkly", "aws", "kubernetes", "pulumi"];
+
+/**
+ * Keys this project once read, with why they are no longer read. `alertSourceToken` held a copy of the
+ * Alertmanager source's token; the token is now that source's `secret_token` output (its AlertSource
+ * resource, read on adoption and on every refresh). A copy can only equal it or be wrong, and a wrong
+ * one (left over after a rotation in the dashboard) would make incident.io refuse every alert.
+ */
+export const RETIRED_KEYS: Record<string, string> = {
+    alertSourceToken:
+        "is no longer read: the token Alertmanager presents is the Alertmanager source's secret_token output (its AlertSource resource, read on adoption and on every refresh), so a copy here could only be that token or a stale one. Remove it",
+};
+
+/** Why nothing reads a stack config key (a misspelt `checkley:apiKey`, `alert-routing:adoptTokenSecretARN`),
+ * or undefined. One wording for the program and the scripts that read Pulumi.<stack>.yaml.
+ * `namespace`: the key's namespace is unknown (a warning: other tools may keep keys there). */
+export function unknownConfigKey(full: string): { problem: string; namespace: boolean } | undefined {
+    const at = full.indexOf(":");
+    const namespace = at > 0 ? full.slice(0, at) : "";
+    const name = full.slice(at + 1);
+    const shown = escapeControl(full);
+    if (!KNOWN_NAMESPACES.includes(namespace))
+        return {
+            namespace: true,
+            problem: `unknown namespace "${escapeControl(namespace)}"; did you mean ${closestKey(namespace, KNOWN_NAMESPACES)}:${escapeControl(name)}? Nothing reads ${shown}`,
+        };
+    if (namespace === PROJECT && Object.hasOwn(RETIRED_KEYS, name)) return { namespace: false, problem: RETIRED_KEYS[name] };
+    if (namespace === PROJECT && !TOP_LEVEL_KEYS.includes(name))
+        return {
+            namespace: false,
+            problem: `unknown key; did you mean ${PROJECT}:${closestKey(name, TOP_LEVEL_KEYS)}? Nothing reads ${shown}`,
+        };
+    return undefined;
+}
+
 const OBJECT_KEYS = {
     aws: ["accountId"],
     secretStore: ["name", "kind"],
@@ -129,25 +172,23 @@ class Reader {
         const environment = this.stack as Environment;
         this.unknownTopLevelKeys();
         const routeIds = this.routeIds(environment);
-        const adopt = this.adopt(environment);
+        const { routes: adopt, checklyChannel: adoptChecklyChannel } = this.adopt(environment);
         const incidentIo = this.incidentIo(env);
+        const checkly = this.checkly(env);
         const aws = this.aws();
         const kubernetes = this.kubernetes();
-        const alertSourceToken = this.project.getSecret("alertSourceToken");
-        return { environment, routeIds, adopt, alertSourceToken, incidentIo, aws, kubernetes };
+        return { environment, routeIds, adopt, adoptChecklyChannel, incidentIo, checkly, aws, kubernetes };
     }
 
-    /** `alert-routing:<key>` keys that nothing reads, e.g. a misspelt `adoptTokenSecretARN`. */
+    /** Keys that nothing reads: a misspelt `alert-routing:adoptTokenSecretARN` is refused; a key of an
+     * unknown namespace (`checkley:apiKey`) is a warning, as another tool may keep keys there. */
     private unknownTopLevelKeys(): void {
         for (const full of Object.keys(pulumi.runtime.allConfig())) {
-            if (!full.startsWith(`${PROJECT}:`)) continue;
-            const key = full.slice(PROJECT.length + 1);
-            if (TOP_LEVEL_KEYS.includes(key)) continue;
-            this.problem(
-                full,
-                `unknown key; did you mean ${PROJECT}:${closestKey(key, TOP_LEVEL_KEYS)}? Nothing reads ${full}`,
-                configRmCommand({ stack: this.stack, key: full }),
-            );
+            const unknown = unknownConfigKey(full);
+            if (!unknown) continue;
+            const fix = configRmCommand({ stack: this.stack, key: full });
+            if (unknown.namespace) this.warnings.push(`${escapeControl(full)}: ${unknown.problem}: ${fix}`);
+            else this.problem(full, unknown.problem, fix);
         }
     }
 
@@ -166,6 +207,9 @@ class Reader {
         // The token path needs the Alertmanager source even where no route of the stack does.
         if (!required.some((r) => r.group === "alertSources" && r.name === "alertmanager"))
             required.push({ group: "alertSources", name: "alertmanager" });
+        // The stack's Checkly channel posts to its Checkly source (stack/checklyChannel.ts).
+        if (!required.some((r) => r.group === "alertSources" && r.name === "checkly"))
+            required.push({ group: "alertSources", name: "checkly" });
         for (const ref of required) {
             if (ids[ref.group][ref.name] === undefined) {
                 const key = `${PROJECT}:${ref.group}.${ref.name}`;
@@ -177,13 +221,15 @@ class Reader {
         return ids as RouteIds;
     }
 
-    private adopt(environment: Environment): Partial<Record<RouteKey, string>> {
+    private adopt(environment: Environment): { routes: Partial<Record<RouteKey, string>>; checklyChannel?: string } {
         const owned = routesOwnedBy(environment).map((r) => r.key);
-        const adopt = this.stringMap(
+        // adopt.checklyChannel is a Checkly channel id (a number); every other name a route's incident.io id.
+        const isChannel = (name: string) => name === CHECKLY_ADOPT_NAME;
+        const { [CHECKLY_ADOPT_NAME]: checklyChannel, ...adopt } = this.stringMap(
             "adopt",
-            ROUTES.map((r) => r.key),
-            idProblem,
-            unusualId,
+            [...ROUTES.map((r) => r.key), CHECKLY_ADOPT_NAME],
+            (value, name) => (isChannel(name) ? checklyChannelIdProblem(value) : idProblem(value)),
+            (value, name) => (isChannel(name) ? undefined : unusualId(value)),
         );
         const byId = new Map<string, string>();
         for (const [routeKey, id] of Object.entries(adopt)) {
@@ -206,7 +252,50 @@ class Reader {
             }
             byId.set(id, routeKey);
         }
-        return adopt as Partial<Record<RouteKey, string>>;
+        return { routes: adopt as Partial<Record<RouteKey, string>>, checklyChannel };
+    }
+
+    /** Checkly's key and account: both needed before the stack's channel can be read or written. */
+    private checkly(env: NodeJS.ProcessEnv): StackConfig["checkly"] {
+        const config = new pulumi.Config("checkly");
+        const apiKey = config.getSecret("apiKey") ?? (env[CHECKLY_API_KEY_ENV] || undefined);
+        if (!apiKey) {
+            this.missing(
+                CHECKLY_CONFIG_KEYS.apiKey,
+                "a Checkly API key for the account of the stack's alert channel (Checkly → User settings → API keys)",
+                `${this.setCommand(CHECKLY_CONFIG_KEYS.apiKey, "<api key>", { secret: true })}   (or export ${CHECKLY_API_KEY_ENV})`,
+            );
+        }
+        const accountKey = CHECKLY_CONFIG_KEYS.accountId;
+        const raw = config.get("accountId") ?? (env[CHECKLY_ACCOUNT_ID_ENV] || undefined);
+        const accountId = raw?.trim();
+        if (accountId === undefined || accountId === "") {
+            this.missing(
+                accountKey,
+                "the Checkly account's id (Checkly → Account settings → General)",
+                `${this.setCommand(accountKey, "<account id>")}   (or export ${CHECKLY_ACCOUNT_ID_ENV})`,
+            );
+        } else if (!CHECKLY_ACCOUNT_ID.test(accountId)) {
+            this.problem(
+                accountKey,
+                `${describeValue(raw)} is not a Checkly account id (a uuid, from Account settings → General)`,
+                this.setCommand(accountKey, "<account id>"),
+            );
+        }
+        let baseUrl = CHECKLY_DEFAULT_BASE_URL;
+        const configured = config.get("baseUrl");
+        if (configured !== undefined) {
+            try {
+                baseUrl = parseBaseUrl(configured, CHECKLY_CONFIG_KEYS.baseUrl, CHECKLY_ORIGIN, stackSettingFix(this.stack));
+            } catch (error) {
+                this.problem(
+                    CHECKLY_CONFIG_KEYS.baseUrl,
+                    (error as Error).message,
+                    this.setCommand(CHECKLY_CONFIG_KEYS.baseUrl, CHECKLY_DEFAULT_BASE_URL),
+                );
+            }
+        }
+        return { baseUrl, accountId: accountId ?? "" };
     }
 
     private incidentIo(env: NodeJS.ProcessEnv): StackConfig["incidentIo"] {
@@ -378,8 +467,8 @@ class Reader {
     private stringMap(
         key: string,
         known: readonly string[],
-        valueProblem?: (value: string) => string | undefined,
-        valueWarning?: (value: string) => string | undefined,
+        valueProblem?: (value: string, name: string) => string | undefined,
+        valueWarning?: (value: string, name: string) => string | undefined,
     ): Record<string, string> {
         const value = this.object(key, known) ?? {};
         const out: Record<string, string> = {};
@@ -387,12 +476,11 @@ class Reader {
             if (!known.includes(name)) continue; // reported by object()
             const full = `${PROJECT}:${key}.${name}`;
             const text = this.text(v, full, "<id>");
-            const problem = text === undefined ? undefined : valueProblem?.(text);
-            if (problem)
-                this.problem(full, problem, this.setCommand(full, key === "slackChannels" ? "<channel id>" : "<id>", { path: true }));
+            const problem = text === undefined ? undefined : valueProblem?.(text, name);
+            if (problem) this.problem(full, problem, this.setCommand(full, idPlaceholder(key, name), { path: true }));
             else if (text !== undefined) {
                 out[name] = text;
-                const warning = valueWarning?.(text);
+                const warning = valueWarning?.(text, name);
                 if (warning) this.warnings.push(`${full}: ${warning}`);
             }
         }
@@ -489,4 +577,16 @@ function describeStored(value: unknown): string {
                   ? " (an object)"
                   : "";
     return `${describeValue(value)}${kind}`;
+}
+
+/** What an id of `alert-routing:<key>.<name>` looks like, in a printed command. */
+function idPlaceholder(key: string, name: string): string {
+    if (key === "slackChannels") return "<channel id>";
+    return key === "adopt" && name === CHECKLY_ADOPT_NAME ? "<checkly channel id>" : "<id>";
+}
+
+/** A Checkly channel id is a number (Checkly's API: alert channel `id`, integer). */
+function checklyChannelIdProblem(value: string): string | undefined {
+    if (CHECKLY_CHANNEL_ID.test(value)) return undefined;
+    return `${describeValue(value)} is not a Checkly alert channel id (a number such as 123456; \`npm run discover-config\` finds it)`;
 }

@@ -7,7 +7,8 @@ import type {
     AlertSourceResponse,
     AlertSourceSpec,
 } from "../types";
-import { API_KEY_CONFIG, API_KEY_ENV, cleanApiKey, missingKeyMessage } from "./apiKey";
+import type { AlertRouteV3View } from "../v3";
+import { API_KEY_CONFIG, API_KEY_ENV, cleanApiKey, missingKeyMessage, secretForms } from "./apiKey";
 import { DEFAULT_BASE_URL, parseBaseUrl } from "./baseUrl";
 import { IncidentIoApiError, incidentIoWords, type ApiErrorDetail } from "./errors";
 import { RequestLimiter } from "./limiter";
@@ -98,12 +99,18 @@ export const INCIDENT_IO_PROFILE: ServiceProfile = incidentIoProfile();
 export class IncidentIoClient {
     private readonly transport: ApiTransport;
     private readonly maxPages: number;
+    /** Every alert-source token an answer carried: scrubbed from every later error and log line, as
+     * the key is (an error that echoes a token must not carry it into a terminal or a backup log). */
+    private readonly sourceTokens = new Set<string>();
+    /** The API origin (parsed); also the key of per-process caches such as v3 availability. */
+    readonly baseUrl: string;
 
     constructor(opts: IncidentIoClientOptions) {
         const key = opts.apiKey;
+        this.baseUrl = parseBaseUrl(opts.baseUrl ?? DEFAULT_BASE_URL, undefined, undefined, opts.fixes);
         this.transport = new ApiTransport({
             profile: opts.fixes ? incidentIoProfile(opts.fixes) : INCIDENT_IO_PROFILE,
-            baseUrl: parseBaseUrl(opts.baseUrl ?? DEFAULT_BASE_URL, undefined, undefined, opts.fixes),
+            baseUrl: this.baseUrl,
             fixes: opts.fixes,
             apiKey: typeof key === "function" ? key : () => key,
             limiter: opts.limiter ?? processLimiter(),
@@ -114,6 +121,7 @@ export class IncidentIoClient {
             operationTimeoutMs: opts.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS,
             maxResponseBytes: opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
             log: opts.log ?? ((line) => process.stderr.write(`${line}\n`)),
+            secrets: () => [...this.sourceTokens].flatMap(secretForms),
         });
         this.maxPages = opts.maxPages ?? DEFAULT_MAX_PAGES;
     }
@@ -121,6 +129,23 @@ export class IncidentIoClient {
     async getAlertRoute(id: string): Promise<AlertRouteResponse> {
         const body = await this.send<{ alert_route: AlertRouteResponse }>("GET", `/v2/alert_routes/${encodeURIComponent(id)}`);
         return this.expectRoute(body, "GET", { id });
+    }
+
+    /** The route's v3 view (/v3/alert_routes/{id}): same id and version, settings v2 cannot express.
+     * An organisation not moved to v3 answers 403 `api_not_yet_available` (v3.ts isApiNotYetAvailable). */
+    async getAlertRouteV3(id: string): Promise<AlertRouteV3View> {
+        const body = await this.send<{ alert_route: AlertRouteV3View }>("GET", `/v3/alert_routes/${encodeURIComponent(id)}`);
+        const route = body?.alert_route;
+        if (!route || route.id !== id || typeof route.version !== "number") {
+            throw new IncidentIoApiError({
+                method: "GET",
+                path: `/v3/alert_routes/${id}`,
+                kind: "malformed",
+                detail: "the answer is not the v3 view of the route asked for (an alert_route with its id and a version); it was not trusted",
+                maybeApplied: false,
+            });
+        }
+        return route;
     }
 
     async createAlertRoute(spec: AlertRouteSpec): Promise<AlertRouteResponse> {
@@ -300,8 +325,23 @@ export class IncidentIoClient {
     }
 
     /** One logical request through the shared transport (limited, timed out, retried, redacted). */
-    private send<T>(method: Method, path: string, payload?: unknown): Promise<T | undefined> {
-        return this.transport.send<T>(method, path, payload);
+    private async send<T>(method: Method, path: string, payload?: unknown): Promise<T | undefined> {
+        const body = await this.transport.send<T>(method, path, payload);
+        this.rememberTokens(body);
+        return body;
+    }
+
+    /** Keeps every `secret_token` string an answer holds, at any depth (a source's, or one smuggled elsewhere). */
+    private rememberTokens(value: unknown, depth = 0): void {
+        if (depth > 64 || !value || typeof value !== "object") return;
+        if (Array.isArray(value)) {
+            for (const item of value) this.rememberTokens(item, depth + 1);
+            return;
+        }
+        for (const [key, item] of Object.entries(value)) {
+            if (key === "secret_token" && typeof item === "string" && item.trim().length >= 4) this.sourceTokens.add(item);
+            else this.rememberTokens(item, depth + 1);
+        }
     }
 
     private redact(text: string): string {
