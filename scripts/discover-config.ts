@@ -139,8 +139,11 @@ export function discover(stack: Environment, ws: Workspace, known: RouteIds, kno
             // Like the id keys: the file and incident.io disagree, and a stack adopts one route.
             problems.push({
                 key,
-                problem: `Pulumi.${stack}.yaml adopts ${fileAdopt}, but the live route "${row.name}" is ${live[0].id}. Check which is right; adopting the wrong id rewrites another route`,
-                candidates: [`${fileAdopt} (Pulumi.${stack}.yaml)`, `${live[0].id} "${escapeControl(live[0].name)}" (incident.io)`],
+                problem: `Pulumi.${stack}.yaml adopts ${escapeControl(String(fileAdopt))}, but the live route "${row.name}" is ${live[0].id}. Check which is right; adopting the wrong id rewrites another route`,
+                candidates: [
+                    `${escapeControl(String(fileAdopt))} (Pulumi.${stack}.yaml)`,
+                    `${live[0].id} "${escapeControl(live[0].name)}" (incident.io)`,
+                ],
             });
         } else if (live.length === 1) {
             adopted.push({ row, route: live[0] });

@@ -144,7 +144,7 @@ export async function main(argv: string[], io: ScriptIo = processIo()): Promise<
         );
     for (const f of findings.filter((f) => f.definition)) {
         io.log(
-            `\nThe live "${f.name}" differs from stack/sources.ts (${f.status}); to keep the live one, make its row:\n${escapeControl(JSON.stringify(f.definition, null, 4))}\n`,
+            `\nThe live "${escapeControl(f.name)}" differs from stack/sources.ts (${escapeControl(f.status)}); to keep the live one, make its row:\n${escapeControl(JSON.stringify(f.definition, null, 4))}\n`,
         );
     }
     if (unmanaged.length > 0)
