@@ -11,6 +11,8 @@ import {
     describeValue,
     idProblem,
     parseBaseUrl,
+    SAME_NAME_LEVELS,
+    type SameNameLevel,
     stackSettingFix,
     unusualId,
 } from "../providers/incident-io";
@@ -37,6 +39,8 @@ export interface StackConfig {
     routeIds: RouteIds;
     /** Live route ids to take under management on the first `pulumi up` (the resource's adoptId). */
     adopt: Partial<Record<RouteKey, string>>;
+    /** A route about to be created beside a live route of its name (no adopt key): a preview warning or an error. */
+    sameNameLiveRoute: SameNameLevel;
     /** Secret. When unset the stack reads the token from incident.io. */
     alertSourceToken?: pulumi.Output<string>;
     incidentIo: { baseUrl: string; apiKey: pulumi.Output<string> };
@@ -84,6 +88,7 @@ export const TOP_LEVEL_KEYS = [
     "adopt",
     "alertSourceToken",
     "adoptTokenSecretArn",
+    "sameNameLiveRoute",
     "aws",
     "secretStore",
     "alertmanager",
@@ -130,11 +135,12 @@ class Reader {
         this.unknownTopLevelKeys();
         const routeIds = this.routeIds(environment);
         const adopt = this.adopt(environment);
+        const sameNameLiveRoute = this.sameNameLiveRoute(environment);
         const incidentIo = this.incidentIo(env);
         const aws = this.aws();
         const kubernetes = this.kubernetes();
         const alertSourceToken = this.project.getSecret("alertSourceToken");
-        return { environment, routeIds, adopt, alertSourceToken, incidentIo, aws, kubernetes };
+        return { environment, routeIds, adopt, sameNameLiveRoute, alertSourceToken, incidentIo, aws, kubernetes };
     }
 
     /** `alert-routing:<key>` keys that nothing reads, e.g. a misspelt `adoptTokenSecretARN`. */
@@ -174,6 +180,19 @@ class Reader {
             }
         }
         return ids as RouteIds;
+    }
+
+    /** Production stops a preview that would create a second route of a live route's name; staging warns. */
+    private sameNameLiveRoute(environment: Environment): SameNameLevel {
+        const key = `${PROJECT}:sameNameLiveRoute`;
+        const fallback: SameNameLevel = environment === "production" ? "error" : "warn";
+        const value: unknown = this.project.get("sameNameLiveRoute");
+        if (value === undefined) return fallback;
+        if (!(SAME_NAME_LEVELS as readonly unknown[]).includes(value)) {
+            this.problem(key, `must be "error" or "warn", got ${describeStored(value)}`, this.setCommand(key, fallback));
+            return fallback;
+        }
+        return value as SameNameLevel;
     }
 
     private adopt(environment: Environment): Partial<Record<RouteKey, string>> {
