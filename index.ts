@@ -13,3 +13,4 @@ export const alertmanagerConfig = stack.alertmanagerConfig;
 export const tokenSecretArn = stack.tokenSecretArn;
 export const tokenSecretVersionId = stack.tokenSecretVersionId;
 export const alertmanagerBefore = stack.alertmanagerBefore;
+export const checklyChannel = stack.checklyChannel;

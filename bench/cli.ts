@@ -18,6 +18,8 @@ import { log } from "./report";
 
 const TIMING_HOOK = path.join(__dirname, "cliTiming.js");
 const EMPTY_STACK = "empty";
+const EMPTY_PROGRAM = "// An empty program: what every `pulumi preview` costs before any resource.\nexport {};\n";
+const SDK_IMPORT_PROGRAM = '// Only the SDK, as any program that declares a resource loads it.\nimport "@pulumi/pulumi";\n';
 
 /** One `pulumi preview`, from spawn to exit, and what its Node.js processes reported (ms from spawn). */
 export interface PreviewTiming {
@@ -56,6 +58,11 @@ export interface RefreshCount {
 export interface CliMeasurement {
     cli: string;
     empty: PreviewSeries;
+    /**
+     * A second baseline, for where the time goes (not a target): the empty program plus `import "@pulumi/pulumi"`,
+     * which every program that declares a resource pays (the SDK's index loads its Automation API too).
+     */
+    sdkImport: PreviewSeries;
     routes: PreviewSeries[];
     /** API requests during the timed previews of the routes (a no-change preview asks nothing). */
     previewRequests: number;
@@ -95,17 +102,14 @@ export function previewTiming(spawnedAt: number, exitedAt: number, lines: string
     };
 }
 
-/** An empty TypeScript program beside the checkout's node_modules (the language host resolves @pulumi/pulumi from it). */
-function emptyProject(): string {
+/** A program of its own beside the checkout's node_modules (the language host resolves @pulumi/pulumi from it). */
+function baselineProject(name: string, program: string): string {
     const projects = path.join(BUILD_DIR, "projects");
     fs.mkdirSync(projects, { recursive: true });
-    const dir = fs.mkdtempSync(path.join(projects, "empty-"));
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: bench-empty\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n");
-    fs.writeFileSync(path.join(dir, "package.json"), `${JSON.stringify({ name: "bench-empty", private: true, main: "index.ts" })}\n`);
-    fs.writeFileSync(
-        path.join(dir, "index.ts"),
-        "// An empty program: what every `pulumi preview` costs before any resource.\nexport {};\n",
-    );
+    const dir = fs.mkdtempSync(path.join(projects, `${name}-`));
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: bench-${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n`);
+    fs.writeFileSync(path.join(dir, "package.json"), `${JSON.stringify({ name: `bench-${name}`, private: true, main: "index.ts" })}\n`);
+    fs.writeFileSync(path.join(dir, "index.ts"), program);
     return dir;
 }
 
@@ -115,7 +119,8 @@ export async function measureCli(runs: number, latencyMs: number): Promise<CliMe
     const apiKey = `bench-cli-${crypto.randomBytes(12).toString("hex")}`;
     const emulator = await IncidentIoEmulator.start({ apiKey, latencyMs });
     const workspace = new CliWorkspace(cli);
-    const empty = emptyProject();
+    const empty = baselineProject("empty", EMPTY_PROGRAM);
+    const sdkImport = baselineProject("sdk-import", SDK_IMPORT_PROGRAM);
     try {
         const stacks: Environment[] = ["production", "staging"];
         for (const stack of stacks) {
@@ -138,8 +143,10 @@ export async function measureCli(runs: number, latencyMs: number): Promise<CliMe
             if (setKey.code !== 0) throw new Error(`pulumi config set ${CONFIG_KEYS.apiKey} exited ${setKey.code}:\n${setKey.output}`);
             await workspace.ok(["up", "--stack", stack, "--yes", "--skip-preview"]);
         }
-        await workspace.ok(["stack", "init", EMPTY_STACK], { cwd: empty });
-        await workspace.ok(["up", "--stack", EMPTY_STACK, "--yes", "--skip-preview"], { cwd: empty });
+        for (const dir of [empty, sdkImport]) {
+            await workspace.ok(["stack", "init", EMPTY_STACK], { cwd: dir });
+            await workspace.ok(["up", "--stack", EMPTY_STACK, "--yes", "--skip-preview"], { cwd: dir });
+        }
 
         const changeSummaries: CliMeasurement["changeSummaries"] = {};
         for (const stack of stacks) {
@@ -147,8 +154,9 @@ export async function measureCli(runs: number, latencyMs: number): Promise<CliMe
             changeSummaries[stack] = (JSON.parse(preview.stdout) as { changeSummary?: Record<string, number> }).changeSummary ?? {};
         }
 
-        const series: PreviewSeries[] = [
-            { name: "empty program", routes: 0, runs: [] },
+        const series: Array<PreviewSeries & { dir?: string }> = [
+            { name: "empty program", routes: 0, runs: [], dir: empty },
+            { name: 'empty program + `import "@pulumi/pulumi"`', routes: 0, runs: [], dir: sdkImport },
             ...stacks.map((stack) => ({ name: stack, routes: routesOwnedBy(stack).length, runs: [] })),
         ];
         const timingFile = path.join(workspace.root, "timing.jsonl");
@@ -159,8 +167,8 @@ export async function measureCli(runs: number, latencyMs: number): Promise<CliMe
             for (const s of series) {
                 fs.writeFileSync(timingFile, "");
                 const spawnedAt = Date.now();
-                await workspace.ok(["preview", "--stack", s.routes === 0 ? EMPTY_STACK : s.name], {
-                    cwd: s.routes === 0 ? empty : undefined,
+                await workspace.ok(["preview", "--stack", s.dir ? EMPTY_STACK : s.name], {
+                    cwd: s.dir,
                     env: { NODE_OPTIONS: nodeOptions, BENCH_TIMING_FILE: timingFile },
                 });
                 s.runs.push(previewTiming(spawnedAt, Date.now(), fs.readFileSync(timingFile, "utf8").split("\n")));
@@ -188,15 +196,16 @@ export async function measureCli(runs: number, latencyMs: number): Promise<CliMe
         }
         return {
             cli: `${cli.version} (${cli.source === "built" ? "built from dev/pulumi-cli/go.mod" : "from PATH"})`,
-            empty: series[0],
-            routes: series.slice(1),
+            empty: { name: series[0].name, routes: 0, runs: series[0].runs },
+            sdkImport: { name: series[1].name, routes: 0, runs: series[1].runs },
+            routes: series.slice(2).map(({ name, routes, runs }) => ({ name, routes, runs })),
             previewRequests,
             changeSummaries,
             refresh,
         };
     } finally {
         workspace.dispose();
-        fs.rmSync(empty, { recursive: true, force: true });
+        for (const dir of [empty, sdkImport]) fs.rmSync(dir, { recursive: true, force: true });
         await emulator.close();
     }
 }

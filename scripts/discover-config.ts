@@ -6,22 +6,16 @@
 // Ids come first from the live routes themselves (their structure against stack/routes.ts, see
 // routeIds.ts), then from the workspace's lists by the rules in routeIds.ts (MATCHERS). It never
 // guesses: a key with two candidates, or none, is named with its candidates and the exit code is 1.
+// The alertSources.* and alertAttributes.* ids are also the adoption ids of the stack's AlertSource and
+// AlertAttribute resources (stack/sources.ts): each is checked against its row as adoption will check
+// it (the name, and a source's type), so an id the preview would refuse is a problem here, not a command.
 // With --write the keys it found go into Pulumi.<stack>.yaml (comments kept); the API key never does.
 import * as path from "node:path";
 
-
 import type { AlertRouteSpec } from "../providers/incident-io";
 import { canonical, configSetCommand, describeValue, escapeControl, fromResponse, isSafeId } from "../providers/incident-io";
-import {
-    ENVIRONMENTS,
-    ID_DESCRIPTIONS,
-    idsRequiredBy,
-    routesOwnedBy,
-    type Environment,
-    type IdRef,
-    type RouteIds,
-    type RouteRow,
-} from "../stack/routes";
+import { attributesOwnedBy, idsNeededBy, sourceIdentity, sourcesOwnedBy } from "../stack/sources";
+import { ENVIRONMENTS, ID_DESCRIPTIONS, routesOwnedBy, type Environment, type IdRef, type RouteIds, type RouteRow } from "../stack/routes";
 import {
     clientFor,
     parseFlags,
@@ -80,6 +74,46 @@ const describeCandidate = (c: Candidate) =>
     `${escapeControl(c.id)} "${escapeControl(c.name)}"${c.source_type ? ` (${escapeControl(c.source_type)})` : ""}`;
 
 const STACK_WORD: Record<Environment, RegExp> = { production: /\bprod/i, staging: /\bstag/i };
+
+/** The resource that adopts the id under a config key: a row of stack/sources.ts. */
+export interface Adopter {
+    resource: "AlertSource" | "AlertAttribute";
+    name: string;
+    /** Sources only: a type can never change, so a live source of another type can never be adopted. */
+    source_type?: string;
+}
+
+/** Per config key (`alert-routing:alertSources.<key>`, `alertAttributes.<key>`), what adopts its id in this stack. */
+export function adoptersOf(stack: Environment): Map<string, Adopter> {
+    const adopters = new Map<string, Adopter>();
+    for (const row of sourcesOwnedBy(stack))
+        adopters.set(configKey({ group: "alertSources", name: row.key }), { resource: "AlertSource", ...sourceIdentity(row) });
+    for (const row of attributesOwnedBy(stack))
+        adopters.set(configKey({ group: "alertAttributes", name: row.key }), { resource: "AlertAttribute", name: row.spec.name });
+    return adopters;
+}
+
+/** Why adopting `id` would be refused at preview, or undefined when its name (and type) match the row. */
+export function adoptionProblem(adopter: Adopter, id: string, live: Candidate | undefined): string | undefined {
+    const noun = adopter.resource === "AlertSource" ? "alert source" : "alert attribute";
+    const row = `${adopter.resource} "${escapeControl(adopter.name)}" (stack/sources.ts)`;
+    if (!live) return `incident.io lists no ${noun} ${escapeControl(id)}, so the ${row} could not adopt it. Look for it in the dashboard`;
+    if (adopter.source_type !== undefined && live.source_type !== adopter.source_type) {
+        return (
+            `${describeCandidate(live)} is of type ${escapeControl(String(live.source_type))}, but the ${row} is of type ${adopter.source_type}: ` +
+            `a source's type never changes (another type is another source, with another URL and token), so adoption would be refused. ` +
+            `Set the id of the ${adopter.source_type} source, or correct the row`
+        );
+    }
+    if (live.name !== adopter.name) {
+        return (
+            `${describeCandidate(live)} is not named "${escapeControl(adopter.name)}" as the ${row} defines it, so adoption would be refused ` +
+            `(it checks the name, so as not to overwrite another ${noun}). If it is the right one, rename the row to "${escapeControl(live.name)}" ` +
+            `(or the ${noun} in incident.io) and run this again`
+        );
+    }
+    return undefined;
+}
 
 /** Keeps those passing `test`, unless none would. */
 function prefer<T>(items: T[], test: (item: T) => boolean): T[] {
@@ -144,8 +178,10 @@ export function discover(stack: Environment, ws: Workspace, known: RouteIds, kno
     const byId = new Map([...ws.sources, ...ws.attributes, ...ws.escalationPaths].map((c) => [c.id, c]));
     const show = (id: string) => (byId.has(id) ? describeCandidate(byId.get(id)!) : id);
 
-    for (const ref of idsRequiredBy(stack)) {
+    const adopters = adoptersOf(stack);
+    for (const ref of idsNeededBy(stack)) {
         const key = configKey(ref);
+        const adopter = adopters.get(key);
         const fileValue = (known[ref.group] as Record<string, string | undefined>)[ref.name];
         const what = (ID_DESCRIPTIONS[ref.group] as Record<string, string>)[ref.name];
         const fromRoutes = keys.get(key);
@@ -180,6 +216,7 @@ export function discover(stack: Environment, ws: Workspace, known: RouteIds, kno
                 if (candidates.length < before) steps.push(label);
             };
             if (candidates.length > 1 && fileValue) narrowBy(`set in Pulumi.${stack}.yaml`, (c) => c.id === fileValue);
+            if (candidates.length > 1 && adopter) narrowBy(`named as in stack/sources.ts`, (c) => c.name === adopter.name);
             if (candidates.length > 1 && fromRoutes?.candidates.length)
                 narrowBy("in a live route of the stack", (c) => fromRoutes.candidates.includes(c.id));
             if (candidates.length > 1 && m.preferName) narrowBy(`named like ${m.preferName}`, (c) => m.preferName!.test(c.name));
@@ -209,7 +246,14 @@ export function discover(stack: Environment, ws: Workspace, known: RouteIds, kno
             });
             continue;
         }
-        found.push({ key, value, evidence: fileValue === value ? `${evidence}; already in Pulumi.${stack}.yaml` : evidence });
+        const problem = adopter && adoptionProblem(adopter, value, byId.get(value));
+        if (problem) {
+            problems.push({ key, problem, candidates: [`${show(value)} (${escapeControl(evidence)})`] });
+            continue;
+        }
+        if (fileValue === value) evidence += `; already in Pulumi.${stack}.yaml`;
+        if (adopter) evidence += `; adopted by the ${adopter.resource} "${adopter.name}"`;
+        found.push({ key, value, evidence });
     }
     // Ids first (config order), then the routes to adopt.
     found.sort((a, b) => Number(a.key.startsWith("alert-routing:adopt.")) - Number(b.key.startsWith("alert-routing:adopt.")));
@@ -350,6 +394,9 @@ export async function main(
     const { found, problems, notes } = refuseUnsafe(discover(stack, workspace, stackFileIds(stack, projectDir), knownAdopt));
 
     io.log(`# ${stack}: ${found.length} key(s) found in incident.io (${workspace.routes.length} live route(s) named like the stack's)\n`);
+    io.log(
+        `# the alertSources.* and alertAttributes.* ids are what the stack's ${sourcesOwnedBy(stack).length} AlertSource and ${attributesOwnedBy(stack).length} AlertAttribute resource(s) adopt (stack/sources.ts)\n`,
+    );
     io.log(
         commands(stack, found)
             .map((c) => `${c}\n`)

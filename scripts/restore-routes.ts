@@ -9,14 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import {
-    fromResponse,
-    IncidentIoApiError,
-    INCIDENT_IO_ID,
-    sameRoute,
-    type AlertRouteResponse,
-    type KeyNeed,
-} from "../providers/incident-io";
+import { fromResponse, IncidentIoApiError, isSafeId, sameRoute, type AlertRouteResponse, type KeyNeed } from "../providers/incident-io";
 import { DEFAULT_OUT } from "./backup-routes";
 import { readBackups, type ImportedRoute } from "./backups";
 import { clientFor, parseFlags, processIo, projectRoot, runAsScript, UsageError, type ClientOverrides, type ScriptIo } from "./cli";
@@ -137,12 +130,12 @@ async function overwrite(client: Client, p: PlannedRoute): Promise<RestoreOutcom
 async function create(client: Client, p: PlannedRoute): Promise<RestoreOutcome> {
     try {
         const created = await client.createAlertRoute(p.route.spec);
-        // The new id goes into a printed command: only an incident.io id does.
-        if (!INCIDENT_IO_ID.test(created.id)) {
+        // The new id goes into a printed command: only one that needs no quoting (any format incident.io may move to).
+        if (!isSafeId(created.id)) {
             return {
                 plan: p,
                 result: "failed",
-                problem: `created, but the answer's id ${JSON.stringify(created.id)} is not an incident.io id: find the route in incident.io (Alerts → Routes)`,
+                problem: `created, but the answer's id ${JSON.stringify(created.id)} is not an id of letters, digits, _ and -: find the route in incident.io (Alerts → Routes)`,
             };
         }
         return { plan: p, result: "re-created", newId: created.id };

@@ -5,16 +5,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import type { AlertSourceResponse, IncidentIoClient } from "../providers/incident-io";
+import { describeValue, isSafeId, type AlertSourceResponse, type IncidentIoClient } from "../providers/incident-io";
 import { stableJson } from "./cli";
 
 export const SOURCES_DIR = "alert_sources";
 export const ATTRIBUTES_DIR = "alert_attributes";
 export const TOKEN_REMOVED_NOTE =
     "secret_token was removed from this backup: it is secret, read-only and cannot be restored (no payload carries it). The live source keeps it; the stack holds it as the AlertSource's secret output.";
-
-/** incident.io ids are ULIDs; anything else is not used as a file name. */
-const SAFE_ID = /^[0-9A-Za-z]{10,40}$/;
 
 /** The file's text for one source: without its token, with the note saying so. */
 export function sourceBackupText(source: AlertSourceResponse): string {
@@ -36,25 +33,38 @@ export async function backupCatalogue(
 ): Promise<CatalogueOutcome> {
     const outcome: CatalogueOutcome = { sources: 0, attributes: 0, problems: [] };
     const save = (dir: string, id: string, text: string) => {
-        if (!SAFE_ID.test(id)) throw new Error(`the list gave ${JSON.stringify(id)}, which is not an incident.io id`);
+        // Not today's ULID pattern: incident.io may change its id format (compatibility promise, providers/incident-io/ids.ts).
+        // What matters for a file name is that the id names no other path: letters, digits, _ and -.
+        if (!isSafeId(id)) throw new Error(`the list gave ${describeValue(id)}, which is not an id of letters, digits, _ and -`);
         fs.mkdirSync(path.join(out, dir), { recursive: true });
         write(path.join(out, dir, `${id}.json`), text);
     };
-    try {
-        for (const source of await client.listAlertSources()) {
-            save(SOURCES_DIR, source.id, sourceBackupText(source));
-            outcome.sources++;
+    // One refused entry is named and the others are still saved: no source is lost for another's id.
+    const each = async <T extends { id: string }>(what: string, list: () => Promise<T[]>, dir: string, text: (item: T) => string) => {
+        let items: T[];
+        try {
+            items = await list();
+        } catch (error) {
+            outcome.problems.push(`${what}: ${(error as Error).message}`);
+            return 0;
         }
-    } catch (error) {
-        outcome.problems.push(`alert sources: ${(error as Error).message}`);
-    }
-    try {
-        for (const attribute of await client.listAlertAttributes()) {
-            save(ATTRIBUTES_DIR, attribute.id, stableJson({ alert_attribute: attribute }));
-            outcome.attributes++;
+        let saved = 0;
+        for (const item of items) {
+            try {
+                save(dir, item.id, text(item));
+                saved++;
+            } catch (error) {
+                outcome.problems.push(`${what}: ${(error as Error).message}`);
+            }
         }
-    } catch (error) {
-        outcome.problems.push(`alert attributes: ${(error as Error).message}`);
-    }
+        return saved;
+    };
+    outcome.sources = await each("alert sources", () => client.listAlertSources(), SOURCES_DIR, sourceBackupText);
+    outcome.attributes = await each(
+        "alert attributes",
+        () => client.listAlertAttributes(),
+        ATTRIBUTES_DIR,
+        (attribute) => stableJson({ alert_attribute: attribute }),
+    );
     return outcome;
 }

@@ -5,7 +5,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as YAML from "yaml";
 
-import { configSetCommand } from "../providers/incident-io";
 import { PROJECT, readStackConfig, StackConfigError } from "../stack/config";
 import { routesOwnedBy, type Environment } from "../stack/routes";
 
@@ -20,7 +19,7 @@ function runtimeValue(value: unknown): string {
 }
 
 /** The program's config check on exactly these values (no environment: INCIDENT_IO_TOKEN is noted, not assumed). */
-function notSetKeys(stack: Environment, config: Record<string, unknown>): string[] {
+function notSet(stack: Environment, config: Record<string, unknown>): Array<{ key: string; fix: string }> {
     const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
     const saved = pulumi.runtime.allConfig();
     const savedSecrets = Object.keys(saved).filter((key) => runtime.isConfigSecret?.(key));
@@ -30,17 +29,17 @@ function notSetKeys(stack: Environment, config: Record<string, unknown>): string
         return [];
     } catch (error) {
         if (!(error instanceof StackConfigError)) throw error;
-        return error.problems.filter((p) => p.problem.startsWith("not set")).map((p) => p.key);
+        return error.problems.filter((p) => p.problem.startsWith("not set")).map(({ key, fix }) => ({ key, fix }));
     } finally {
         pulumi.runtime.setAllConfig(saved, savedSecrets);
     }
 }
 
-/** Each key still to set, with what an operator needs to know beside it. */
+/** Each key still to set, with what an operator needs to know beside it: a secret's command (secrets
+ * never live in the file as plain text), and where the AWS account comes from. */
 export function stillToSet(stack: Environment, config: Record<string, unknown>): string[] {
-    const lines = notSetKeys(stack, config).map((key) => {
-        if (key === "incident-io:apiKey")
-            return `${key} (secret: ${configSetCommand({ stack, key, value: "<key>", secret: true })}; or export INCIDENT_IO_TOKEN)`;
+    const lines = notSet(stack, config).map(({ key, fix }) => {
+        if (fix.includes(" --secret ")) return `${key} (secret: ${fix.replace(/\s+\(or (.*)\)$/, "; or $1").replace(/\s+/g, " ")})`;
         if (key === `${PROJECT}:aws.accountId`) return `${key} (this environment's AWS account; the company's, so not committed here)`;
         return key;
     });

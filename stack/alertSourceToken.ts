@@ -9,17 +9,35 @@ export interface TokenSource {
     source: Pick<AlertSource, "id" | "name" | "secret_token" | "alert_events_url">;
     /** The stack, for the commands in an error. */
     stack: string;
+    /** Who uses the token and its source's key, for the error: default the Alertmanager token path. */
+    use?: SourceUse;
 }
 
+export interface SourceUse {
+    /** `alert-routing:alertSources.<sourceKey>` */
+    sourceKey: string;
+    sourceLabel: string;
+    /** What the URL and token go into, and what stays untouched when they are refused. */
+    writes: string;
+    untouched: string;
+}
+
+const ALERTMANAGER_USE: SourceUse = {
+    sourceKey: "alertmanager",
+    sourceLabel: "Alertmanager",
+    writes: "the Alertmanager token path",
+    untouched: "AWS or Kubernetes",
+};
+
 /** `secret_token`, as a secret; an empty one stops the program before the token path is written. */
-export function alertSourceToken({ source, stack }: TokenSource): pulumi.Output<string> {
+export function alertSourceToken({ source, stack, use = ALERTMANAGER_USE }: TokenSource): pulumi.Output<string> {
     return pulumi.secret(
         pulumi.all([source.secret_token, source.name, source.id]).apply(([token, name, id]) => {
             const clean = token?.trim();
             if (!clean) {
                 throw new Error(
-                    `incident.io holds no secret_token for the alert source "${escapeControl(name)}" (${id}), so the Alertmanager token path cannot be written; nothing was changed in AWS or Kubernetes. ` +
-                        `Check that alert-routing:alertSources.alertmanager is the Alertmanager source (\`pulumi config get --stack ${stack} --path 'alert-routing:alertSources.alertmanager'\`) and that the API key may view it.`,
+                    `incident.io holds no secret_token for the alert source "${escapeControl(name)}" (${id}), so ${use.writes} cannot be written; nothing was changed in ${use.untouched}. ` +
+                        `Check that alert-routing:alertSources.${use.sourceKey} is the ${use.sourceLabel} source (\`pulumi config get --stack ${stack} --path 'alert-routing:alertSources.${use.sourceKey}'\`) and that the API key may view it.`,
                 );
             }
             return clean;
@@ -28,7 +46,7 @@ export function alertSourceToken({ source, stack }: TokenSource): pulumi.Output<
 }
 
 /** `alert_events_url`, trusted only when it is incident.io's HTTPS endpoint for this very source. */
-export function alertSourceUrl({ source, stack }: TokenSource): pulumi.Output<string> {
+export function alertSourceUrl({ source, stack, use = ALERTMANAGER_USE }: TokenSource): pulumi.Output<string> {
     return pulumi.all([source.alert_events_url, source.name, source.id]).apply(([url, name, id]) => {
         let parsed: URL | undefined;
         try {
@@ -39,7 +57,7 @@ export function alertSourceUrl({ source, stack }: TokenSource): pulumi.Output<st
         if (!parsed || parsed.protocol !== "https:" || !parsed.pathname.endsWith(`/${id}`)) {
             throw new Error(
                 `incident.io answered the alert source "${escapeControl(name)}" (${id}) with the alert events URL ${escapeControl(JSON.stringify(url ?? null))}, which is not an https URL ending in its id; ` +
-                    "it was not written into Alertmanager's config and nothing was changed. " +
+                    `it was not written into ${use.writes} and nothing was changed in ${use.untouched}. ` +
                     `Run \`pulumi refresh --stack ${stack}\` and look at the source in incident.io (Alerts → Sources).`,
             );
         }

@@ -16,6 +16,15 @@ import {
     stackSettingFix,
     unusualId,
 } from "../providers/incident-io";
+import {
+    CHECKLY_ACCOUNT_ID,
+    CHECKLY_ACCOUNT_ID_ENV,
+    CHECKLY_API_KEY_ENV,
+    CHECKLY_CHANNEL_ID,
+    CHECKLY_CONFIG_KEYS,
+    CHECKLY_DEFAULT_BASE_URL,
+    CHECKLY_ORIGIN,
+} from "../providers/checkly";
 import { AWS_ACCOUNT_ID, AWS_REGIONS, tokenSecretArnProblem } from "./awsTarget";
 import { closestKey, dns1123LabelProblem, dns1123SubdomainProblem, slackChannelProblem } from "./configValues";
 import type { SecretStoreRef } from "./externalSecret";
@@ -23,16 +32,18 @@ import {
     ENVIRONMENTS,
     ID_DESCRIPTIONS,
     ROUTES,
-    idsRequiredBy,
     routesOwnedBy,
     type Environment,
     type IdGroup,
     type RouteIds,
     type RouteKey,
 } from "./routes";
+import { idsNeededBy } from "./sources";
 import { DEFAULT_NAMESPACE } from "./tokenPath";
 
 export const PROJECT = "alert-routing";
+/** `alert-routing:adopt.checklyChannel`: the live Checkly channel the stack takes over (a Checkly id). */
+export const CHECKLY_ADOPT_NAME = "checklyChannel";
 
 export interface StackConfig {
     environment: Environment;
@@ -41,6 +52,11 @@ export interface StackConfig {
     adopt: Partial<Record<RouteKey, string>>;
     /** A route about to be created beside a live route of its name (no adopt key): a preview warning or an error. */
     sameNameLiveRoute: SameNameLevel;
+    /** The live Checkly channel to take under management (`alert-routing:adopt.checklyChannel`). */
+    adoptChecklyChannel?: string;
+    /** Checked here so a missing or wrong value stops the stack before any call; the provider reads
+     * the same keys itself (checkly:apiKey reaches it as secret config, or CHECKLY_API_KEY). */
+    checkly: { baseUrl: string; accountId: string };
     /** Secret. When unset the stack reads the token from incident.io. */
     alertSourceToken?: pulumi.Output<string>;
     incidentIo: { baseUrl: string; apiKey: pulumi.Output<string> };
@@ -134,13 +150,25 @@ class Reader {
         const environment = this.stack as Environment;
         this.unknownTopLevelKeys();
         const routeIds = this.routeIds(environment);
-        const adopt = this.adopt(environment);
+        const { routes: adopt, checklyChannel: adoptChecklyChannel } = this.adopt(environment);
         const sameNameLiveRoute = this.sameNameLiveRoute(environment);
         const incidentIo = this.incidentIo(env);
+        const checkly = this.checkly(env);
         const aws = this.aws();
         const kubernetes = this.kubernetes();
         const alertSourceToken = this.project.getSecret("alertSourceToken");
-        return { environment, routeIds, adopt, sameNameLiveRoute, alertSourceToken, incidentIo, aws, kubernetes };
+        return {
+            environment,
+            routeIds,
+            adopt,
+            adoptChecklyChannel,
+            sameNameLiveRoute,
+            alertSourceToken,
+            incidentIo,
+            checkly,
+            aws,
+            kubernetes,
+        };
     }
 
     /** `alert-routing:<key>` keys that nothing reads, e.g. a misspelt `adoptTokenSecretARN`. */
@@ -167,10 +195,14 @@ class Reader {
                 group === "slackChannels" ? undefined : unusualId,
             );
         }
-        const required = idsRequiredBy(environment);
+        // The routes' ids, and those the stack's sources and attributes are adopted by.
+        const required = idsNeededBy(environment);
         // The token path needs the Alertmanager source even where no route of the stack does.
         if (!required.some((r) => r.group === "alertSources" && r.name === "alertmanager"))
             required.push({ group: "alertSources", name: "alertmanager" });
+        // The stack's Checkly channel posts to its Checkly source (stack/checklyChannel.ts).
+        if (!required.some((r) => r.group === "alertSources" && r.name === "checkly"))
+            required.push({ group: "alertSources", name: "checkly" });
         for (const ref of required) {
             if (ids[ref.group][ref.name] === undefined) {
                 const key = `${PROJECT}:${ref.group}.${ref.name}`;
@@ -195,13 +227,15 @@ class Reader {
         return value as SameNameLevel;
     }
 
-    private adopt(environment: Environment): Partial<Record<RouteKey, string>> {
+    private adopt(environment: Environment): { routes: Partial<Record<RouteKey, string>>; checklyChannel?: string } {
         const owned = routesOwnedBy(environment).map((r) => r.key);
-        const adopt = this.stringMap(
+        // adopt.checklyChannel is a Checkly channel id (a number); every other name a route's incident.io id.
+        const isChannel = (name: string) => name === CHECKLY_ADOPT_NAME;
+        const { [CHECKLY_ADOPT_NAME]: checklyChannel, ...adopt } = this.stringMap(
             "adopt",
-            ROUTES.map((r) => r.key),
-            idProblem,
-            unusualId,
+            [...ROUTES.map((r) => r.key), CHECKLY_ADOPT_NAME],
+            (value, name) => (isChannel(name) ? checklyChannelIdProblem(value) : idProblem(value)),
+            (value, name) => (isChannel(name) ? undefined : unusualId(value)),
         );
         const byId = new Map<string, string>();
         for (const [routeKey, id] of Object.entries(adopt)) {
@@ -224,7 +258,50 @@ class Reader {
             }
             byId.set(id, routeKey);
         }
-        return adopt as Partial<Record<RouteKey, string>>;
+        return { routes: adopt as Partial<Record<RouteKey, string>>, checklyChannel };
+    }
+
+    /** Checkly's key and account: both needed before the stack's channel can be read or written. */
+    private checkly(env: NodeJS.ProcessEnv): StackConfig["checkly"] {
+        const config = new pulumi.Config("checkly");
+        const apiKey = config.getSecret("apiKey") ?? (env[CHECKLY_API_KEY_ENV] || undefined);
+        if (!apiKey) {
+            this.missing(
+                CHECKLY_CONFIG_KEYS.apiKey,
+                "a Checkly API key for the account of the stack's alert channel (Checkly → User settings → API keys)",
+                `${this.setCommand(CHECKLY_CONFIG_KEYS.apiKey, "<api key>", { secret: true })}   (or export ${CHECKLY_API_KEY_ENV})`,
+            );
+        }
+        const accountKey = CHECKLY_CONFIG_KEYS.accountId;
+        const raw = config.get("accountId") ?? (env[CHECKLY_ACCOUNT_ID_ENV] || undefined);
+        const accountId = raw?.trim();
+        if (accountId === undefined || accountId === "") {
+            this.missing(
+                accountKey,
+                "the Checkly account's id (Checkly → Account settings → General)",
+                `${this.setCommand(accountKey, "<account id>")}   (or export ${CHECKLY_ACCOUNT_ID_ENV})`,
+            );
+        } else if (!CHECKLY_ACCOUNT_ID.test(accountId)) {
+            this.problem(
+                accountKey,
+                `${describeValue(raw)} is not a Checkly account id (a uuid, from Account settings → General)`,
+                this.setCommand(accountKey, "<account id>"),
+            );
+        }
+        let baseUrl = CHECKLY_DEFAULT_BASE_URL;
+        const configured = config.get("baseUrl");
+        if (configured !== undefined) {
+            try {
+                baseUrl = parseBaseUrl(configured, CHECKLY_CONFIG_KEYS.baseUrl, CHECKLY_ORIGIN, stackSettingFix(this.stack));
+            } catch (error) {
+                this.problem(
+                    CHECKLY_CONFIG_KEYS.baseUrl,
+                    (error as Error).message,
+                    this.setCommand(CHECKLY_CONFIG_KEYS.baseUrl, CHECKLY_DEFAULT_BASE_URL),
+                );
+            }
+        }
+        return { baseUrl, accountId: accountId ?? "" };
     }
 
     private incidentIo(env: NodeJS.ProcessEnv): StackConfig["incidentIo"] {
@@ -396,8 +473,8 @@ class Reader {
     private stringMap(
         key: string,
         known: readonly string[],
-        valueProblem?: (value: string) => string | undefined,
-        valueWarning?: (value: string) => string | undefined,
+        valueProblem?: (value: string, name: string) => string | undefined,
+        valueWarning?: (value: string, name: string) => string | undefined,
     ): Record<string, string> {
         const value = this.object(key, known) ?? {};
         const out: Record<string, string> = {};
@@ -405,12 +482,11 @@ class Reader {
             if (!known.includes(name)) continue; // reported by object()
             const full = `${PROJECT}:${key}.${name}`;
             const text = this.text(v, full, "<id>");
-            const problem = text === undefined ? undefined : valueProblem?.(text);
-            if (problem)
-                this.problem(full, problem, this.setCommand(full, key === "slackChannels" ? "<channel id>" : "<id>", { path: true }));
+            const problem = text === undefined ? undefined : valueProblem?.(text, name);
+            if (problem) this.problem(full, problem, this.setCommand(full, idPlaceholder(key, name), { path: true }));
             else if (text !== undefined) {
                 out[name] = text;
-                const warning = valueWarning?.(text);
+                const warning = valueWarning?.(text, name);
                 if (warning) this.warnings.push(`${full}: ${warning}`);
             }
         }
@@ -507,4 +583,16 @@ function describeStored(value: unknown): string {
                   ? " (an object)"
                   : "";
     return `${describeValue(value)}${kind}`;
+}
+
+/** What an id of `alert-routing:<key>.<name>` looks like, in a printed command. */
+function idPlaceholder(key: string, name: string): string {
+    if (key === "slackChannels") return "<channel id>";
+    return key === "adopt" && name === CHECKLY_ADOPT_NAME ? "<checkly channel id>" : "<id>";
+}
+
+/** A Checkly channel id is a number (Checkly's API: alert channel `id`, integer). */
+function checklyChannelIdProblem(value: string): string | undefined {
+    if (CHECKLY_CHANNEL_ID.test(value)) return undefined;
+    return `${describeValue(value)} is not a Checkly alert channel id (a number such as 123456; \`npm run discover-config\` finds it)`;
 }

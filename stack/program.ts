@@ -5,10 +5,12 @@ import * as k8s from "@pulumi/kubernetes";
 
 import * as pulumi from "@pulumi/pulumi";
 
+import { ChecklyAlertChannel } from "../providers/checkly";
 import { AlertCatalogue } from "./alertCatalogue";
 import { AlertRouting } from "./alertRouting";
 import { AlertmanagerTokenPath } from "./alertmanagerTokenPath";
-import { alertSourceToken, alertSourceUrl } from "./alertSourceToken";
+import { alertSourceToken, alertSourceUrl, type SourceUse } from "./alertSourceToken";
+import { checklyChannelArgs } from "./checklyChannel";
 import { readStackConfig } from "./config";
 import { logCoverage } from "./coverage/preview";
 import { routeDefinitions } from "./routes";
@@ -70,8 +72,24 @@ export function alertRoutingStack() {
         kubernetes: { provider: k8sProvider, ...kubernetes },
     });
 
+    // The stack's Checkly channel posts to its Checkly source: the source resource's alert_events_url,
+    // and its secret_token as `Authorization: Bearer <token>` (a secret end to end). A re-created
+    // source (new URL, new token) reaches Checkly with the same `pulumi up`, in one PUT.
+    const checklySource = { source: catalogue.sources.checkly!, stack: environment, use: CHECKLY_USE };
+    const checklyChannel = new ChecklyAlertChannel(
+        "checkly-channel",
+        checklyChannelArgs(
+            environment,
+            { url: alertSourceUrl(checklySource), token: alertSourceToken(checklySource) },
+            config.adoptChecklyChannel,
+        ),
+        { protect },
+    );
+
     return {
         environment,
+        /** The Checkly channel that carries Checkly's alerts to incident.io: its id and name (its headers stay secret). */
+        checklyChannel: { id: checklyChannel.id, name: checklyChannel.name },
         /** Per route: id, name, version and the full normalised route (`pulumi stack output --json` is a backup). */
         routes: routing.routes,
         /** Per source: id, name, alert events URL and the definition as incident.io holds it (never the token). */
@@ -86,3 +104,10 @@ export function alertRoutingStack() {
         alertmanagerBefore: tokenPath.alertmanagerBefore,
     };
 }
+
+const CHECKLY_USE: SourceUse = {
+    sourceKey: "checkly",
+    sourceLabel: "Checkly",
+    writes: "the stack's Checkly alert channel",
+    untouched: "Checkly",
+};

@@ -5,7 +5,15 @@
 // Whether "severity=critical" routes anything depends on the Alertmanager source binding the
 // severity attribute to the alert's label: that binding is here, in code.
 import type { AlertAttributeSpec, AlertSourceSpec } from "../providers/incident-io";
-import type { AlertAttribute, AlertSource, Environment } from "./routes";
+import {
+    ID_DESCRIPTIONS,
+    idsRequiredBy,
+    type AlertAttribute,
+    type AlertSource,
+    type Environment,
+    type IdGroup,
+    type IdRef,
+} from "./routes";
 import { attributeFrom, payloadField, template } from "./sourceParts";
 
 export interface AttributeRow {
@@ -121,4 +129,26 @@ export function sourcesOwnedBy(environment: Environment): SourceRow[] {
 
 export function attributesOwnedBy(environment: Environment): AttributeRow[] {
     return ATTRIBUTES.filter((row) => row.owner === environment);
+}
+
+/** A source's name and type: what adoption checks the live source against (a name that differs is
+ * refused, a type that differs can never be adopted). Neither depends on the attribute ids, so the
+ * definition is built with placeholders for them. */
+export function sourceIdentity(row: SourceRow): { name: string; source_type: string } {
+    const placeholders = Object.fromEntries(ATTRIBUTES.map((a) => [a.key, `<${a.key}>`])) as AttributeIds;
+    const { name, source_type } = row.spec(placeholders);
+    return { name, source_type };
+}
+
+/** Every id a stack's config must hold, each once, in config order: the ids its routes refer to, and
+ * the adoption ids of the sources and attributes it manages (the token path's Alertmanager source among them). */
+export function idsNeededBy(environment: Environment): IdRef[] {
+    const needed = new Set([
+        ...idsRequiredBy(environment).map((ref) => `${ref.group}.${ref.name}`),
+        ...sourcesOwnedBy(environment).map((row) => `alertSources.${row.key}`),
+        ...attributesOwnedBy(environment).map((row) => `alertAttributes.${row.key}`),
+    ]);
+    return (Object.keys(ID_DESCRIPTIONS) as IdGroup[])
+        .flatMap((group) => Object.keys(ID_DESCRIPTIONS[group]).map((name) => ({ group, name })))
+        .filter((ref) => needed.has(`${ref.group}.${ref.name}`));
 }

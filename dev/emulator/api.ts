@@ -14,6 +14,7 @@ import { slimRoute } from "./shapes";
 import type { EmulatorState } from "./state";
 import type { CreatePayload, ManagedResourcePayload, UpdatePayload } from "./types";
 import { validatePayload } from "./validation";
+import { notYetAvailable, v3View, type V3Mode } from "./v3";
 
 export interface ApiRequest {
     method: string;
@@ -28,6 +29,8 @@ export interface ApiContext {
     validate: boolean;
     /** EmulatorOptions.rejectUnknownFields. */
     rejectUnknownFields: boolean;
+    /** EmulatorOptions.v3. */
+    v3: V3Mode;
 }
 
 type Handler = (ctx: ApiContext, req: ApiRequest, params: string[]) => Reply;
@@ -46,6 +49,7 @@ const ROUTES: Route[] = [
     { method: "GET", pattern: new RegExp(`^/v2/alert_routes/${ID}$`), handler: showAlertRoute },
     { method: "PUT", pattern: new RegExp(`^/v2/alert_routes/${ID}$`), handler: updateAlertRoute },
     { method: "DELETE", pattern: new RegExp(`^/v2/alert_routes/${ID}$`), handler: deleteAlertRoute },
+    { method: "GET", pattern: new RegExp(`^/v3/alert_routes/${ID}$`), handler: showAlertRouteV3 },
     { method: "GET", pattern: /^\/v2\/alert_sources\/?$/, handler: (ctx) => listAlertSources(ctx.state) },
     { method: "POST", pattern: /^\/v2\/alert_sources\/?$/, handler: createAlertSource },
     { method: "POST", pattern: /^\/v2\/alert_sources\/actions\/validate$/, handler: validateAlertSource },
@@ -118,6 +122,12 @@ function listAlertRoutes(ctx: ApiContext, req: ApiRequest): Reply {
 function showAlertRoute(ctx: ApiContext, _req: ApiRequest, [id]: string[]): Reply {
     const route = ctx.state.getRoute(id);
     return route ? json(200, { alert_route: route }) : notFound(`Alert route ${id} not found`);
+}
+
+function showAlertRouteV3(ctx: ApiContext, _req: ApiRequest, [id]: string[]): Reply {
+    if (ctx.v3 === "not_migrated") return notYetAvailable();
+    const route = ctx.state.getRoute(id);
+    return route ? json(200, { alert_route: v3View(route, ctx.state.v3OnlySettings(id)) }) : notFound(`Alert route ${id} not found`);
 }
 
 function createAlertRoute(ctx: ApiContext, req: ApiRequest): Reply {

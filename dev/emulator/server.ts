@@ -18,6 +18,7 @@ import { DEFAULT_IDENTITY, identityReply, scopeRefusal, type EmulatedIdentity } 
 import { SlidingWindowLimiter } from "./rateLimit";
 import { defaultErrorFor, errorReply, rateLimited, type Reply } from "./replies";
 import { EmulatorState, type AlertSourceSeed } from "./state";
+import { v3View, type V3OnlySettings } from "./v3";
 import type {
     AlertRouteV2,
     AlertSourceV2,
@@ -64,6 +65,8 @@ export class IncidentIoEmulator {
     readonly identity: EmulatedIdentity;
     private readonly validate: boolean;
     private readonly rejectUnknownFields: boolean;
+    /** Settable: whether /v3 answers (EmulatorOptions.v3). */
+    v3: "available" | "not_migrated";
     private readonly state: EmulatorState;
     private readonly catalogue = new Catalogue();
     private readonly faults = new FaultQueue();
@@ -83,6 +86,7 @@ export class IncidentIoEmulator {
         this.identity = { ...DEFAULT_IDENTITY, ...opts.identity };
         this.validate = opts.validate ?? true;
         this.rejectUnknownFields = opts.rejectUnknownFields ?? false;
+        this.v3 = opts.v3 ?? "available";
         this.state = new EmulatorState(opts.echoAsSent ? undefined : { catalogAttributeIds: new Set(opts.catalogAttributeIds ?? []) });
         this.latencyMs = opts.latencyMs ?? 0;
         this.rateLimitPerMinute = opts.rateLimitPerMinute;
@@ -154,6 +158,18 @@ export class IncidentIoEmulator {
     /** A new key made in the dashboard and the old one revoked: from now on only `newKey` is accepted. */
     rotateApiKey(newKey: string): void {
         this.apiKey = newKey;
+    }
+
+    /** The route as /v3/alert_routes/{id} answers it (whatever `v3` says). Throws if missing. */
+    v3View(id: string): Record<string, unknown> {
+        const route = this.state.getRoute(id);
+        if (!route) throw new Error(`no alert route with id ${id}`);
+        return v3View(route, this.state.v3OnlySettings(id));
+    }
+
+    /** Sets settings only v3 can express, as a dashboard user on the v3 engine: version + 1. */
+    editV3SettingsInUi(id: string, settings: V3OnlySettings): AlertRouteV2 {
+        return this.state.editV3Settings(id, settings);
     }
 
     /** Deletes a route as if in the dashboard. Throws if missing. */
@@ -355,7 +371,13 @@ export class IncidentIoEmulator {
         }
         try {
             return dispatch(
-                { state: this.state, catalogue: this.catalogue, validate: this.validate, rejectUnknownFields: this.rejectUnknownFields },
+                {
+                    state: this.state,
+                    catalogue: this.catalogue,
+                    validate: this.validate,
+                    rejectUnknownFields: this.rejectUnknownFields,
+                    v3: this.v3,
+                },
                 ex.api,
             );
         } catch (err) {

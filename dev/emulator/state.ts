@@ -5,6 +5,7 @@ import { normaliseStoredRoute, serverOrder, type NormaliseOptions } from "./norm
 import { routeFromPayload, sortExpressions } from "./shapes";
 import { defaultTemplate, newStoredSource, sourceAnswer, storedPayload, type AlertSourcePayload, type StoredSource } from "./sources";
 import type { AlertRouteV2, AlertSourceV2, CreatePayload, ManagedResourcePayload, ManagedResourceV2 } from "./types";
+import type { V3OnlySettings } from "./v3";
 
 /** A source as made in the dashboard: the create payload's fields (a default template when left
  * out), its id and, for HTTP-like sources, its token. */
@@ -21,6 +22,8 @@ export class EmulatorState {
     private readonly routes = new Map<string, AlertRouteV2>();
     private readonly sources = new Map<string, StoredSource>();
     private readonly managed = new Map<string, ManagedResourceV2>();
+    /** Per route: what only v3 can say (v3.ts). */
+    private readonly v3Only = new Map<string, V3OnlySettings>();
 
     /** `normalise` undefined: store routes as sent (EmulatorOptions.echoAsSent). */
     constructor(private readonly normalise?: NormaliseOptions) {}
@@ -48,9 +51,12 @@ export class EmulatorState {
         return clone(route);
     }
 
-    /** Replaces a route with a payload (PUT semantics); the caller has checked the version. */
+    /** Replaces a route with a payload (PUT semantics); the caller has checked the version. What a v2
+     * write does to v3-only settings is not documented: the emulator assumes the worst, they go back
+     * to their defaults (the hazard the provider must not run into). */
     replaceRoute(id: string, payload: CreatePayload, version: number): AlertRouteV2 {
         const existing = this.requireRoute(id);
+        this.v3Only.delete(id);
         const route = this.stored(
             routeFromPayload(payload, {
                 id,
@@ -79,7 +85,19 @@ export class EmulatorState {
     }
 
     deleteRoute(id: string): boolean {
+        this.v3Only.delete(id);
         return this.routes.delete(id);
+    }
+
+    v3OnlySettings(id: string): V3OnlySettings {
+        return { ...this.v3Only.get(id) };
+    }
+
+    /** Sets what only v3 can say, as a dashboard user on the v3 engine would: version + 1. */
+    editV3Settings(id: string, settings: V3OnlySettings): AlertRouteV2 {
+        const route = this.editRoute(id, () => undefined);
+        this.v3Only.set(id, { ...settings });
+        return route;
     }
 
     private requireRoute(id: string): AlertRouteV2 {

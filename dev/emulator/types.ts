@@ -297,6 +297,9 @@ export interface EmulatorOptions {
      * turn it on.
      */
     rejectUnknownFields?: boolean;
+    /** /v3/alert_routes: "available" (default; an organisation moved to the v3 engine) or
+     * "not_migrated" (403 api_not_yet_available, as incident.io answers organisations not moved yet). */
+    v3?: "available" | "not_migrated";
     /**
      * Answer with the route as sent (labels and `returns` added, expressions by label) instead of as
      * the real API does (normalise.ts: operation aliases, the `users` echo, server defaults, its own

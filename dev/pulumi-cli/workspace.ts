@@ -49,6 +49,11 @@ export class CliWorkspace {
         this.project = project ?? fs.mkdtempSync(path.join(projects, "project-"));
         for (const file of ["Pulumi.yaml", "package.json"]) fs.copyFileSync(path.join(ROUTES_PROJECT, file), path.join(this.project, file));
         fs.symlinkSync(path.join(ROUTES_PROJECT, "index.ts"), path.join(this.project, "index.ts"));
+        // The checkout's compiler settings, and with them its ts-node section (transpile only, through
+        // dev/cachedTranspiler.js), as the root project has them: Pulumi's language host reads tsconfig.json
+        // from the project folder.
+        const tsconfig = { extends: path.join(PROJECT_ROOT, "tsconfig.json"), files: ["index.ts"] };
+        fs.writeFileSync(path.join(this.project, "tsconfig.json"), `${JSON.stringify(tsconfig, null, 2)}\n`);
     }
 
     env(): NodeJS.ProcessEnv {

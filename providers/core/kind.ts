@@ -105,6 +105,20 @@ export interface ResourceKind<Spec extends { name: string }, Remote extends { id
     idsNamed(client: Client, name: string): Promise<string[]>;
     /** Marks the resource as managed by code; absent: the kind is never claimed. */
     claim?(client: Client, id: string, annotations: Record<string, string>): Promise<void>;
+    /**
+     * After each read of the live resource (refresh, update, adoption and its preview): a further look
+     * (another view of it, e.g. incident.io's v3 settings) recorded for `extraOutputs`, and the reason
+     * a write must not happen, if any. `write`: a write follows unless this refuses it; `stored`: the
+     * outputs the stack holds. Update and adoption stop with the reason; the preview logs it.
+     */
+    inspect?(args: {
+        client: Client;
+        remote: Remote;
+        stored: Record<string, unknown> | undefined;
+        write: boolean;
+        stack: string | undefined;
+        log: (line: string) => void;
+    }): Promise<string | undefined>;
     /** A live resource adoption must never take, whatever the definition (a field no update can change). */
     adoptionProblem?(spec: Spec, live: Remote): CheckFailure | undefined;
     /**

@@ -169,6 +169,7 @@ export class ResourceHandlers<
             if (this.backend.failure(error)?.notFound) return {}; // gone: Pulumi drops it
             throw error;
         }
+        await this.inspect(remote, props, false, props.pulumiStack);
         // The engine shows a change by comparing stored inputs with the program's (the host sends no
         // detailed diff: pulumi/pulumi pkg/backend/display/object_diff.go). Returning inputs with the
         // drifted fields set to their live values makes the next preview show what `up` writes back;
@@ -186,10 +187,13 @@ export class ResourceHandlers<
         const remote = await this.getExisting(id, spec.name, "update");
         // No write without a change: a resource that already matches (e.g. only its claim failed) keeps its version.
         // What answers leave out is taken from what was last written (the stored live form), never from `spec`.
-        if (this.kind.same(spec, this.kind.fromResponse(remote, this.storedLive(olds)))) {
+        const unchanged = this.kind.same(spec, this.kind.fromResponse(remote, this.storedLive(olds)));
+        const refusal = await this.inspect(remote, olds, !unchanged, news.pulumiStack);
+        if (unchanged) {
             return { outs: await this.claim(id, this.toOutputs(news, remote, olds.claimed), news) };
         }
         this.refuseConflict(id, spec.name, olds, remote);
+        if (refusal) throw new Error(refusal);
         const updated = await this.put(id, spec, remote, "update");
         return { outs: await this.claim(id, this.toOutputs(news, updated, olds.claimed), news) };
     }
@@ -353,7 +357,10 @@ export class ResourceHandlers<
         if (mismatch) throw mismatch;
         const problem = this.kind.adoptionProblem?.(spec, remote);
         if (problem) throw new Error(problem.reason);
-        return this.kind.same(spec, this.kind.fromResponse(remote)) ? remote : this.put(id, spec, remote, "adopt");
+        const unchanged = this.kind.same(spec, this.kind.fromResponse(remote));
+        const refusal = await this.inspect(remote, undefined, !unchanged, inputs.pulumiStack);
+        if (refusal) throw new Error(refusal);
+        return unchanged ? remote : this.put(id, spec, remote, "adopt");
     }
 
     /** check's look at the resource to adopt: a failure for a wrong id, a log line for what changes.
@@ -377,6 +384,9 @@ export class ResourceHandlers<
         const problem = this.kind.adoptionProblem?.(this.kind.pickSpec(inputs), remote);
         if (problem) return { failure: problem };
         const changed = this.kind.changedFields(this.kind.fromResponse(remote), this.kind.pickSpec(inputs));
+        const refusal = await this.inspect(remote, undefined, changed.length > 0, inputs.pulumiStack);
+        if (refusal)
+            this.log(`${this.backend.product}: adopting "${inputs.name}" (${inputs.adoptId}) will stop before writing: ${refusal}`);
         const at = version ? ` (version ${version(remote)})` : "";
         this.log(
             changed.length === 0
@@ -480,6 +490,19 @@ export class ResourceHandlers<
     /** `pulumi <verb> --stack <stack>` for this host's stack. */
     protected pulumi(verb: string): string {
         return pulumiCommand(verb, this.stack);
+    }
+
+    /** The kind's further look after a read (ResourceKind.inspect); never fails a read itself. */
+    private async inspect(remote: Remote, stored: Outputs | undefined, write: boolean, stack: unknown): Promise<string | undefined> {
+        if (!this.kind.inspect) return undefined;
+        return this.kind.inspect({
+            client: this.api(),
+            remote,
+            stored: stored as Record<string, unknown> | undefined,
+            write,
+            stack: typeof stack === "string" ? stack : undefined,
+            log: this.log,
+        });
     }
 
     private storedLive(outputs: Outputs): Spec | undefined {

@@ -58,10 +58,13 @@ function loadHandlers(where: {
         const handlers = path.join(root, ...where.file.split("/"));
         try {
             if (!require.extensions[".ts"]) {
-                require(require.resolve("ts-node", { paths: [root] })).register({
-                    transpileOnly: true,
-                    project: path.join(root, "tsconfig.json"),
-                });
+                const cachedTranspiler = path.join(root, "dev", "cachedTranspiler.js");
+                if (fs.existsSync(cachedTranspiler)) require(cachedTranspiler).register();
+                else
+                    require(require.resolve("ts-node", { paths: [root] })).register({
+                        transpileOnly: true,
+                        project: path.join(root, "tsconfig.json"),
+                    });
             }
             cache[where.cacheKey] = require(handlers)[where.exportName];
         } catch (error) {

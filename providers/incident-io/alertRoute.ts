@@ -159,10 +159,13 @@ function loadHandlers(): Required<pulumi.dynamic.ResourceProvider> {
         const handlers = path.join(root, "providers", "incident-io", "handlers");
         try {
             if (!require.extensions[".ts"]) {
-                require(require.resolve("ts-node", { paths: [root] })).register({
-                    transpileOnly: true,
-                    project: path.join(root, "tsconfig.json"),
-                });
+                const cachedTranspiler = path.join(root, "dev", "cachedTranspiler.js");
+                if (fs.existsSync(cachedTranspiler)) require(cachedTranspiler).register();
+                else
+                    require(require.resolve("ts-node", { paths: [root] })).register({
+                        transpileOnly: true,
+                        project: path.join(root, "tsconfig.json"),
+                    });
             }
             cache.__incidentIoAlertRouteHandlers = require(handlers).alertRouteHandlers;
         } catch (error) {

@@ -17,14 +17,23 @@ export interface AlertRouteV3View {
     [key: string]: unknown;
 }
 
-/** The v3 settings of a route, as the stack last saw them (an output), by version. */
+/**
+ * The v3 settings of a route as the stack last saw them (the `v3` output), at the route's `version`
+ * output: the record is current while the route stays at that version. It carries only what the
+ * preview needs (the settings a v2 write could reset), so a dashboard edit that adds none leaves it
+ * unchanged and `refresh --diff` shows no v3 line. No `v3` output: never read (a route adopted without
+ * a write, or a state from before these records); it is read before the first write.
+ */
 export interface V3Record {
-    /** The route version this record describes: a later version (an edit outside Pulumi) is read again. */
-    version: number;
     /** v3-only settings a v2 write could reset, each described; [] when none. */
     resets: string[];
-    /** Where the record comes from: the v3 API, or our own v2 write (which leaves none). */
-    source: "v3" | "v2-write";
+}
+
+export function storedV3Record(stored: Record<string, unknown> | undefined): V3Record | undefined {
+    const record = stored?.v3 as Partial<V3Record> | undefined;
+    return record && Array.isArray(record.resets) && record.resets.every((r) => typeof r === "string")
+        ? { resets: record.resets }
+        : undefined;
 }
 
 /** The error code of the v3 API's migration gate (terraform-provider-incident alertRouteAPINotYetAvailableCode). */
@@ -92,12 +101,14 @@ export function v3RefusalMessage(name: string, id: string, resets: string[], sta
 }
 
 /** What each read of a route learnt about its v3 settings, for the outputs (extraOutputs). */
-const inspected = new WeakMap<object, V3Record>();
+const inspected = new WeakMap<object, V3Record | "unread">();
 
-/** The record the outputs carry for `remote`: what inspectV3 learnt, else a route just written
- * through v2 by us, which holds no v3-only settings (a v2 write sets them from v2's fields). */
-export function v3RecordOf(remote: { version: number }): V3Record {
-    return inspected.get(remote) ?? { version: remote.version, resets: [], source: "v2-write" };
+/** The outputs recording `remote`'s v3 settings: what inspectV3 learnt (nothing when it left them
+ * unread), else a route just written through v2 by us, which holds no v3-only settings (a v2 write
+ * sets them from v2's fields). */
+export function v3OutputsOf(remote: object): { v3?: V3Record } {
+    const record = inspected.get(remote) ?? { resets: [] };
+    return record === "unread" ? {} : { v3: record };
 }
 
 export interface V3Client {
@@ -120,14 +131,20 @@ export async function inspectV3(args: {
     log: (line: string) => void;
 }): Promise<string | undefined> {
     const { client, remote, write } = args;
-    const stored = args.stored?.v3 as V3Record | undefined;
-    let record: V3Record | undefined =
-        stored && stored.version === remote.version && Array.isArray(stored.resets) ? { ...stored, version: remote.version } : undefined;
-    if (record === undefined && v3Availability(client.baseUrl) !== false) {
+    const stored = storedV3Record(args.stored);
+    const moved = args.stored?.version !== remote.version;
+    let record: V3Record | undefined = stored && !moved ? stored : undefined;
+    // Asked when a write follows, or on refresh of a route with a record that moved since the stack
+    // last saw it (a dashboard edit may have added v3 settings). An unread record (adopted without a
+    // write, older state) stays unread on refresh: refresh keeps one GET per route and shows no v3 line.
+    const needed = record === undefined && (write || (stored !== undefined && moved));
+    if (needed && v3Availability(client.baseUrl) === false) {
+        record = { resets: [] }; // not moved to v3 (learnt earlier in this process): no v3-only settings exist
+    } else if (needed) {
         try {
             const view = await client.getAlertRouteV3(remote.id);
             recordV3Availability(client.baseUrl, true);
-            record = { version: remote.version, resets: v3ResetsOf(view), source: "v3" };
+            record = { resets: v3ResetsOf(view) };
         } catch (error) {
             if (!isApiNotYetAvailable(error)) {
                 // The v2 read succeeded; without the v3 view a write could reset what we cannot see.
@@ -136,14 +153,15 @@ export async function inspectV3(args: {
                 args.log(
                     `incident.io: could not read the v3 settings of alert route "${remote.name}" (${remote.id}): ${(error as Error).message}`,
                 );
+                inspected.set(remote, stored ?? "unread");
                 return undefined;
             }
             recordV3Availability(client.baseUrl, false); // not moved to v3: no v3-only settings exist
+            record = { resets: [] };
         }
     }
-    record ??= { version: remote.version, resets: [], source: "v2-write" };
-    inspected.set(remote, record);
-    if (record.resets.length === 0) return undefined;
+    inspected.set(remote, record ?? "unread");
+    if (record === undefined || record.resets.length === 0) return undefined;
     const message = v3RefusalMessage(remote.name, remote.id, record.resets, args.stack);
     if (!write) args.log(`incident.io: ${message.replace(", so nothing was written", ", so updates of it will not be written")}`);
     return write ? message : undefined;

@@ -5,7 +5,8 @@ import type { CheckFailure } from "../core";
 import { isUnknown } from "../core";
 import { parseDocument, SOURCE_FIELDS } from "./alertSourceModel";
 import { ATTRIBUTE_FIELDS } from "./alertAttributeModel";
-import { INCIDENT_IO_ID, MAX_NAME_LENGTH, Validator } from "./validate";
+import { idProblem } from "./ids";
+import { MAX_NAME_LENGTH, Validator } from "./validate";
 
 /** AlertSourceV2.source_type's enum (openapi.json, components.schemas.AlertSourceV2). */
 export const SOURCE_TYPES = [
@@ -91,16 +92,12 @@ export function validateSource(inputs: Record<string, unknown>): CheckFailure[] 
         );
         v.nonEmptyString(h.deduplication_key_path, "http_custom_options.deduplication_key_path", 'a JSON path such as "$.alert_id"');
     }
-    if (
-        inputs.adoptId !== undefined &&
-        !isUnknown(inputs.adoptId) &&
-        (typeof inputs.adoptId !== "string" || !INCIDENT_IO_ID.test(inputs.adoptId))
-    ) {
+    const sourceIdProblem = adoptIdProblem(inputs.adoptId);
+    if (sourceIdProblem)
         v.fail(
             "adoptId",
-            `"${String(inputs.adoptId)}" is not an alert source id (26 characters like 01FCNDV6P870EA6S7TK1DSYDG0); copy it from the source's URL or \`npm run discover-config\``,
+            `${sourceIdProblem}. It is meant to be an alert source's id: copy it from the source's URL or \`npm run discover-config\``,
         );
-    }
     return v.failures;
 }
 
@@ -182,15 +179,15 @@ export function validateAttribute(inputs: Record<string, unknown>): CheckFailure
     v.optionalBoolean(inputs.required, "required");
     if (inputs.emoji !== undefined && !isUnknown(inputs.emoji) && typeof inputs.emoji !== "string")
         v.fail("emoji", "must be a string, without colons");
-    if (
-        inputs.adoptId !== undefined &&
-        !isUnknown(inputs.adoptId) &&
-        (typeof inputs.adoptId !== "string" || !INCIDENT_IO_ID.test(inputs.adoptId))
-    ) {
-        v.fail(
-            "adoptId",
-            `"${String(inputs.adoptId)}" is not an alert attribute id (26 characters); \`npm run discover-config\` lists them`,
-        );
-    }
+    const attributeIdProblem = adoptIdProblem(inputs.adoptId);
+    if (attributeIdProblem)
+        v.fail("adoptId", `${attributeIdProblem}. It is meant to be an alert attribute's id: \`npm run discover-config\` lists them`);
     return v.failures;
+}
+
+/** Only what cannot be an id is refused (incident.io may change its id format: ids.ts); the hint of
+ * today's format stays in the message. */
+function adoptIdProblem(value: unknown): string | undefined {
+    if (value === undefined || isUnknown(value)) return undefined;
+    return typeof value === "string" ? idProblem(value) : `must be a string, got ${typeof value}`;
 }

@@ -249,6 +249,7 @@ function cliPassing(): CliMeasurement {
     return {
         cli: "v3.248.0 (built)",
         empty: { name: "empty program", routes: 0, runs: [10_000, 9_000, 11_000, 10_000, 30_000].map(run) },
+        sdkImport: { name: "empty program + SDK", routes: 0, runs: [11_000, 11_000, 11_000, 11_000, 11_000].map(run) },
         routes: [
             { name: "production", routes: 5, runs: [12_000, 11_000, 13_000, 12_000, 40_000].map(run) },
             { name: "staging", routes: 1, runs: [11_000, 11_000, 11_000, 11_000, 11_000].map(run) },

@@ -1,17 +1,20 @@
 // ChecklyAlertChannel as `pulumi up` / `refresh` run it: serialized as the SDK serializes it, in the
 // real dynamic-provider host over gRPC, configured for both APIs, against both emulators: the
 // incident.io emulator holds each stack's Checkly source (its URL and token), the Checkly emulator
-// each stack's live channel, made in the UI, with its subscriptions.
+// each stack's live channel, made in the UI, with its subscriptions. As stack/program.ts wires it:
+// the stack's Checkly AlertSource is adopted in the same host, and the channel's URL and Bearer
+// token are that resource's alert_events_url and secret_token outputs (no other read of the source).
 import assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { ChecklyEmulator, type ChannelV1 } from "../../dev/checkly-emulator";
-import { IncidentIoEmulator } from "../../dev/emulator";
+import { IncidentIoEmulator, type AlertSourcePayload } from "../../dev/emulator";
 import { DynamicProviderHost, serializeProvider, urnFor, type HostProperties } from "../../dev/host";
 import { CHANNEL_SECRET_OUTPUTS, CHECKLY_ALERT_CHANNEL_TYPE, checklyAlertChannelProvider } from "../../providers/checkly";
-import { IncidentIoClient } from "../../providers/incident-io";
+import { ALERT_SOURCE_TYPE, alertSourceProvider } from "../../providers/incident-io";
 import { checklyChannelArgs, CHECKLY_CHANNEL_NAMES } from "../../stack/checklyChannel";
 import type { Environment } from "../../stack/routes";
+import { sourcesOwnedBy } from "../../stack/sources";
 import { CHECK_A, CHECK_B, CHECKLY_TEST_ACCOUNT } from "../support/checkly";
 import { LIVE_IDS } from "../../dev/seed/workspace";
 
@@ -34,13 +37,27 @@ describe("ChecklyAlertChannel in the real dynamic-provider host, against both em
     const tokens: Record<Environment, string> = { production: tokenCanary("prod"), staging: tokenCanary("staging") };
     const liveIds: Partial<Record<Environment, string>> = {};
     const transcript: string[] = [];
+    /** Request counts per phase, printed at the end (the issue's closing figures). */
+    const figures: string[] = [];
 
-    /** What the stack does for the source: GET /v2/alert_sources/{id} → alert_events_url, secret_token. */
-    async function sourceOf(environment: Environment) {
-        const source = await new IncidentIoClient({ baseUrl: incident.url, apiKey: INCIDENT_KEY }).getAlertSource(
-            LIVE_IDS[environment].alertSources.checkly,
-        );
-        return { url: source.alert_events_url!, token: source.secret_token! };
+    let sourceProviderText: string;
+
+    /** The stack's Checkly source row, as incident.io holds it (so adopting it writes nothing). */
+    const checklySourceSpec = (environment: Environment) =>
+        sourcesOwnedBy(environment)
+            .find((r) => r.key === "checkly")!
+            .spec({}) as unknown as AlertSourcePayload;
+
+    /** What the stack does for the source: adopt its AlertSource (Check, Create) in the same host and
+     * take the alert_events_url and secret_token outputs. `id` defaults to the stack's configured one. */
+    async function sourceOf(environment: Environment, id: string = LIVE_IDS[environment].alertSources.checkly) {
+        const urn = urnFor(`source-checkly-${environment}-${id}`, ALERT_SOURCE_TYPE);
+        const news = { ...checklySourceSpec(environment), adoptId: id, __provider: sourceProviderText };
+        const checked = await host.check(urn, {}, news);
+        assert.deepEqual(checked.failures, []);
+        const created = await host.create(urn, checked.inputs);
+        assert.equal(created.id, id);
+        return { url: String(created.properties.alert_events_url), token: String(created.properties.secret_token) };
     }
 
     const news = (environment: Environment, source: { url: string; token: string }, adopt = true) => ({
@@ -53,23 +70,9 @@ describe("ChecklyAlertChannel in the real dynamic-provider host, against both em
     before(async () => {
         incident = await IncidentIoEmulator.start({ apiKey: INCIDENT_KEY });
         checkly = await ChecklyEmulator.start({ apiKey: CHECKLY_KEY, accountId: CHECKLY_TEST_ACCOUNT });
-        for (const environment of ["production", "staging"] as const) {
-            const id = LIVE_IDS[environment].alertSources.checkly;
-            incident.addAlertSource({
-                id,
-                name: `Checkly (${environment === "production" ? "Production" : "Staging"})`,
-                source_type: "checkly",
-                secret_token: tokens[environment],
-            });
-            // The channel someone made in Checkly's UI: the same payload, and checks subscribed.
-            const { adoptId: _a, adoptIdConfigKey: _k, ...payload } = checklyChannelArgs(environment, await sourceOf(environment));
-            const channel = checkly.seedChannel(payload as Record<string, unknown>);
-            checkly.subscribeInUi(channel.id, { checkId: CHECK_A, activated: true });
-            checkly.subscribeInUi(channel.id, { checkId: CHECK_B, activated: environment === "production" });
-            liveIds[environment] = String(channel.id);
-        }
         providerText = await serializeProvider(checklyAlertChannelProvider);
-        host = await DynamicProviderHost.start({ env: { CHECKLY_API_KEY: "", CHECKLY_ACCOUNT_ID: "" } });
+        sourceProviderText = await serializeProvider(alertSourceProvider);
+        host = await DynamicProviderHost.start({ env: { CHECKLY_API_KEY: "", CHECKLY_ACCOUNT_ID: "", INCIDENT_IO_TOKEN: "" } });
         await host.configure(
             {
                 "incident-io:apiKey": INCIDENT_KEY,
@@ -82,9 +85,20 @@ describe("ChecklyAlertChannel in the real dynamic-provider host, against both em
             },
             { secretKeys: ["incident-io:apiKey", "checkly:apiKey"] },
         );
+        for (const environment of ["production", "staging"] as const) {
+            const id = LIVE_IDS[environment].alertSources.checkly;
+            incident.addAlertSource({ id, ...checklySourceSpec(environment), secret_token: tokens[environment] });
+            // The channel someone made in Checkly's UI: the same payload, and checks subscribed.
+            const { adoptId: _a, adoptIdConfigKey: _k, ...payload } = checklyChannelArgs(environment, await sourceOf(environment));
+            const channel = checkly.seedChannel(payload as Record<string, unknown>);
+            checkly.subscribeInUi(channel.id, { checkId: CHECK_A, activated: true });
+            checkly.subscribeInUi(channel.id, { checkId: CHECK_B, activated: environment === "production" });
+            liveIds[environment] = String(channel.id);
+        }
     });
 
     after(async () => {
+        for (const line of figures) console.log(`checkly figures: ${line}`);
         await host?.stop();
         await checkly?.close();
         await incident?.close();
@@ -106,11 +120,25 @@ describe("ChecklyAlertChannel in the real dynamic-provider host, against both em
             const urn = urnFor(`checkly-channel-${environment}`, CHECKLY_ALERT_CHANNEL_TYPE);
             const before = checkly.channel(liveIds[environment]!)!;
             checkly.resetLog();
-            const checked = await host.check(urn, {}, news(environment, await sourceOf(environment)));
+            incident.resetLog();
+            const source = await sourceOf(environment);
+            assert.equal(source.url, `https://api.incident.io/v2/alert_events/checkly/${LIVE_IDS[environment].alertSources.checkly}`);
+            assert.equal(source.token, tokens[environment], "the source's secret_token output");
+            const sourceRequests = incident.requests.map((r) => `${r.method} ${r.path}`);
+            // The source matches its row: no write to it (the POST is incident.io's managed-by-Pulumi claim).
+            assert.deepEqual(
+                incident.requests.filter((r) => r.method !== "GET" && r.path.startsWith("/v2/alert_sources")),
+                [],
+                sourceRequests.join(", "),
+            );
+            const checked = await host.check(urn, {}, news(environment, source));
             assert.deepEqual(checked.failures, []);
             const created = await host.create(urn, checked.inputs);
             assert.equal(created.id, liveIds[environment]);
             assert.equal(checkly.writes().length, 0, "0 writes: the live channel matches");
+            figures.push(
+                `${environment} first up (adoption): incident.io ${sourceRequests.length} requests (${sourceRequests.join(", ")}), Checkly ${checkly.count()} (${checkly.requests.map((r) => r.method).join(", ")}), 0 writes`,
+            );
             assert.deepEqual(
                 checkly.requests.map((r) => r.method),
                 ["GET", "GET"],
@@ -133,13 +161,15 @@ describe("ChecklyAlertChannel in the real dynamic-provider host, against both em
         const checked = await host.check(urn, {}, news(environment, first));
         const created = await host.create(urn, checked.inputs);
 
-        // The Checkly source is re-created in incident.io: a new id (so a new URL) and a new token.
+        // The Checkly source is re-created in incident.io: a new id (so a new URL) and a new token. The
+        // stack's config then names the new id (alert-routing:alertSources.checkly), whose AlertSource
+        // the next up adopts: its outputs are the channel's new URL and token.
         const newToken = tokenCanary("rotated");
         tokens.production = newToken; // the after() hook checks the new canary too
         const newId = "01KZZZZZZZZZZZZZZZZZZZZZZZ";
-        incident.addAlertSource({ id: newId, name: "Checkly (Production)", source_type: "checkly", secret_token: newToken });
-        const source = await new IncidentIoClient({ baseUrl: incident.url, apiKey: INCIDENT_KEY }).getAlertSource(newId);
-        const next = { url: source.alert_events_url!, token: newToken };
+        incident.addAlertSource({ id: newId, ...checklySourceSpec(environment), secret_token: newToken });
+        const next = await sourceOf(environment, newId);
+        assert.equal(next.token, newToken);
         assert.notEqual(next.url, first.url);
 
         const subscriptionsBefore = checkly.channel(id)!.subscriptions;
@@ -158,6 +188,7 @@ describe("ChecklyAlertChannel in the real dynamic-provider host, against both em
         assert.deepEqual(live.config.headers, [{ key: "Authorization", value: `Bearer ${newToken}`, locked: true }]);
         assert.deepEqual(live.subscriptions, subscriptionsBefore, "the subscriptions made in the UI are kept, ids and all");
         assert.ok(!outsideSecrets(updated.properties).includes(newToken));
+        figures.push(`production re-created source (new URL + token): Checkly ${checkly.requests.map((r) => r.method).join(", ")} (1 PUT)`);
 
         // pulumi refresh: one GET, no drift; the preview after it: no change, no request.
         checkly.resetLog();
@@ -166,6 +197,45 @@ describe("ChecklyAlertChannel in the real dynamic-provider host, against both em
         assert.equal((refreshed.inputs as { config?: { url?: string } }).config?.url, next.url, "refresh keeps the definition");
         assert.equal((await host.diff(id, urn, refreshed.properties, again.inputs)).changes, "none");
         assert.equal(checkly.count(), 1, "a preview with no change makes no request");
+    });
+
+    test("a token rotated on the same source: refresh reads it from the source, and it reaches the channel in one PUT", async () => {
+        const environment = "staging";
+        const sourceId = LIVE_IDS[environment].alertSources.checkly;
+        const urn = urnFor("checkly-channel-staging-rotated", CHECKLY_ALERT_CHANNEL_TYPE);
+        const id = liveIds[environment]!;
+        const sourceUrn = urnFor("source-checkly-staging-rotated", ALERT_SOURCE_TYPE);
+        const sourceNews = { ...checklySourceSpec(environment), adoptId: sourceId, __provider: sourceProviderText };
+        const sourceChecked = await host.check(sourceUrn, {}, sourceNews);
+        const source = await host.create(sourceUrn, sourceChecked.inputs);
+        const first = { url: String(source.properties.alert_events_url), token: String(source.properties.secret_token) };
+        const checked = await host.check(urn, {}, news(environment, first));
+        const created = await host.create(urn, checked.inputs);
+        const subscriptionsBefore = checkly.channel(id)!.subscriptions;
+
+        // The token is rotated in incident.io (same source, same URL): `pulumi refresh` reads it back.
+        const rotated = tokenCanary("staging-rotated");
+        tokens.staging = rotated;
+        incident.addAlertSource({ id: sourceId, ...checklySourceSpec(environment), secret_token: rotated });
+        const refreshed = await host.read(sourceId, sourceUrn, source.properties, sourceChecked.inputs);
+        assert.equal(refreshed.properties.secret_token, rotated);
+        const next = { url: String(refreshed.properties.alert_events_url), token: rotated };
+        assert.equal(next.url, first.url);
+
+        const again = await host.check(urn, checked.inputs, news(environment, next, false));
+        assert.equal((await host.diff(id, urn, created.properties, again.inputs)).changes, "some");
+        checkly.resetLog();
+        const updated = await host.update(id, urn, created.properties, again.inputs);
+        assert.deepEqual(
+            checkly.requests.map((r) => r.method),
+            ["GET", "PUT"],
+            "one PUT",
+        );
+        const live = checkly.channel(id)!;
+        assert.deepEqual(live.config.headers, [{ key: "Authorization", value: `Bearer ${rotated}`, locked: true }]);
+        assert.deepEqual(live.subscriptions, subscriptionsBefore, "subscriptions kept");
+        assert.ok(!outsideSecrets(updated.properties).includes(rotated));
+        figures.push(`staging rotated token (same source): Checkly ${checkly.requests.map((r) => r.method).join(", ")} (1 PUT)`);
     });
 
     test("a channel edited in the UI is not overwritten without a refresh (only Checkly's own 404 means gone)", async () => {

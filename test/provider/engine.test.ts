@@ -215,9 +215,9 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
         const preview = await engine.preview(program({ adoptId: live.id }));
         assert.equal(preview.op, "create");
         assert.deepEqual(
-            emulator.requests.map((r) => r.method),
-            ["GET"],
-            "check reads only the route to adopt",
+            emulator.requests.map((r) => `${r.method} ${r.path.replace(live.id, "{id}")}`),
+            ["GET /v2/alert_routes/{id}", "GET /v3/alert_routes/{id}"],
+            "check reads only the route to adopt, and its v3 view since adoption will write (v3 settings a v2 write could reset)",
         );
         // The host's log lines arrive on its stderr, after the gRPC answer: wait (bounded) for the line.
         const adopting = `adopting "Production Alerts" (${live.id}) will write the definition over the live route (version 1), changing: enabled`;

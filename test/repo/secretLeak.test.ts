@@ -17,6 +17,11 @@
 //      Read, Diff, Update, injected errors (500s exhausting the retries, API error bodies that echo
 //      the key, a UI edit, a 401 from a host with a wrong key), Delete. Every returned property,
 //      error message and host log line is searched.
+//   2b. Each stack's Checkly alert channel, exactly as registered (its Authorization header holds the
+//      token canary, from the Checkly AlertSource's output), through the REAL host against the Checkly
+//      emulator with the Checkly key canary: adoption, refresh, an update, 500s, error bodies that echo
+//      the key and the token, a 401 from a host with a wrong key, delete. The token may appear only in
+//      the channel's secret outputs (config, channel).
 //   3. `bench/run.ts --sizes 6 --cli-runs 0` (the real-CLI side-by-side is a timing study, and its 1.25x goal is
 //      not met today: it would fail this run) with the key canary (BENCH_API_KEY), results in a temp dir: its
 //      stdout, stderr, results.json and results.md are searched.
@@ -30,6 +35,9 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 
 import { ALERT_ROUTE_TYPE, ALERT_SOURCE_TYPE, alertSourceProvider } from "../../providers/incident-io";
+import { CHANNEL_SECRET_OUTPUTS, CHECKLY_ALERT_CHANNEL_TYPE } from "../../providers/checkly";
+import { ChecklyEmulator } from "../../dev/checkly-emulator";
+import { CHECK_A, CHECKLY_TEST_ACCOUNT } from "../support/checkly";
 import type { Environment } from "../../stack/routes";
 import { sourcesOwnedBy } from "../../stack/sources";
 import { IncidentIoEmulator, type AlertSourcePayload } from "../../dev/emulator";
@@ -42,12 +50,13 @@ import type { StackRun } from "../support/leakStackWorker";
 const hex = () => crypto.randomBytes(8).toString("hex");
 const KEY = `canary-key-${hex()}`;
 const TOKEN = `canary-token-${hex()}`;
+const CHECKLY_KEY = `canary-checklykey-${hex()}`;
 /** The key of the host configured wrongly (the 401 path): a secret too. */
 const WRONG_KEY = `canary-wrongkey-${hex()}`;
 
 const ROUTE_TYPE = ALERT_ROUTE_TYPE;
 const SECRET_VERSION_TYPE = "aws:secretsmanager/secretVersion:SecretVersion";
-const SECRET_CONFIG_KEYS = ["incident-io:apiKey", "alert-routing:alertSourceToken"];
+const SECRET_CONFIG_KEYS = ["incident-io:apiKey", "alert-routing:alertSourceToken", "checkly:apiKey"];
 
 const STACKS: Array<{ environment: Environment; tokenFrom: "incident.io" | "config"; alertmanagerSourceId: string; routes: number }> = [
     { environment: "production", tokenFrom: "incident.io", alertmanagerSourceId: "01KHSNW67SZJ1KGWEMA9C0GPT7", routes: 5 },
@@ -57,6 +66,7 @@ const STACKS: Array<{ environment: Environment; tokenFrom: "incident.io" | "conf
 const ledger = new LeakLedger([
     { name: "apiKey", value: KEY },
     { name: "token", value: TOKEN },
+    { name: "Checkly apiKey", value: CHECKLY_KEY },
     { name: "apiKey (wrong, 401 host)", value: WRONG_KEY },
 ]);
 
@@ -119,11 +129,13 @@ let emulator: IncidentIoEmulator;
 let bench: Promise<ChildRun>;
 const stackRuns = new Map<Environment, Promise<{ child: ChildRun; run: StackRun }>>();
 const registeredRoutes = new Map<Environment, Registered[]>();
+const registeredChannels = new Map<Environment, Registered>();
 
 function stackConfig(environment: Environment, tokenFrom: "incident.io" | "config"): Record<string, string> {
     return stackTestConfig(environment, {
         "incident-io:apiKey": KEY,
         "incident-io:baseUrl": emulator.url,
+        "checkly:apiKey": CHECKLY_KEY,
         ...(tokenFrom === "config" ? { "alert-routing:alertSourceToken": TOKEN } : {}),
     });
 }
@@ -142,6 +154,15 @@ async function runStackWorker(environment: Environment, tokenFrom: "incident.io"
     });
     assert.equal(child.code, 0, `the ${environment} stack worker failed:\n${[...child.stdout, ...child.stderr].join("\n")}`);
     return { child, run: JSON.parse(fs.readFileSync(result, "utf8")) as StackRun };
+}
+
+/** A serialized value with the engine's secret markers removed (what a host that does not accept secrets gets). */
+function reveal(value: unknown): unknown {
+    if (value && typeof value === "object" && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG)
+        return reveal((value as { value: unknown }).value);
+    if (Array.isArray(value)) return value.map(reveal);
+    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reveal(v)]));
+    return value;
 }
 
 /** The hits found since `from` (an earlier ledger.hits.length): none allowed. */
@@ -237,12 +258,19 @@ describe("secret-leak: canaries for the API key and the alert-source token", { t
             assert.ok(secretText(version.inputs).includes(TOKEN), "the token is in the SecretVersion's inputs, as a secret");
             const returned = run.states.find((r) => r.type === SECRET_VERSION_TYPE)!;
             assert.ok(secretText(returned.state).includes(TOKEN), "and in its returned state, as a secret");
-            // The key: in no resource, state or output at all, not even inside a secret.
-            assert.equal(
-                JSON.stringify([run.resources, run.states, run.stackOutputs]).includes(KEY),
-                false,
-                "the API key is in no resource at all",
-            );
+            // The keys: in no resource, state or output at all, not even inside a secret.
+            for (const key of [KEY, CHECKLY_KEY])
+                assert.equal(
+                    JSON.stringify([run.resources, run.states, run.stackOutputs]).includes(key),
+                    false,
+                    "an API key is in no resource at all",
+                );
+            // The Checkly channel carries the token in its Authorization header, inside a secret, both ways.
+            const channel = run.resources.find((r) => r.type === CHECKLY_ALERT_CHANNEL_TYPE) ?? assert.fail("no Checkly channel");
+            assert.ok(secretText(channel.inputs).includes(`Bearer ${TOKEN}`), "the channel's header holds the token, as a secret");
+            const channelState = run.states.find((r) => r.type === CHECKLY_ALERT_CHANNEL_TYPE)!;
+            assert.ok(secretText(channelState.state).includes(TOKEN), "and its returned state, as a secret");
+            registeredChannels.set(s.environment, channel);
 
             // The program never reads the source itself: the token is the AlertSource resource's output.
             const fetches = emulator.requests.filter((r) => r.path === `/v2/alert_sources/${s.alertmanagerSourceId}`);
@@ -427,6 +455,99 @@ describe("secret-leak: canaries for the API key and the alert-source token", { t
                 host.logs.some((l) => /retry 1\/1/.test(l)),
                 `the host logged its retries:\n${host.logs.join("\n")}`,
             );
+            assertNoNewHits(from);
+        });
+    }
+
+    for (const s of STACKS) {
+        test(`${s.environment}: its Checkly channel, as registered, through the real host against the Checkly emulator`, async () => {
+            const from = ledger.hits.length;
+            const registered = registeredChannels.get(s.environment) ?? assert.fail("the stack's test did not run");
+            // The host answers acceptSecrets=false: the engine sends it secrets as plain values.
+            const news = reveal(registered.inputs) as Record<string, unknown>;
+            const checkly = await ChecklyEmulator.start({ apiKey: CHECKLY_KEY, accountId: CHECKLY_TEST_ACCOUNT });
+            const { __provider: _p, pulumiProject: _j, pulumiStack: _s, adoptId: _a, adoptIdConfigKey: _k, ...payload } = news;
+            // The live channel someone made in the UI, with a check subscribed.
+            const live = checkly.seedChannel(payload);
+            checkly.subscribeInUi(live.id, { checkId: CHECK_A, activated: true });
+            const id = String(live.id);
+            const config = {
+                "checkly:baseUrl": checkly.url,
+                "checkly:accountId": CHECKLY_TEST_ACCOUNT,
+                "checkly:maxRetries": "1",
+                "checkly:requestTimeoutSeconds": "5",
+            };
+            const host = await DynamicProviderHost.start({ env: { CHECKLY_API_KEY: "", CHECKLY_ACCOUNT_ID: "" } });
+            const wrongHost = await DynamicProviderHost.start({ env: { CHECKLY_API_KEY: "", CHECKLY_ACCOUNT_ID: "" } });
+            try {
+                await host.configure({ ...config, "checkly:apiKey": CHECKLY_KEY }, { secretKeys: ["checkly:apiKey"] });
+                await wrongHost.configure({ ...config, "checkly:apiKey": WRONG_KEY }, { secretKeys: ["checkly:apiKey"] });
+                const urn = urnFor(`${s.environment}-checkly-channel`, CHECKLY_ALERT_CHANNEL_TYPE);
+                const at = (what: string) => `${s.environment} Checkly channel ${what}`;
+                // Its secret outputs hold the token by design; everything else the engine stores or prints is searched.
+                const rpc = async <T extends object>(label: string, call: Promise<T>): Promise<T> => {
+                    const answer = await call;
+                    // Inputs too: the engine marks a returned input secret where the program's was (config is,
+                    // top-level: pulumi/pulumi pkg/resource/plugin/provider_plugin.go annotateSecrets).
+                    const { properties, inputs, ...rest } = answer as {
+                        properties?: Record<string, unknown>;
+                        inputs?: Record<string, unknown>;
+                    };
+                    const outside = { ...(properties ?? {}) };
+                    const outsideInputs = { ...(inputs ?? {}) };
+                    for (const key of CHANNEL_SECRET_OUTPUTS) delete outside[key];
+                    delete outsideInputs.config;
+                    ledger.value("host responses", at(label), { ...rest, properties: outside, inputs: outsideInputs });
+                    return answer;
+                };
+                const adopt = { ...news, adoptId: id };
+                const checked = await rpc("Check", host.check(urn, {}, adopt));
+                assert.deepEqual((checked as { failures: unknown[] }).failures, []);
+                const created = await rpc("Create", host.create(urn, checked.inputs));
+                assert.equal(created.id, id);
+                assert.equal(checkly.writes().length, 0, "adopting the matching live channel writes nothing");
+                assert.ok(JSON.stringify(created.properties.config).includes(TOKEN), "the token is in the secret config output");
+                let stored = (await rpc("Read", host.read(id, urn, created.properties, checked.inputs))).properties;
+                const changed = await rpc("Check", host.check(urn, checked.inputs, { ...news, sendDegraded: true }));
+                stored = (await rpc("Update", host.update(id, urn, stored, changed.inputs))).properties;
+                assert.equal(checkly.channel(id)!.sendDegraded, true);
+                assert.equal(checkly.channel(id)!.subscriptions.length, 1, "subscriptions kept");
+
+                const channelPath = `/v1/alert-channels/${id}`;
+                checkly.inject({ kind: "status", status: 500, method: "GET", path: channelPath, times: 2 });
+                assert.match(await failure(at("Read, 500 ×2"), host.read(id, urn, stored, changed.inputs)), /500/);
+                // Checkly's error envelope echoing the key and the channel's header back.
+                checkly.inject({
+                    kind: "status",
+                    status: 400,
+                    method: "GET",
+                    path: channelPath,
+                    body: { statusCode: 400, error: "Bad Request", message: `Bearer ${CHECKLY_KEY} / Authorization: Bearer ${TOKEN}` },
+                });
+                await failure(at("Read, key and token echoed"), host.read(id, urn, stored, changed.inputs));
+                checkly.inject({ kind: "status", status: 502, method: "PUT", path: channelPath, times: 2, body: `<html>${TOKEN}</html>` });
+                await failure(at("Update, 502 echoing the token"), host.update(id, urn, stored, checked.inputs));
+                assert.match(await failure(at("Read with a wrong key"), wrongHost.read(id, urn, stored, changed.inputs)), /401/);
+                // pulumi destroy runs in a host process of its own (this one adopted the channel in this run, and
+                // would leave it alone as a replacement's); then a refresh finds it gone.
+                const destroyHost = await DynamicProviderHost.start({ env: { CHECKLY_API_KEY: "", CHECKLY_ACCOUNT_ID: "" } });
+                try {
+                    await destroyHost.configure({ ...config, "checkly:apiKey": CHECKLY_KEY }, { secretKeys: ["checkly:apiKey"] });
+                    await destroyHost.delete(id, urn, stored);
+                    assert.equal(checkly.channel(id), undefined, "deleted");
+                    const gone = await rpc("Read", destroyHost.read(id, urn, stored, changed.inputs));
+                    assert.equal(gone.id, "");
+                } finally {
+                    await destroyHost.stop();
+                    ledger.lines("host log lines", `${s.environment} Checkly destroy host`, destroyHost.logs);
+                }
+            } finally {
+                await host.stop();
+                await wrongHost.stop();
+                await checkly.close();
+                ledger.lines("host log lines", `${s.environment} Checkly host`, host.logs);
+                ledger.lines("host log lines", `${s.environment} Checkly wrong-key host`, wrongHost.logs);
+            }
             assertNoNewHits(from);
         });
     }

@@ -332,9 +332,10 @@ describe("operator scripts against the emulator", () => {
             assert.ok(run.stderr.includes(`candidate: ${twin.id} "Production Warnings" v1`));
             assert.ok(!run.stdout.includes("adopt.productionWarnings"));
 
-            // No live route at all: sources are found by type and name, and where two fit, both are listed.
+            // No live route at all: sources are found by type and name, and where two fit (here two of
+            // type grafana, both named "Grafana Cloud" as stack/sources.ts names the one it adopts), both are listed.
             for (const r of emu.routes()) emu.deleteInUi(r.id);
-            emu.addAlertSource({ id: "01J0GRAFANA0NPREM000000000", name: "Grafana on-prem", source_type: "grafana" });
+            emu.addAlertSource({ id: "01J0GRAFANA0NPREM000000000", name: "Grafana Cloud", source_type: "grafana" });
             const fresh = await discover(["--stack", "production"]);
             assert.equal(fresh.code, 1);
             assert.match(
@@ -342,13 +343,13 @@ describe("operator scripts against the emulator", () => {
                 /alert-routing:alertSources\.grafanaCloud: 2 fit the Grafana Cloud alert source \(of type grafana\); pick one in the dashboard and set it\./,
             );
             assert.ok(fresh.stderr.includes(`candidate: ${LIVE_IDS.production.alertSources.grafanaCloud} "Grafana Cloud" (grafana)`));
-            assert.ok(fresh.stderr.includes(`candidate: 01J0GRAFANA0NPREM000000000 "Grafana on-prem" (grafana)`));
+            assert.ok(fresh.stderr.includes(`candidate: 01J0GRAFANA0NPREM000000000 "Grafana Cloud" (grafana)`));
             assert.match(fresh.stderr, /alert-routing:slackChannels\.alerts: no live route of production shows the #alerts Slack channel/);
             assert.match(fresh.stderr, /then: pulumi config set --stack production --path 'alert-routing:alertSources\.grafanaCloud' <id>/);
-            // What is certain is still printed: email by its "sev0" name among two email sources.
+            // What is certain is still printed: email by the name stack/sources.ts gives it, among two email sources.
             assert.ok(
                 fresh.stdout.includes(
-                    `alertSources.email' ${LIVE_IDS.production.alertSources.email}   # the only alert source of type email, named like /sev0/i: "sev0@ email"`,
+                    `alertSources.email' ${LIVE_IDS.production.alertSources.email}   # the only alert source of type email, named as in stack/sources.ts: "sev0@ email"`,
                 ),
             );
             assert.ok(fresh.stdout.includes(`alertSources.planetScale' ${LIVE_IDS.production.alertSources.planetScale}`));

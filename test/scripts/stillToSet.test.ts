@@ -44,10 +44,12 @@ describe("Pulumi.<stack>.yaml's header", () => {
                 `${stack}: the committed list is the one --write would write`,
             );
         }
-        // An oracle independent of stillToSet: what stack config's own test names as missing for staging.
+        // An oracle independent of stillToSet: what staging's committed file leaves unset (test/stack/config.test.ts).
         assert.deepEqual(listed(committed("staging")), [
             "alert-routing:slackChannels.alerts",
             "incident-io:apiKey",
+            "checkly:apiKey",
+            "checkly:accountId",
             "alert-routing:aws.accountId",
             "alert-routing:secretStore.name",
             "alert-routing:alertmanager.name",
@@ -61,6 +63,8 @@ describe("Pulumi.<stack>.yaml's header", () => {
             ...base,
             "alert-routing:slackChannels": { alerts: "C04ALERTS01" },
             "incident-io:apiKey": { secure: "v1:AAAA" },
+            "checkly:apiKey": { secure: "v1:BBBB" },
+            "checkly:accountId": "1f3c8a2e-5b7d-4e9a-8c6f-2d4b6a8e0c1f",
             "alert-routing:aws": { accountId: "123456789012" },
             "alert-routing:secretStore": { name: "aws-secrets" },
             "alert-routing:alertmanager": { name: "main" },
@@ -127,6 +131,8 @@ describe("discover-config --write updates the list", { timeout: 120_000 }, () =>
         assert.match(text, /^# production owns: Production Alerts/m, "the lines before the list are kept");
         assert.deepEqual(listed(text), [
             "incident-io:apiKey",
+            "checkly:apiKey",
+            "checkly:accountId",
             "alert-routing:aws.accountId",
             "alert-routing:secretStore.name",
             "alert-routing:alertmanager.name",
@@ -141,6 +147,8 @@ describe("discover-config --write updates the list", { timeout: 120_000 }, () =>
         assert.match(again.stdout, /wrote 0 key\(s\)/);
         assert.deepEqual(listed(fs.readFileSync(file, "utf8")), [
             "incident-io:apiKey",
+            "checkly:apiKey",
+            "checkly:accountId",
             "alert-routing:secretStore.name",
             "alert-routing:alertmanager.name",
         ]);

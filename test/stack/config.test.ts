@@ -11,7 +11,7 @@ import { CANARY, committedConfig, fakeId, installMocks, stackTestConfig, withCon
 const LIVE = fakeId("liveRoute");
 
 const recorder = installMocks("production");
-const SECRET_KEYS = ["incident-io:apiKey", "alert-routing:alertSourceToken"];
+const SECRET_KEYS = ["incident-io:apiKey", "alert-routing:alertSourceToken", "checkly:apiKey"];
 
 function problemsOf(stack: string, config: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
     pulumi.runtime.setAllConfig(config, SECRET_KEYS);
@@ -41,12 +41,22 @@ describe("stack config", () => {
             "alert-routing:alertAttributes.severity",
             "alert-routing:alertAttributes.branch",
             "incident-io:apiKey",
+            "checkly:apiKey",
+            "checkly:accountId",
             "alert-routing:aws.accountId",
             "alert-routing:secretStore.name",
             "alert-routing:alertmanager.name",
         ]);
         const message = error!.message;
-        assert.match(message, /Stack "production" cannot run: 13 configuration problem\(s\)/);
+        assert.match(message, /Stack "production" cannot run: 15 configuration problem\(s\)/);
+        assert.ok(
+            message.includes("pulumi config set --stack production --secret 'checkly:apiKey' <api key>   (or export CHECKLY_API_KEY)"),
+            message,
+        );
+        assert.ok(
+            message.includes("pulumi config set --stack production 'checkly:accountId' <account id>   (or export CHECKLY_ACCOUNT_ID)"),
+            message,
+        );
         assert.ok(
             message.includes("pulumi config set --stack production --path 'alert-routing:aws.accountId' <12-digit account id>"),
             message,
@@ -67,10 +77,43 @@ describe("stack config", () => {
         assert.deepEqual(keys, [
             "alert-routing:slackChannels.alerts",
             "incident-io:apiKey",
+            "checkly:apiKey",
+            "checkly:accountId",
             "alert-routing:aws.accountId",
             "alert-routing:secretStore.name",
             "alert-routing:alertmanager.name",
         ]);
+    });
+
+    it("Checkly: the key from CHECKLY_API_KEY, the account from CHECKLY_ACCOUNT_ID; malformed values and a non-numeric adoption id named", () => {
+        const { "checkly:apiKey": _key, "checkly:accountId": account, ...rest } = complete("staging");
+        const withoutChecklyKey = { ...rest, "checkly:accountId": account };
+        assert.deepEqual(problemsOf("staging", withoutChecklyKey).keys, ["checkly:apiKey"]);
+        assert.deepEqual(problemsOf("staging", withoutChecklyKey, { CHECKLY_API_KEY: "cu_env" }).keys, []);
+        assert.deepEqual(problemsOf("staging", rest, { CHECKLY_API_KEY: "cu_env", CHECKLY_ACCOUNT_ID: account }).keys, []);
+        const bad = problemsOf(
+            "staging",
+            withConfig(complete("staging"), {
+                "checkly:accountId": "12345",
+                "checkly:baseUrl": "https://app.checklyhq.com",
+                "alert-routing:adopt": { checklyChannel: "01KKZJERF1HQFJRE3XWFZ0NV19" },
+            }),
+        );
+        assert.deepEqual(bad.keys, ["alert-routing:adopt.checklyChannel", "checkly:accountId", "checkly:baseUrl"]);
+        const message = bad.error!.message;
+        assert.match(message, /"01KKZJERF1HQFJRE3XWFZ0NV19" is not a Checkly alert channel id/);
+        assert.match(message, /"12345" is not a Checkly account id/);
+        assert.ok(
+            message.includes("pulumi config set --stack staging --path 'alert-routing:adopt.checklyChannel' <checkly channel id>"),
+            message,
+        );
+        assert.ok(message.includes("pulumi config set --stack staging 'checkly:baseUrl' https://api.checklyhq.com"), message);
+        // A Checkly id is not a route's: it is read apart from the routes' adoption ids.
+        pulumi.runtime.setAllConfig(withConfig(complete("staging"), { "alert-routing:adopt": { checklyChannel: "250311" } }), SECRET_KEYS);
+        const config = readStackConfig("staging", {});
+        assert.equal(config.adoptChecklyChannel, "250311");
+        assert.deepEqual(config.adopt, {});
+        assert.deepEqual(config.checkly, { baseUrl: "https://api.checklyhq.com", accountId: account });
     });
 
     it("takes the API key from INCIDENT_IO_TOKEN when the secret config is unset", () => {
@@ -204,11 +247,13 @@ describe("stack config", () => {
 
     it("fails the program before any resource or API call", async () => {
         delete process.env.INCIDENT_IO_TOKEN;
+        delete process.env.CHECKLY_API_KEY;
+        delete process.env.CHECKLY_ACCOUNT_ID;
         pulumi.runtime.setAllConfig(committedConfig("production"), SECRET_KEYS);
         const { alertRoutingStack } = await import("../../stack/program");
         assert.throws(
             () => alertRoutingStack(),
-            (error: Error) => error instanceof StackConfigError && error.problems.length === 13,
+            (error: Error) => error instanceof StackConfigError && error.problems.length === 15,
         );
         await new Promise((resolve) => setTimeout(resolve, 50));
         assert.deepEqual(recorder.resources, [], "no resource (so no AlertSource read of a token) was registered");

@@ -11,7 +11,15 @@ import { readStackConfig, StackConfigError } from "../../stack/config";
 import type { Environment } from "../../stack/routes";
 import { badValues } from "../support/badConfig";
 import { applyConfigCommand, configCommandsIn, shellWords, storedValue } from "../support/pulumiConfigCli";
-import { CANARY, committedConfig, fakeId, installMocks, stackTestConfig, TEST_ACCOUNT_IDS } from "../support/stackHarness";
+import {
+    CANARY,
+    CHECKLY_TEST_CONFIG,
+    committedConfig,
+    fakeId,
+    installMocks,
+    stackTestConfig,
+    TEST_ACCOUNT_IDS,
+} from "../support/stackHarness";
 
 installMocks("production");
 
@@ -25,6 +33,10 @@ function fill(stack: Environment) {
                 return "C0ALERTS123";
             case "<api key>":
                 return CANARY.apiKey;
+            case "<account id>":
+                return CHECKLY_TEST_CONFIG["checkly:accountId"];
+            case "<checkly channel id>":
+                return "250311";
             case "<store name>":
                 return "aws-secrets-manager";
             case "<alertmanager name>":

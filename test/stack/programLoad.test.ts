@@ -10,7 +10,7 @@ import { PROJECT_ROOT } from "../../dev/paths";
 import { ALERT_ROUTE_TYPE } from "../../providers/incident-io/alertRoute";
 import { CANARY, committedConfig, stackTestConfig } from "../support/stackHarness";
 
-const SECRET_KEYS = ["incident-io:apiKey", "alert-routing:alertSourceToken"];
+const SECRET_KEYS = ["incident-io:apiKey", "alert-routing:alertSourceToken", "checkly:apiKey"];
 
 function runLikePulumi(stack: "production" | "staging", config: Record<string, string>) {
     const env: NodeJS.ProcessEnv = {
@@ -21,7 +21,8 @@ function runLikePulumi(stack: "production" | "staging", config: Record<string, s
     };
     // As under `pulumi up`: no test-runner loaders or ts-node settings leak into the program's process.
     for (const key of Object.keys(env))
-        if (key.startsWith("TS_NODE_") || key === "NODE_OPTIONS" || key === "INCIDENT_IO_TOKEN") delete env[key];
+        if (key.startsWith("TS_NODE_") || key === "NODE_OPTIONS" || /^(INCIDENT_IO_TOKEN|CHECKLY_API_KEY|CHECKLY_ACCOUNT_ID)$/.test(key))
+            delete env[key];
     return spawnSync(process.execPath, [path.join(__dirname, "..", "support", "runLikePulumi.js")], {
         cwd: PROJECT_ROOT,
         env,
@@ -49,12 +50,14 @@ describe("the program loads as Pulumi loads it", { timeout: 400_000 }, () => {
         assert.ok(report.types.includes(ALERT_ROUTE_TYPE), report.types.join(", "));
         assert.ok(report.types.includes("kubernetes:monitoring.coreos.com/v1:AlertmanagerPatch"));
         assert.ok(report.types.includes("pulumi-nodejs:dynamic/incident-io:AlertSource"), "the stack's sources are resources");
+        assert.ok(report.types.includes("pulumi-nodejs:dynamic/checkly:AlertChannel"), "the stack's Checkly channel is a resource");
         assert.deepEqual(report.outputs.sort(), [
             "alertAttributes",
             "alertEventsUrl",
             "alertSources",
             "alertmanagerBefore",
             "alertmanagerConfig",
+            "checklyChannel",
             "environment",
             "routes",
             "tokenSecretArn",
@@ -66,7 +69,7 @@ describe("the program loads as Pulumi loads it", { timeout: 400_000 }, () => {
     it("production with only the committed config: fails with the list of keys to set, and nothing registered", () => {
         const result = runLikePulumi("production", committedConfig("production"));
         assert.notEqual(result.status, 0);
-        assert.match(result.stderr, /Stack "production" cannot run: 13 configuration problem\(s\)/);
+        assert.match(result.stderr, /Stack "production" cannot run: 15 configuration problem\(s\)/);
         assert.match(result.stderr, /pulumi config set --stack production --path 'alert-routing:alertSources\.email' <id>/);
         assert.equal(result.stdout, "");
     });

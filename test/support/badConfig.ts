@@ -23,6 +23,24 @@ export function badValues(stack: Environment): BadValue[] {
     const am = (extra: Record<string, unknown>) => ({ "alert-routing:alertmanager": extra });
     return [
         {
+            what: "a Checkly account id that is not the account's uuid",
+            config: { "checkly:accountId": "12345" },
+            key: "checkly:accountId",
+            problem: /"12345" is not a Checkly account id/,
+        },
+        {
+            what: "Checkly's dashboard for its API",
+            config: { "checkly:baseUrl": "https://app.checklyhq.com" },
+            key: "checkly:baseUrl",
+            problem: /api\.checklyhq\.com/,
+        },
+        {
+            what: "an incident.io id to adopt as the Checkly channel",
+            config: { "alert-routing:adopt": { checklyChannel: fakeId("checklyChannel") } },
+            key: "alert-routing:adopt.checklyChannel",
+            problem: /is not a Checkly alert channel id \(a number/,
+        },
+        {
             what: "a misspelt region",
             config: { "aws:region": "us-east1" },
             key: "aws:region",

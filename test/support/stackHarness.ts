@@ -12,6 +12,7 @@ import * as YAML from "yaml";
 import { ALERT_ROUTE_TYPE } from "../../providers/incident-io/alertRoute";
 import { ALERT_ATTRIBUTE_TYPE } from "../../providers/incident-io/alertAttribute";
 import { ALERT_SOURCE_TYPE } from "../../providers/incident-io/alertSource";
+import { CHECKLY_ALERT_CHANNEL_TYPE } from "../../providers/checkly/alertChannel";
 import { pickAttributeSpec } from "../../providers/incident-io/alertAttributeModel";
 import { pickSourceSpec } from "../../providers/incident-io/alertSourceModel";
 import { canonical, pickSpec, withDefaults } from "../../providers/incident-io/model";
@@ -209,6 +210,21 @@ function mockResource(args: pulumi.runtime.MockResourceArgs): { id: string; stat
             const id = (inputs.adoptId as string | undefined) ?? fakeId(`attribute${args.name}`);
             return { id, state: { ...inputs, attribute: pickAttributeSpec(inputs) } };
         }
+        case CHECKLY_ALERT_CHANNEL_TYPE: {
+            // Adopted: the live channel's id (a number). `config` arrives wrapped as a secret and goes
+            // back so; `channel` is in additionalSecretOutputs, which the engine would wrap: so do the mocks.
+            const id = (inputs.adoptId as string | undefined) ?? "100001";
+            const config = unwrapSecret(inputs.config) as { name?: string };
+            const { adoptId: _a, adoptIdConfigKey: _k, pulumiProject: _p, pulumiStack: _s, __provider: _v, ...payload } = inputs;
+            return {
+                id,
+                state: {
+                    ...inputs,
+                    name: config?.name,
+                    channel: pulumi.secret({ ...payload, config, name: config?.name, subscriptions: [] }),
+                },
+            };
+        }
         case "aws:secretsmanager/secret:Secret":
             return { id: MOCK_SECRET_ARN, state: { ...inputs, arn: MOCK_SECRET_ARN } };
         case "aws:secretsmanager/secretVersion:SecretVersion":
@@ -219,6 +235,11 @@ function mockResource(args: pulumi.runtime.MockResourceArgs): { id: string; stat
         default:
             return { id: `${args.name}-id`, state: inputs };
     }
+}
+
+/** A value the mocks received: a secret arrives as `{[SECRET_SIG_KEY]: SECRET_SIG, value}`. */
+function unwrapSecret(value: unknown): unknown {
+    return isSecret(value) ? value.value : value;
 }
 
 /** Runs `program` as Pulumi runs a program (inside the root Stack) and waits for every registration. */
@@ -255,6 +276,12 @@ export function withConfig(base: Record<string, string>, extra: Record<string, u
     return out;
 }
 
+/** Checkly's account and key as a user sets them (the key is a canary: it must stay in secret config). */
+export const CHECKLY_TEST_CONFIG = {
+    "checkly:accountId": "7e4a5c38-9c9f-4b3e-8d4e-2f1f6c0a1b2c",
+    "checkly:apiKey": `canary-checkly-key-${crypto.randomBytes(8).toString("hex")}`,
+};
+
 /** The ids a user sets for each stack (the committed files leave them out on purpose). */
 const USER_SET_CONFIG: Record<Environment, Record<string, unknown>> = {
     production: {
@@ -271,12 +298,14 @@ const USER_SET_CONFIG: Record<Environment, Record<string, unknown>> = {
         "alert-routing:secretStore": { name: "aws-secrets-manager" },
         "alert-routing:alertmanager": { name: "kube-prometheus-stack-alertmanager" },
         "alert-routing:aws": { accountId: TEST_ACCOUNT_IDS.production },
+        ...CHECKLY_TEST_CONFIG,
     },
     staging: {
         "alert-routing:slackChannels": { alerts: "C0STAGINGALERTS" },
         "alert-routing:secretStore": { name: "aws-secrets-manager" },
         "alert-routing:alertmanager": { name: "kube-prometheus-stack-alertmanager" },
         "alert-routing:aws": { accountId: TEST_ACCOUNT_IDS.staging },
+        ...CHECKLY_TEST_CONFIG,
     },
 };
 

@@ -11,12 +11,15 @@ import * as YAML from "yaml";
 import type { AlertRouteSpec } from "../../providers/incident-io/types";
 import { ALERT_ATTRIBUTE_TYPE } from "../../providers/incident-io/alertAttribute";
 import { ALERT_SOURCE_TYPE } from "../../providers/incident-io/alertSource";
+import { CHECKLY_ALERT_CHANNEL_TYPE } from "../../providers/checkly/alertChannel";
+import { INCIDENT_IO_TEMPLATE } from "../../providers/checkly/incidentIo";
 import { attributesOwnedBy, sourcesOwnedBy } from "../../stack/sources";
 import { ROUTES, routeDefinitions, type Environment } from "../../stack/routes";
 import { configProblems } from "./alertmanagerRules";
 import { externalSecretProblems } from "./externalSecretSchema";
 import {
     CANARY,
+    CHECKLY_TEST_CONFIG,
     MOCK_SECRET_ARN,
     MOCK_SECRET_VERSION_ID,
     ALERTMANAGER_TYPE,
@@ -55,6 +58,7 @@ const T = {
     attribute: ALERT_ATTRIBUTE_TYPE,
     tokenPath: "alert-routing:index:AlertmanagerTokenPath",
     route: ALERT_ROUTE_TYPE,
+    checklyChannel: CHECKLY_ALERT_CHANNEL_TYPE,
     awsProvider: "pulumi:providers:aws",
     k8sProvider: "pulumi:providers:kubernetes",
     awsSecret: "aws:secretsmanager/secret:Secret",
@@ -115,7 +119,7 @@ export function describeStack(expected: StackExpectations): void {
         "incident-io:apiKey": CANARY.apiKey,
         ...(expected.tokenFrom === "config" ? { "alert-routing:alertSourceToken": CANARY.token } : {}),
     });
-    pulumi.runtime.setAllConfig(config, ["incident-io:apiKey", "alert-routing:alertSourceToken"]);
+    pulumi.runtime.setAllConfig(config, ["incident-io:apiKey", "alert-routing:alertSourceToken", "checkly:apiKey"]);
 
     const all = (type: string) => recorder.resources.filter((r) => r.type === type);
     const one = (type: string): Registered => {
@@ -191,7 +195,10 @@ export function describeStack(expected: StackExpectations): void {
             assert.equal(one(T.awsSecretVersion).protect, false);
             const protectedTypes = recorder.resources.filter((r) => r.protect).map((r) => r.type);
             const catalogue = attributesOwnedBy(environment).length > 0 ? [T.source, T.attribute] : [T.source];
-            assert.deepEqual([...new Set(protectedTypes)].sort(), production ? [...tokenPath, T.route, ...catalogue].sort() : []);
+            assert.deepEqual(
+                [...new Set(protectedTypes)].sort(),
+                production ? [...tokenPath, T.route, T.checklyChannel, ...catalogue].sort() : [],
+            );
             for (const type of [T.awsSecret, T.awsSecretVersion]) assert.equal(one(type).retainOnDelete, true, `${type} retainOnDelete`);
             const retained = recorder.resources.filter((r) => r.retainOnDelete).map((r) => r.type);
             const sourcesAndAttributes = [...all(T.source), ...all(T.attribute)].map((r) => r.type);
@@ -331,6 +338,45 @@ export function describeStack(expected: StackExpectations): void {
             );
         });
 
+        it("owns its Checkly channel: named for the stack, posting to its Checkly source's URL output with its token output as a secret Bearer header", () => {
+            const channel = one(T.checklyChannel);
+            const inputs = channel.inputs as {
+                config: unknown;
+                type: unknown;
+                adoptId?: unknown;
+                adoptIdConfigKey?: unknown;
+                subscriptions?: unknown;
+            };
+            assert.equal(channel.protect, environment === "production", "protected in production");
+            assert.ok(isSecret(inputs.config), "the whole config (its headers hold the token) is one secret");
+            const config = (inputs.config as { value: Record<string, unknown> }).value;
+            assert.deepEqual(config, {
+                name: environment === "production" ? "incident.io (Production)" : "incident.io (Staging)",
+                // The mocks answer the source's alert_events_url with its type and id, as incident.io does.
+                url: `https://api.incident.io/v2/alert_events/checkly/${expected.checklySourceId}`,
+                method: "POST",
+                template: INCIDENT_IO_TEMPLATE,
+                webhookType: "WEBHOOK_INCIDENTIO",
+                headers: [{ key: "Authorization", value: `Bearer ${CANARY.token}`, locked: true }],
+                queryParameters: [],
+            });
+            assert.equal(inputs.type, "WEBHOOK");
+            assert.equal(inputs.subscriptions, undefined, "subscriptions not listed: Checkly's are kept");
+            assert.deepEqual([...channel.additionalSecretOutputs].sort(), ["channel", "config"]);
+            // URL and token are the Checkly AlertSource's outputs: the channel waits for it; nothing reads the source again.
+            assert.ok(
+                channel.dependencies.some((d) => d.endsWith(`${T.source}::source-checkly`)),
+                channel.dependencies.join(", "),
+            );
+            assert.ok(!recorder.reads.some((r) => r.type === T.source));
+            assert.equal(inputs.adoptId, expected.adopt.checklyChannel);
+            assert.equal(inputs.adoptIdConfigKey, expected.adopt.checklyChannel ? "alert-routing:adopt.checklyChannel" : undefined);
+            assert.deepEqual(outputs().checklyChannel, {
+                id: expected.adopt.checklyChannel ?? "100001",
+                name: config.name,
+            });
+        });
+
         it("renders the ExternalSecret: names, namespace, refresh interval, store, remote key and property; valid against the CRD", () => {
             const es = one(T.externalSecret);
             assert.match(es.provider, /pulumi:providers:kubernetes::kubernetes::/);
@@ -408,19 +454,17 @@ export function describeStack(expected: StackExpectations): void {
         });
 
         it("puts no token or API key outside a secret, in any resource input or stack output", () => {
-            const canaries = [CANARY.token, CANARY.apiKey];
+            const canaries = [CANARY.token, CANARY.apiKey, CHECKLY_TEST_CONFIG["checkly:apiKey"]];
             const leaks = [
                 ...recorder.resources.flatMap((r) => plaintextStrings(r.inputs).map((s) => ({ ...s, where: `${r.type} ${r.name}` }))),
                 ...plaintextStrings(outputs()).map((s) => ({ ...s, where: "stack outputs" })),
             ].filter((s) => canaries.some((c) => s.text.includes(c)));
             assert.deepEqual(leaks, []);
-            // Not vacuous: the token did reach the secret version, inside a secret.
+            // Not vacuous: the token did reach the secret version and the Checkly channel, inside secrets.
             assert.ok(secretText(one(T.awsSecretVersion).inputs).includes(CANARY.token));
-            assert.equal(
-                JSON.stringify(recorder.resources).includes(CANARY.apiKey),
-                false,
-                "the API key must not be in any resource at all",
-            );
+            assert.ok(secretText(one(T.checklyChannel).inputs).includes(CANARY.token));
+            for (const key of [CANARY.apiKey, CHECKLY_TEST_CONFIG["checkly:apiKey"]])
+                assert.equal(JSON.stringify(recorder.resources).includes(key), false, "an API key must not be in any resource at all");
         });
 
         it("serializes a small AlertRoute provider that requires its code and holds no key", () => {
