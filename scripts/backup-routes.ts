@@ -4,14 +4,16 @@
 // for each, one file per route (<out>/<id>.json) holding the answer, `{"alert_route": ...}`, with
 // keys sorted so that a re-run with no change writes the same bytes. Then every alert source and
 // attribute: <out>/alert_sources/<id>.json (secret_token removed, the file says so) and
-// <out>/alert_attributes/<id>.json. Goes through the provider's client (rate limiter, retries).
+// <out>/alert_attributes/<id>.json. With CHECKLY_API_KEY and CHECKLY_ACCOUNT_ID, every Checkly alert
+// channel posting to incident.io: <out>/checkly_alert_channels/<id>.json (header values removed, the
+// file says so; scripts/checklyChannel.ts). Goes through the provider's client (rate limiter, retries).
 // `npm run import-routes -- <out>` and `npm run import-sources -- <out>` read the folder as it is.
 import * as fs from "node:fs";
 import * as path from "node:path";
 
 import { API_KEY_ENV, describeValue, escapeControl, isSafeId, type AlertRouteResponse } from "../providers/incident-io";
 import { ENVIRONMENTS, ROUTES } from "../stack/routes";
-import { parseBackup } from "./backups";
+import { parseBackup, ROUTE_LIST_FIELDS } from "./backups";
 import {
     clientFor,
     parseFlags,
@@ -26,11 +28,14 @@ import {
     type ScriptIo,
 } from "./cli";
 import { checkKey } from "./keyCheck";
+import { backupChecklyChannels, checklyBaseUrlFlag } from "./checklyChannel";
 import { ATTRIBUTES_DIR, backupCatalogue, SOURCES_DIR } from "./sourceBackups";
 
 export const DEFAULT_OUT = path.join("backups", "incident.io");
+/** Route GETs in flight at once: the client's own limit (DEFAULT_LIMITS.maxConcurrency in its client.ts), no more. */
+const ROUTE_WORKERS = 8;
 const USAGE =
-    "usage: npm run backup-routes -- [--out <dir>] [--stack <production|staging>] [--base-url <url>] [--quiet]   (key from INCIDENT_IO_TOKEN)";
+    "usage: npm run backup-routes -- [--out <dir>] [--stack <production|staging>] [--base-url <url>] [--checkly-base-url <url>] [--quiet]   (key from INCIDENT_IO_TOKEN; Checkly's from CHECKLY_API_KEY and CHECKLY_ACCOUNT_ID)";
 
 /** The fields of AlertRouteV2 (incident.io's OpenAPI document): a backup holds these and no other,
  * so a secret_token or a key smuggled into an answer never reaches a file. */
@@ -52,8 +57,6 @@ export const ROUTE_FIELDS = [
     "updated_at",
     "version",
 ] as const;
-/** Fields the document types as lists: an object there is not a route. */
-const LIST_FIELDS = ["alert_sources", "channel_config", "condition_groups", "expressions", "owning_team_ids"];
 
 export interface RouteOutcome {
     id: string;
@@ -81,7 +84,7 @@ function writeIfChanged(file: string, text: string): "saved" | "unchanged" {
 export function backupText(id: string, route: AlertRouteResponse): string {
     if (route.id !== id) throw new Error(`the API answered with route ${describeValue(route.id)}`);
     const raw = route as unknown as Record<string, unknown>;
-    for (const field of LIST_FIELDS) {
+    for (const field of ROUTE_LIST_FIELDS) {
         if (raw[field] !== undefined && raw[field] !== null && !Array.isArray(raw[field]))
             throw new Error(
                 `the answer is not a route: ${field} is ${describeValue(raw[field]).slice(0, 60)}, where a list belongs; not saved`,
@@ -109,8 +112,10 @@ function dropSecrets(value: unknown): unknown {
 export async function main(argv: string[], io: ScriptIo = processIo(), overrides: ClientOverrides = {}): Promise<number> {
     let flags: Record<string, string | true>;
     let client: ReturnType<typeof clientFor>;
+    let checklyBaseUrl: string | undefined;
     try {
-        flags = parseFlags(argv, ["out", "base-url", "stack"], ["quiet"]);
+        flags = parseFlags(argv, ["out", "base-url", "checkly-base-url", "stack"], ["quiet"]);
+        checklyBaseUrl = checklyBaseUrlFlag(flags);
         if (flags.stack !== undefined && !(ENVIRONMENTS as readonly string[]).includes(flags.stack as string))
             throw new UsageError(`--stack must be one of ${ENVIRONMENTS.join(", ")}, got ${describeValue(flags.stack)}`);
         client = clientFor(flags, io, overrides, rerunCommand("backup-routes", flags));
@@ -154,31 +159,41 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
     let done = 0;
     // The first 401/403 stops the run: the key is refused, and every further GET would be too.
     let refused: string | undefined;
-    const outcomes: RouteOutcome[] = await Promise.all(
-        listed.map(async ({ id, name }): Promise<RouteOutcome> => {
-            const outcome: RouteOutcome = { id, name, owner: ownerOf(name), status: "failed" };
+    const backupOne = async ({ id, name }: { id: string; name: string }): Promise<RouteOutcome> => {
+        const outcome: RouteOutcome = { id, name, owner: ownerOf(name), status: "failed" };
+        try {
+            if (!isSafeId(id)) throw new Error(`the list gave ${describeValue(id)}, which is not an id of letters, digits, _ and -`);
+            if (refused) throw new Error("not asked: the API refused the key");
+            let route: AlertRouteResponse;
             try {
-                if (!isSafeId(id)) throw new Error(`the list gave ${describeValue(id)}, which is not an id of letters, digits, _ and -`);
-                if (refused) throw new Error("not asked: the API refused the key");
-                let route: AlertRouteResponse;
-                try {
-                    route = await client.getAlertRoute(id);
-                } catch (error) {
-                    const status = (error as { status?: number }).status;
-                    if (status === 401 || status === 403) refused ??= (error as Error).message;
-                    throw error;
-                }
-                const text = backupText(id, route);
-                Object.assign(outcome, { name: route.name, owner: ownerOf(route.name), version: route.version });
-                fs.mkdirSync(out, { recursive: true });
-                outcome.status = writeIfChanged(path.join(out, `${id}.json`), text);
+                route = await client.getAlertRoute(id);
             } catch (error) {
-                outcome.problem = (error as Error).message;
+                const status = (error as { status?: number }).status;
+                if (status === 401 || status === 403) refused ??= (error as Error).message;
+                throw error;
             }
-            progress(`backing up alert routes: ${++done}/${listed.length}`);
-            return outcome;
-        }),
-    );
+            const text = backupText(id, route);
+            Object.assign(outcome, { name: route.name, owner: ownerOf(route.name), version: route.version });
+            fs.mkdirSync(out, { recursive: true });
+            outcome.status = writeIfChanged(path.join(out, `${id}.json`), text);
+        } catch (error) {
+            outcome.problem = (error as Error).message;
+        }
+        progress(`backing up alert routes: ${++done}/${listed.length}`);
+        return outcome;
+    };
+    // A few workers take the routes one by one, each looking at `refused` before it asks: after a
+    // refusal only the GETs already in flight are answered, none is sent (with all of them queued
+    // at once, the limiter would send every one of them after the first 403).
+    const outcomes: RouteOutcome[] = new Array<RouteOutcome>(listed.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < listed.length) {
+            const at = next++;
+            outcomes[at] = await backupOne(listed[at]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(ROUTE_WORKERS, listed.length) }, worker));
     progress("");
 
     if (refused) {
@@ -217,6 +232,9 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
     io.log(
         `\n${catalogue.sources} alert source(s) → ${outArg}/${SOURCES_DIR} (secret_token removed), ${catalogue.attributes} alert attribute(s) → ${outArg}/${ATTRIBUTES_DIR}\n`,
     );
+    const channels = await backupChecklyChannels(io, { baseUrl: checklyBaseUrl, out, outArg, rerun, write: writeIfChanged }, overrides);
+    for (const line of channels.lines) io.log(`${line}\n`);
+    catalogue.problems.push(...channels.problems);
     if (catalogue.problems.length > 0) {
         io.error(
             `\ncould not back up ${catalogue.problems.join("; ")}. Run again once the cause is fixed: npm run backup-routes -- --out ${outArg}\n`,

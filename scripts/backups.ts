@@ -10,6 +10,7 @@ import {
     describeValue,
     fromResponse,
     isSafeId,
+    validateRoute,
     type AlertRouteResponse,
     type AlertRouteSpec,
 } from "../providers/incident-io";
@@ -64,26 +65,58 @@ export function readBackups(target: string): Backups {
         // that file's problem: the other files' routes are still read and reported.
         let parsed: Backups;
         try {
+            if (depthOf(json) > MAX_DEPTH) throw new RangeError("nested too deeply");
             parsed = parseBackup(json, file);
         } catch (error) {
-            const why = error instanceof RangeError ? "nested too deeply to read" : (error as Error).message;
+            const why = error instanceof RangeError ? `nested more than ${MAX_DEPTH} levels deep` : (error as Error).message;
             result.problems.push({ source: file, problem: `not a readable alert route (${why}): skipped` });
             continue;
         }
         for (const route of parsed.routes) {
             // The id goes into printed commands and file names: refused unless it is a plain id.
-            if (isSafeId(route.id)) result.routes.push(route);
-            else
+            if (!isSafeId(route.id)) {
                 result.problems.push({
                     source: route.source,
                     problem: `the route id ${describeValue(route.id)} is not an id of letters, digits, _ and -: skipped (no command is printed for it)`,
                 });
+                continue;
+            }
+            // A field of the wrong type is not read around (the model drops what it cannot use, which
+            // would make a definition that is not the route): the file is named with the field.
+            const failures = validateRoute(route.spec as unknown as Record<string, unknown>);
+            if (failures.length > 0)
+                result.problems.push({
+                    source: route.source,
+                    problem: `not a readable alert route (${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}): skipped`,
+                });
+            else result.routes.push(route);
         }
         result.problems.push(...parsed.problems);
         result.exportedStack ??= parsed.exportedStack;
     }
     return checkDuplicates(result);
 }
+
+/** Deeper than any route (condition → param_bindings → array_value → literal is about 10 levels, a
+ * stack export adds 4): such a file is refused before any recursive reader can overflow on it. */
+const MAX_DEPTH = 64;
+
+/** How deeply a JSON value nests, counted without recursion. */
+function depthOf(value: unknown): number {
+    let deepest = 0;
+    const todo: Array<[unknown, number]> = [[value, 1]];
+    while (todo.length > 0) {
+        const [v, depth] = todo.pop()!;
+        if (!v || typeof v !== "object") continue;
+        deepest = Math.max(deepest, depth);
+        if (deepest > MAX_DEPTH) return deepest;
+        for (const child of Object.values(v)) todo.push([child, depth + 1]);
+    }
+    return deepest;
+}
+
+/** Fields AlertRouteV2 types as lists: an object, string or number there is not a route. */
+export const ROUTE_LIST_FIELDS = ["alert_sources", "channel_config", "condition_groups", "expressions", "owning_team_ids"];
 
 /** A resource of `pulumi stack export` as far as this reads it; any field may be missing. */
 interface ExportedResource {
@@ -129,6 +162,20 @@ export function parseBackup(json: unknown, source: string): Backups {
             ],
         };
     }
+    const notAList = ROUTE_LIST_FIELDS.find((f) => {
+        const v = (route as unknown as Record<string, unknown>)[f];
+        return v !== undefined && v !== null && !Array.isArray(v);
+    });
+    if (notAList)
+        return {
+            routes: [],
+            problems: [
+                {
+                    source,
+                    problem: `not a readable alert route (${notAList} is ${describeValue((route as unknown as Record<string, unknown>)[notAList]).slice(0, 60)}, where a list belongs): skipped`,
+                },
+            ],
+        };
     return { routes: [imported(route.id, canonical(fromResponse(route)), source, route.version)], problems: [] };
 }
 

@@ -13,8 +13,9 @@ import { acceptedFor, attributeNames, stackCoverageInput, stackSources } from ".
 import { coverageText } from "../stack/coverage/report";
 import { ENVIRONMENTS, type Environment, type RouteIds } from "../stack/routes";
 import { readBackups } from "./backups";
-import { parseFlags, processIo, runAsScript, UsageError, type ScriptIo } from "./cli";
+import { parseFlags, processIo, projectRoot, runAsScript, UsageError, type ScriptIo } from "./cli";
 import { stackFileIds } from "./import-routes";
+import { StackFileError, stackFileWarnings } from "./stackFile";
 
 const USAGE = "usage: npm run coverage -- --stack <production|staging> [--from <backup folder>] [--strict]";
 
@@ -31,8 +32,18 @@ export async function main(argv: string[], io: ScriptIo = processIo()): Promise<
         return 2;
     }
     const stack = flags.stack as Environment;
-    const projectDir = typeof flags["project-dir"] === "string" ? path.resolve(io.cwd, flags["project-dir"]) : undefined;
-    const ids = stackFileIds(stack, projectDir);
+    // The project's stack file (the folder of Pulumi.yaml from where it is run), read first: a broken
+    // one is named before anything is printed, and keys nothing reads are named as the program names them.
+    const projectDir = typeof flags["project-dir"] === "string" ? path.resolve(io.cwd, flags["project-dir"]) : projectRoot(io.cwd);
+    let ids: RouteIds;
+    try {
+        for (const warning of stackFileWarnings(projectDir, stack)) io.error(warning);
+        ids = stackFileIds(stack, projectDir);
+    } catch (error) {
+        if (!(error instanceof StackFileError)) throw error;
+        io.error(`${error.message}\n`);
+        return 1;
+    }
 
     let input: CoverageInput;
     let heading: string;

@@ -32,9 +32,10 @@ import { stackFileIds } from "./import-routes";
 import { updateStillToSet } from "./stillToSet";
 import { checkKey } from "./keyCheck";
 import { configKey, fits, idsAcrossRoutes, matcherOf, type Described } from "./routeIds";
+import { checklyBaseUrlFlag, readChecklyChannel } from "./checklyChannel";
 
 const USAGE =
-    "usage: npm run discover-config -- --stack <production|staging> [--base-url <url>] [--write] [--project-dir <dir holding Pulumi.<stack>.yaml>] [--quiet]   (key from INCIDENT_IO_TOKEN)";
+    "usage: npm run discover-config -- --stack <production|staging> [--base-url <url>] [--checkly-base-url <url>] [--write] [--project-dir <dir holding Pulumi.<stack>.yaml>] [--quiet]   (key from INCIDENT_IO_TOKEN; Checkly's from CHECKLY_API_KEY and CHECKLY_ACCOUNT_ID)";
 
 /** One object of the workspace a key may name. */
 export interface Candidate {
@@ -344,8 +345,9 @@ export async function main(
     let flags: Record<string, string | true>;
     let client: ReturnType<typeof clientFor>;
     let stack: Environment;
+    let checklyBaseUrl: string | undefined;
     try {
-        flags = parseFlags(argv, ["stack", "base-url", "project-dir"], ["write", "quiet"]);
+        flags = parseFlags(argv, ["stack", "base-url", "checkly-base-url", "project-dir"], ["write", "quiet"]);
         if (!ENVIRONMENTS.includes(flags.stack as Environment)) {
             throw new UsageError(
                 flags.stack === undefined
@@ -354,6 +356,7 @@ export async function main(
             );
         }
         stack = flags.stack as Environment;
+        checklyBaseUrl = checklyBaseUrlFlag(flags);
         client = clientFor(flags, io, overrides, rerunCommand("discover-config", flags));
     } catch (error) {
         if (!(error instanceof UsageError)) throw error;
@@ -391,7 +394,25 @@ export async function main(
         io.error(`could not read incident.io: ${(error as Error).message}\nNothing was written. Fix the cause, then run again: ${rerun}\n`);
         return 1;
     }
-    const { found, problems, notes } = refuseUnsafe(discover(stack, workspace, stackFileIds(stack, projectDir), knownAdopt));
+    const knownIds = stackFileIds(stack, projectDir);
+    const discovery = discover(stack, workspace, knownIds, knownAdopt);
+    // The stack's Checkly channel: the one posting to its Checkly source (scripts/checklyChannel.ts).
+    const channel = await readChecklyChannel(
+        io,
+        {
+            stack,
+            baseUrl: checklyBaseUrl,
+            checklySourceId:
+                discovery.found.find((f) => f.key === "alert-routing:alertSources.checkly")?.value ?? knownIds.alertSources.checkly,
+            fileAdopt: knownAdopt.checklyChannel === undefined ? undefined : String(knownAdopt.checklyChannel),
+            rerun,
+        },
+        overrides,
+    );
+    if (channel.found) discovery.found.push(channel.found);
+    if (channel.problem) discovery.problems.push(channel.problem);
+    discovery.notes.push(...channel.notes);
+    const { found, problems, notes } = refuseUnsafe(discovery);
 
     io.log(`# ${stack}: ${found.length} key(s) found in incident.io (${workspace.routes.length} live route(s) named like the stack's)\n`);
     io.log(

@@ -30,7 +30,7 @@ import {
 } from "../stack/routes";
 import { readBackups, type Backups, type ImportedRoute } from "./backups";
 import { PROJECT_DIR, projectRoot } from "./cli";
-import { readStackFile, StackFileError, stackConfig } from "./stackFile";
+import { readStackFile, StackFileError, stackConfig, stackFileWarnings } from "./stackFile";
 import { describeFinding, idsAcrossRoutes, rowNamed, type IdFinding } from "./routeIds";
 
 const USAGE =
@@ -312,7 +312,12 @@ export function main(
         }
     }
     try {
-        out.log(report(backups, source, (stack) => stackFileIds(stack, root), onlyStack as Environment | undefined, all.routes.length));
+        // The stack files first: a broken one stops this before anything is printed; a key nothing
+        // reads (`checkley:apiKey`) is named as the program names it.
+        const warnings = (onlyStack ? [onlyStack] : ENVIRONMENTS).flatMap((stack) => stackFileWarnings(root, stack));
+        const text = report(backups, source, (stack) => stackFileIds(stack, root), onlyStack as Environment | undefined, all.routes.length);
+        for (const warning of warnings) out.error(warning);
+        out.log(text);
     } catch (error) {
         if (!(error instanceof StackFileError)) throw error;
         out.error(`${error.message}\n`);

@@ -8,7 +8,16 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { fromSourceResponse, sourceChangedFields, type AlertSourceResponse, type AlertSourceSpec } from "../providers/incident-io";
+import {
+    configSetCommand,
+    describeValue,
+    escapeControl,
+    fromSourceResponse,
+    isSafeId,
+    sourceChangedFields,
+    type AlertSourceResponse,
+    type AlertSourceSpec,
+} from "../providers/incident-io";
 import { ENVIRONMENTS, type Environment } from "../stack/routes";
 import { ATTRIBUTES, sourcesOwnedBy, type AttributeIds } from "../stack/sources";
 import { processIo, runAsScript, type ScriptIo } from "./cli";
@@ -107,13 +116,21 @@ export async function main(argv: string[], io: ScriptIo = processIo()): Promise<
     }
     const { findings, unmanaged } = importSources(target);
     for (const f of findings) {
-        io.log(`${f.stack}  ${f.kind} ${f.key} "${f.name}": ${f.id ?? "(no id)"}  ${f.status}\n`);
+        io.log(
+            `${f.stack}  ${f.kind} ${f.key} "${escapeControl(f.name)}": ${escapeControl(f.id ?? "(no id)")}  ${escapeControl(f.status)}\n`,
+        );
     }
+    // An id from a backup file goes into a pasted command: refused unless it is a plain id.
+    const unsafe = findings.filter((f) => f.id !== undefined && !isSafeId(f.id));
     io.log("\nAdoption ids (the config keys the stacks read):\n");
-    for (const f of findings.filter((f) => f.id)) {
+    for (const f of findings.filter((f) => isSafeId(f.id))) {
         const group = f.kind === "source" ? "alertSources" : "alertAttributes";
-        io.log(`pulumi config set --stack ${f.stack} --path 'alert-routing:${group}.${f.key}' ${f.id}\n`);
+        io.log(`${configSetCommand({ stack: f.stack, key: `alert-routing:${group}.${f.key}`, value: f.id!, path: true })}\n`);
     }
+    for (const f of unsafe)
+        io.error(
+            `${f.kind} ${f.key}: the backup gives the id ${describeValue(f.id)}, which is not an id of letters, digits, _ and -: no command printed for it. Check it in incident.io\n`,
+        );
     for (const f of findings.filter((f) => f.definition)) {
         io.log(
             `\nThe live "${f.name}" differs from stack/sources.ts (${f.status}); to keep the live one, make its row:\n${JSON.stringify(f.definition, null, 4)}\n`,
@@ -121,7 +138,7 @@ export async function main(argv: string[], io: ScriptIo = processIo()): Promise<
     }
     if (unmanaged.length > 0)
         io.log(`\n${unmanaged.length} live source(s) no stack manages: ${unmanaged.map((s) => JSON.stringify(s.name)).join(", ")}\n`);
-    return findings.some((f) => !f.id) ? 1 : 0;
+    return findings.some((f) => !f.id) || unsafe.length > 0 ? 1 : 0;
 }
 
 if (require.main === module) runAsScript("import-sources", main);

@@ -4,10 +4,10 @@
 // The comparison is the provider's (model.ts sameRoute/changedFields, what `pulumi up` compares),
 // the owner of a route is what backups.ts reads (stack/routes.ts by name, or the claim recorded in a
 // stack export), and the adoption line is the one import-routes prints.
-import { changedFields, fromResponse, isSafeId, type AlertRouteResponse } from "../providers/incident-io";
+import { changedFields, configSetCommand, fromResponse, isSafeId, type AlertRouteResponse } from "../providers/incident-io";
 import type { ImportedRoute } from "./backups";
 import { table } from "./cli";
-import { shellQuoted, shellWord } from "./shellWord";
+import { shellWord } from "./shellWord";
 
 export type Action =
     /** the live route is the backup: nothing to write */
@@ -157,9 +157,8 @@ export function summaryTable(outcomes: RestoreOutcome[]): string {
 export function adoptionLines(outcomes: RestoreOutcome[]): string[] {
     return outcomes
         .filter((o) => o.newId && o.plan.route.owner)
-        .map(
-            (o) =>
-                `pulumi config set --stack ${shellWord(o.plan.route.owner!)} --path ${shellQuoted(`alert-routing:adopt.${o.plan.route.key}`)} ${shellWord(o.newId!)}`,
+        .map((o) =>
+            configSetCommand({ stack: o.plan.route.owner, key: `alert-routing:adopt.${o.plan.route.key}`, value: o.newId!, path: true }),
         );
 }
 

@@ -2,12 +2,12 @@
 // printed) when it is not valid YAML or has a key twice, as `pulumi` itself refuses it; written
 // back with its comments, its byte-order mark and its line endings as they were.
 import * as fs from "node:fs";
+import * as path from "node:path";
 
 import * as YAML from "yaml";
 
 import { escapeControl } from "../providers/incident-io";
-import { closestKey } from "../stack/configValues";
-import { PROJECT, TOP_LEVEL_KEYS } from "../stack/config";
+import { unknownConfigKey } from "../stack/config";
 
 export class StackFileError extends Error {}
 
@@ -48,24 +48,15 @@ export function writeStackFileText(sf: StackFile): void {
     fs.writeFileSync(sf.file, `${sf.bom ? BOM : ""}${text}`);
 }
 
-/** Namespaces a stack's config may use: this project's, its providers' and Pulumi's own. */
-const KNOWN_NAMESPACES = [PROJECT, "incident-io", "checkly", "aws", "kubernetes", "pulumi"];
-
-/** Keys of the file nothing reads (a misspelt `checkley:apiKey`, `alert-routing:adoptTokenSecretARN`), as the program names them. */
+/** Keys of the file nothing reads (a misspelt `checkley:apiKey`, `alert-routing:adoptTokenSecretARN`), in the program's words. */
 export function unknownKeys(sf: StackFile): string[] {
-    const out: string[] = [];
-    for (const key of Object.keys(stackConfig(sf))) {
-        const at = key.indexOf(":");
-        const namespace = at > 0 ? key.slice(0, at) : "";
-        const name = key.slice(at + 1);
-        const shown = escapeControl(key);
-        if (!KNOWN_NAMESPACES.includes(namespace)) {
-            out.push(
-                `${shown}: unknown namespace "${escapeControl(namespace)}"; did you mean ${closestKey(namespace, KNOWN_NAMESPACES)}:${escapeControl(name)}? Nothing reads ${shown}`,
-            );
-        } else if (namespace === PROJECT && !TOP_LEVEL_KEYS.includes(name)) {
-            out.push(`${shown}: unknown key; did you mean ${PROJECT}:${closestKey(name, TOP_LEVEL_KEYS)}? Nothing reads ${shown}`);
-        }
-    }
-    return out;
+    return Object.keys(stackConfig(sf)).flatMap((key) => {
+        const unknown = unknownConfigKey(key);
+        return unknown ? [`${escapeControl(key)}: ${unknown.problem}`] : [];
+    });
+}
+
+/** One `warning:` line per key of Pulumi.<stack>.yaml nothing reads; throws StackFileError for a broken file. */
+export function stackFileWarnings(projectDir: string, stack: string): string[] {
+    return unknownKeys(readStackFile(path.join(projectDir, `Pulumi.${stack}.yaml`))).map((u) => `warning: Pulumi.${stack}.yaml: ${u}\n`);
 }

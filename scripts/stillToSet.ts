@@ -41,7 +41,8 @@ export function stillToSet(stack: Environment, config: Record<string, unknown>):
     const lines = notSet(stack, config).map(({ key, fix }) => {
         if (fix.includes(" --secret ")) return `${key} (secret: ${fix.replace(/\s+\(or (.*)\)$/, "; or $1").replace(/\s+/g, " ")})`;
         if (key === `${PROJECT}:aws.accountId`) return `${key} (this environment's AWS account; the company's, so not committed here)`;
-        return key;
+        const env = /\(or export (\w+)\)/.exec(fix)?.[1];
+        return env ? `${key} (or export ${env})` : key;
     });
     const adopt = config[`${PROJECT}:adopt`];
     const adopted = adopt && typeof adopt === "object" ? Object.keys(adopt) : [];

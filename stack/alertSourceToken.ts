@@ -2,7 +2,7 @@
 // read of the source): the token always a Pulumi secret, both checked before they go anywhere.
 import * as pulumi from "@pulumi/pulumi";
 
-import { escapeControl, type AlertSource } from "../providers/incident-io";
+import { configGetCommand, escapeControl, pulumiCommand, type AlertSource } from "../providers/incident-io";
 
 export interface TokenSource {
     /** The AlertSource the token path serves (the stack's Alertmanager source). */
@@ -37,7 +37,7 @@ export function alertSourceToken({ source, stack, use = ALERTMANAGER_USE }: Toke
             if (!clean) {
                 throw new Error(
                     `incident.io holds no secret_token for the alert source "${escapeControl(name)}" (${id}), so ${use.writes} cannot be written; nothing was changed in ${use.untouched}. ` +
-                        `Check that alert-routing:alertSources.${use.sourceKey} is the ${use.sourceLabel} source (\`pulumi config get --stack ${stack} --path 'alert-routing:alertSources.${use.sourceKey}'\`) and that the API key may view it.`,
+                        `Check that alert-routing:alertSources.${use.sourceKey} is the ${use.sourceLabel} source (\`${configGetCommand(stack, `alert-routing:alertSources.${use.sourceKey}`, true)}\`) and that the API key may view it.`,
                 );
             }
             return clean;
@@ -58,7 +58,7 @@ export function alertSourceUrl({ source, stack, use = ALERTMANAGER_USE }: TokenS
             throw new Error(
                 `incident.io answered the alert source "${escapeControl(name)}" (${id}) with the alert events URL ${escapeControl(JSON.stringify(url ?? null))}, which is not an https URL ending in its id; ` +
                     `it was not written into ${use.writes} and nothing was changed in ${use.untouched}. ` +
-                    `Run \`pulumi refresh --stack ${stack}\` and look at the source in incident.io (Alerts → Sources).`,
+                    `Run \`${pulumiCommand("refresh", stack)}\` and look at the source in incident.io (Alerts → Sources).`,
             );
         }
         return url!;

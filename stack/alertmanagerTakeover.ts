@@ -8,6 +8,7 @@
 // `alertmanager-<name>` when it is empty. When `spec.alertmanagerConfiguration` is set, the
 // configuration comes from that AlertmanagerConfig and `configSecret` is not read at all
 // (pkg/alertmanager/operator.go, provisionAlertmanagerConfiguration).
+import { configSetCommand, escapeControl } from "../providers/incident-io";
 import { ALERTMANAGER_CONFIG_SECRET } from "./alertmanagerConfig";
 import { KUBERNETES_TOKEN_SECRET } from "./tokenPath";
 
@@ -62,11 +63,15 @@ export function takeoverProblems(before: AlertmanagerBefore, settings: TakeoverS
     const unlisted = before.secrets.filter((s) => !ours.has(s));
     if (unlisted.length > 0) {
         problems.push(
-            `${where} mounts Secret(s) ${unlisted.map((s) => `"${s}"`).join(", ")} (spec.secrets), which the patch would unmount: ` +
+            `${where} mounts Secret(s) ${unlisted.map((s) => `"${escapeControl(s)}"`).join(", ")} (spec.secrets), which the patch would unmount: ` +
                 `list each to keep it: ${unlisted
-                    .map(
-                        (s, i) =>
-                            `pulumi config set --stack ${stack} --path 'alert-routing:alertmanager.extraSecrets[${settings.extraSecrets.length + i}]' ${s}`,
+                    .map((s, i) =>
+                        configSetCommand({
+                            stack,
+                            key: `alert-routing:alertmanager.extraSecrets[${settings.extraSecrets.length + i}]`,
+                            value: s,
+                            path: true,
+                        }),
                     )
                     .join(" ; ")}`,
         );
@@ -76,7 +81,7 @@ export function takeoverProblems(before: AlertmanagerBefore, settings: TakeoverS
             `${where} reads its configuration from Secret "${before.effectiveConfigSecret}"` +
                 `${before.configSecret ? "" : " (spec.configSecret is unset: the operator's default)"}, which the patch would replace with ` +
                 `"${ALERTMANAGER_CONFIG_SECRET}" (every alert to incident.io). If that is intended: ` +
-                `pulumi config set --stack ${stack} --path 'alert-routing:alertmanager.takeOverConfig' true`,
+                configSetCommand({ stack, key: "alert-routing:alertmanager.takeOverConfig", value: "true", path: true }),
         );
     }
     return problems;

@@ -9,6 +9,7 @@ import {
     configSetCommand,
     DEFAULT_BASE_URL,
     describeValue,
+    escapeControl,
     idProblem,
     parseBaseUrl,
     SAME_NAME_LEVELS,
@@ -109,6 +110,30 @@ export const TOP_LEVEL_KEYS = [
     "secretStore",
     "alertmanager",
 ];
+/** Namespaces a stack's config may use: this project's, its providers' and Pulumi's own. */
+export const KNOWN_NAMESPACES = [PROJECT, "incident-io", "checkly", "aws", "kubernetes", "pulumi"];
+
+/** Why nothing reads a stack config key (a misspelt `checkley:apiKey`, `alert-routing:adoptTokenSecretARN`),
+ * or undefined. One wording for the program and the scripts that read Pulumi.<stack>.yaml.
+ * `namespace`: the key's namespace is unknown (a warning: other tools may keep keys there). */
+export function unknownConfigKey(full: string): { problem: string; namespace: boolean } | undefined {
+    const at = full.indexOf(":");
+    const namespace = at > 0 ? full.slice(0, at) : "";
+    const name = full.slice(at + 1);
+    const shown = escapeControl(full);
+    if (!KNOWN_NAMESPACES.includes(namespace))
+        return {
+            namespace: true,
+            problem: `unknown namespace "${escapeControl(namespace)}"; did you mean ${closestKey(namespace, KNOWN_NAMESPACES)}:${escapeControl(name)}? Nothing reads ${shown}`,
+        };
+    if (namespace === PROJECT && !TOP_LEVEL_KEYS.includes(name))
+        return {
+            namespace: false,
+            problem: `unknown key; did you mean ${PROJECT}:${closestKey(name, TOP_LEVEL_KEYS)}? Nothing reads ${shown}`,
+        };
+    return undefined;
+}
+
 const OBJECT_KEYS = {
     aws: ["accountId"],
     secretStore: ["name", "kind"],
@@ -171,17 +196,15 @@ class Reader {
         };
     }
 
-    /** `alert-routing:<key>` keys that nothing reads, e.g. a misspelt `adoptTokenSecretARN`. */
+    /** Keys that nothing reads: a misspelt `alert-routing:adoptTokenSecretARN` is refused; a key of an
+     * unknown namespace (`checkley:apiKey`) is a warning, as another tool may keep keys there. */
     private unknownTopLevelKeys(): void {
         for (const full of Object.keys(pulumi.runtime.allConfig())) {
-            if (!full.startsWith(`${PROJECT}:`)) continue;
-            const key = full.slice(PROJECT.length + 1);
-            if (TOP_LEVEL_KEYS.includes(key)) continue;
-            this.problem(
-                full,
-                `unknown key; did you mean ${PROJECT}:${closestKey(key, TOP_LEVEL_KEYS)}? Nothing reads ${full}`,
-                configRmCommand({ stack: this.stack, key: full }),
-            );
+            const unknown = unknownConfigKey(full);
+            if (!unknown) continue;
+            const fix = configRmCommand({ stack: this.stack, key: full });
+            if (unknown.namespace) this.warnings.push(`${escapeControl(full)}: ${unknown.problem}: ${fix}`);
+            else this.problem(full, unknown.problem, fix);
         }
     }
 

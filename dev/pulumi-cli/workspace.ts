@@ -70,6 +70,9 @@ export class CliWorkspace {
             PULUMI_NODEJS_TRANSPILE_ONLY: "true",
             NO_COLOR: "1",
             INCIDENT_IO_TOKEN: "",
+            // The demo's scripts and stacks must not reach a real Checkly account with the operator's key.
+            CHECKLY_API_KEY: "",
+            CHECKLY_ACCOUNT_ID: "",
             ...this.extraEnv,
         };
     }

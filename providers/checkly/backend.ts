@@ -8,10 +8,11 @@ export const checklyBackend: Backend<ChecklySettings, ChecklyClient> = {
     product: "Checkly",
     // Checkly has no claim; the key is named only because the core's type asks for one.
     configKeys: { onConflict: CHECKLY_CONFIG_KEYS.onConflict, claimManaged: "checkly:claimManaged" },
-    readSettings: (get) => readChecklySettings(get),
-    createClient: (settings, log) =>
+    readSettings: (get, stack) => readChecklySettings(get, process.env, stack),
+    createClient: (settings, log, stack) =>
         new ChecklyClient({
             baseUrl: settings.baseUrl,
+            stack: stack ?? settings.stack,
             // Read at call time: the stack's secret config, else the environment. The client refuses
             // a missing key or account with the commands that set them, before any request.
             apiKey: () => settings.apiKey ?? process.env[CHECKLY_API_KEY_ENV],

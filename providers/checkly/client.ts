@@ -10,6 +10,7 @@ import {
     DEFAULT_RETRY_POLICY,
     parseBaseUrl,
     processLimiter,
+    stackSettingFix,
     type ApiErrorArgs,
     type ServiceProfile,
     type ServiceWords,
@@ -19,10 +20,11 @@ import {
     CHECKLY_API_KEY_ENV,
     CHECKLY_CONFIG_KEYS,
     CHECKLY_DEFAULTS,
-    CHECKLY_KEY_FIX,
     CHECKLY_LIMITS,
     CHECKLY_ORIGIN,
     checklyCredentialProblems,
+    checklyKeyFix,
+    checklyShowBaseUrl,
 } from "./settings";
 import type { ChecklyAlertChannelResponse, ChecklyAlertChannelSpec } from "./types";
 
@@ -40,7 +42,7 @@ export const CHECKLY_WORDS: ServiceWords = {
                 : status === 410
                   ? "410 Gone, which Checkly's API does not answer for a channel"
                   : "a 404 without Checkly's error envelope, so nothing is taken as deleted"
-        }. The answer was not used. Check that checkly:baseUrl is ${CHECKLY_ORIGIN.defaultUrl} (\`pulumi config get checkly:baseUrl\`) and any proxy between here and the API.`,
+        }. The answer was not used. Check that checkly:baseUrl is ${CHECKLY_ORIGIN.defaultUrl} (\`${checklyShowBaseUrl(undefined)}\`) and any proxy between here and the API.`,
 };
 
 export class ChecklyApiError extends ApiError {
@@ -75,18 +77,20 @@ export class ChecklyClient {
 
     constructor(opts: ChecklyClientOptions) {
         const accountId = opts.accountId;
+        // Every fix command the transport prints names the stack (`<stack>` while unknown).
+        const fixes = stackSettingFix(opts.stack);
         const profile: ServiceProfile = {
             service: "Checkly",
             configPrefix: "checkly",
             defaultBaseUrl: CHECKLY_ORIGIN.defaultUrl,
-            keyHint: `Check that ${CHECKLY_CONFIG_KEYS.apiKey} (or ${CHECKLY_API_KEY_ENV}) holds only the key as Checkly shows it: ${CHECKLY_KEY_FIX}`,
+            keyHint: `Check that ${CHECKLY_CONFIG_KEYS.apiKey} (or ${CHECKLY_API_KEY_ENV}) holds only the key as Checkly shows it: ${checklyKeyFix(opts.stack)}`,
             // The key and the account, both before anything is queued or sent (go-sdk addAuthHeaders
             // refuses a user key without an account the same way).
             requireKey(raw) {
                 const key = cleanApiKey(
                     raw,
                     `the Checkly API key (${CHECKLY_CONFIG_KEYS.apiKey} or ${CHECKLY_API_KEY_ENV})`,
-                    CHECKLY_KEY_FIX,
+                    checklyKeyFix(opts.stack),
                     "Checkly",
                 );
                 const problems = checklyCredentialProblems(key, accountId()?.trim() || undefined, opts.stack);
@@ -107,7 +111,8 @@ export class ChecklyClient {
         };
         this.transport = new ApiTransport({
             profile,
-            baseUrl: parseBaseUrl(opts.baseUrl ?? CHECKLY_ORIGIN.defaultUrl, CHECKLY_CONFIG_KEYS.baseUrl, CHECKLY_ORIGIN),
+            baseUrl: parseBaseUrl(opts.baseUrl ?? CHECKLY_ORIGIN.defaultUrl, CHECKLY_CONFIG_KEYS.baseUrl, CHECKLY_ORIGIN, fixes),
+            fixes,
             apiKey: () => opts.apiKey() ?? "",
             secrets: () => [...this.channelSecrets],
             limiter: processLimiter(CHECKLY_LIMITS, "checkly"),

@@ -2,7 +2,8 @@
 // Pure: tested with plain tables. The stack checks the same keys up front (stack/config.ts), so a
 // missing or malformed one stops `pulumi preview` before any request; these checks are the
 // provider's own line for `refresh`/`destroy`, which run without the program.
-import { cleanApiKey, parseBaseUrl, type ApiOrigin } from "../incident-io";
+import { configGetCommand, configRmCommand, configSetCommand } from "../core/shell";
+import { cleanApiKey, escapeControl, parseBaseUrl, stackSettingFix, type ApiOrigin } from "../incident-io";
 
 export const CHECKLY_CONFIG_KEYS = {
     apiKey: "checkly:apiKey",
@@ -41,6 +42,8 @@ export interface ChecklySettings {
     onConflict: "fail" | "overwrite";
     /** Checkly has no managed-resource claim: always false (the shared core's setting). */
     claimManaged: false;
+    /** The stack, named in the client's fix commands. */
+    stack?: string;
     /** From checkly:apiKey (secret) or CHECKLY_API_KEY; never serialized. */
     apiKey?: string;
     accountId?: string;
@@ -54,16 +57,23 @@ export const CHECKLY_DEFAULTS = { requestTimeoutMs: 30_000, maxRetries: 5, maxRe
 
 /** The commands that set each key, for the messages here and in stack/config.ts. */
 export function checklySetCommand(key: "apiKey" | "accountId" | "baseUrl", stack?: string): string {
-    // The provider does not know the stack (the host is not told it): the placeholder names the flag.
-    const s = ` --stack ${stack ?? "<stack>"}`;
+    // Built by the core's one command helper: `--stack` always (`<stack>` while unknown), values quoted.
     switch (key) {
         case "apiKey":
-            return `pulumi config set${s} --secret ${CHECKLY_CONFIG_KEYS.apiKey} <api key>   (or export ${CHECKLY_API_KEY_ENV})`;
+            return `${configSetCommand({ stack, key: CHECKLY_CONFIG_KEYS.apiKey, value: "<api key>", secret: true })}   (or export ${CHECKLY_API_KEY_ENV})`;
         case "accountId":
-            return `pulumi config set${s} ${CHECKLY_CONFIG_KEYS.accountId} <account id>   (or export ${CHECKLY_ACCOUNT_ID_ENV}; Checkly → Account settings → General)`;
+            return `${configSetCommand({ stack, key: CHECKLY_CONFIG_KEYS.accountId, value: "<account id>" })}   (or export ${CHECKLY_ACCOUNT_ID_ENV}; Checkly → Account settings → General)`;
         case "baseUrl":
-            return `pulumi config set${s} ${CHECKLY_CONFIG_KEYS.baseUrl} ${CHECKLY_DEFAULT_BASE_URL}   (or \`pulumi config rm${s} ${CHECKLY_CONFIG_KEYS.baseUrl}\`)`;
+            return `${configSetCommand({ stack, key: CHECKLY_CONFIG_KEYS.baseUrl, value: CHECKLY_DEFAULT_BASE_URL })}   (or \`${configRmCommand({ stack, key: CHECKLY_CONFIG_KEYS.baseUrl })}\`)`;
     }
+}
+
+/** The command that shows the base URL in use, for the client's messages. */
+export const checklyShowBaseUrl = (stack?: string): string => configGetCommand(stack, CHECKLY_CONFIG_KEYS.baseUrl);
+
+/** How to set the key again when it was pasted with a line break. */
+export function checklyKeyFix(stack?: string): string {
+    return `\`${configSetCommand({ stack, key: CHECKLY_CONFIG_KEYS.apiKey, value: "<key>", secret: true })}\` (or export ${CHECKLY_API_KEY_ENV}=<key>)`;
 }
 
 /** One problem per key, with its command; empty when the key and account can be used. */
@@ -84,7 +94,12 @@ function accountIdProblem(accountId: string, stack?: string): string {
 
 /** Reads the settings; throws one error naming every bad key and its command. A missing key or
  * account is not an error here: the first request refuses it (configure must not throw). */
-export function readChecklySettings(get: (key: string) => string | undefined, env: NodeJS.ProcessEnv = process.env): ChecklySettings {
+export function readChecklySettings(
+    get: (key: string) => string | undefined,
+    env: NodeJS.ProcessEnv = process.env,
+    /** The stack the settings belong to, named in every fix command (`<stack>` when unknown). */
+    stack?: string,
+): ChecklySettings {
     const problems: string[] = [];
     const text = (key: string) => {
         const v = get(key);
@@ -95,14 +110,21 @@ export function readChecklySettings(get: (key: string) => string | undefined, en
         if (raw === undefined) return fallback;
         const n = Number(raw.trim());
         if (raw.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
-            problems.push(`${key} must be a number from ${min} to ${max}, got "${raw}": pulumi config set ${key} ${fallback}`);
+            problems.push(
+                `${key} must be a number from ${min} to ${max}, got "${escapeControl(raw)}": ${configSetCommand({ stack, key, value: String(fallback) })}`,
+            );
             return fallback;
         }
         return n;
     };
     let baseUrl = CHECKLY_DEFAULT_BASE_URL;
     try {
-        baseUrl = parseBaseUrl(text(CHECKLY_CONFIG_KEYS.baseUrl) ?? CHECKLY_DEFAULT_BASE_URL, CHECKLY_CONFIG_KEYS.baseUrl, CHECKLY_ORIGIN);
+        baseUrl = parseBaseUrl(
+            text(CHECKLY_CONFIG_KEYS.baseUrl) ?? CHECKLY_DEFAULT_BASE_URL,
+            CHECKLY_CONFIG_KEYS.baseUrl,
+            CHECKLY_ORIGIN,
+            stackSettingFix(stack),
+        );
     } catch (error) {
         problems.push((error as Error).message);
     }
@@ -110,21 +132,22 @@ export function readChecklySettings(get: (key: string) => string | undefined, en
     try {
         const fromConfig = text(CHECKLY_CONFIG_KEYS.apiKey);
         const source = fromConfig !== undefined ? CHECKLY_CONFIG_KEYS.apiKey : CHECKLY_API_KEY_ENV;
-        apiKey = cleanApiKey(fromConfig ?? (env[CHECKLY_API_KEY_ENV] || undefined), source, CHECKLY_KEY_FIX, "Checkly");
+        apiKey = cleanApiKey(fromConfig ?? (env[CHECKLY_API_KEY_ENV] || undefined), source, checklyKeyFix(stack), "Checkly");
     } catch (error) {
         problems.push((error as Error).message);
     }
     const accountId = (text(CHECKLY_CONFIG_KEYS.accountId) ?? (env[CHECKLY_ACCOUNT_ID_ENV] || undefined))?.trim() || undefined;
-    if (accountId !== undefined && !CHECKLY_ACCOUNT_ID.test(accountId)) problems.push(accountIdProblem(accountId));
+    if (accountId !== undefined && !CHECKLY_ACCOUNT_ID.test(accountId)) problems.push(accountIdProblem(accountId, stack));
     const onConflict = text(CHECKLY_CONFIG_KEYS.onConflict) ?? "fail";
     if (onConflict !== "fail" && onConflict !== "overwrite")
         problems.push(
-            `${CHECKLY_CONFIG_KEYS.onConflict} must be "fail" or "overwrite", got "${onConflict}": pulumi config set ${CHECKLY_CONFIG_KEYS.onConflict} fail`,
+            `${CHECKLY_CONFIG_KEYS.onConflict} must be "fail" or "overwrite", got "${escapeControl(onConflict)}": ${configSetCommand({ stack, key: CHECKLY_CONFIG_KEYS.onConflict, value: "fail" })}`,
         );
     const settings: ChecklySettings = {
         baseUrl,
         onConflict: onConflict === "overwrite" ? "overwrite" : "fail",
         claimManaged: false,
+        stack,
         apiKey,
         accountId,
         requestTimeoutMs: number(CHECKLY_CONFIG_KEYS.requestTimeoutSeconds, CHECKLY_DEFAULTS.requestTimeoutMs / 1000, 0.1, 86_400) * 1000,
@@ -137,6 +160,3 @@ export function readChecklySettings(get: (key: string) => string | undefined, en
         throw new Error(`invalid Checkly provider configuration; nothing was sent to Checkly:\n  - ${problems.join("\n  - ")}`);
     return settings;
 }
-
-/** How to set the key again when it was pasted with a line break. */
-export const CHECKLY_KEY_FIX = `\`pulumi config set --secret ${CHECKLY_CONFIG_KEYS.apiKey} <key>\` (or export ${CHECKLY_API_KEY_ENV}=<key>)`;

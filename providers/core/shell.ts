@@ -81,9 +81,9 @@ export function configRmCommand(c: Omit<ConfigCommand, "value" | "secret">): str
     return `pulumi config rm ${stackFlag(c.stack)}${c.path ? " --path" : ""} ${quoteKey(c.key)}`;
 }
 
-/** `pulumi config get --stack <stack> '<key>'`. */
-export function configGetCommand(stack: string | undefined, key: string): string {
-    return `pulumi config get ${stackFlag(stack)} ${quoteKey(key)}`;
+/** `pulumi config get --stack <stack> [--path] '<key>'` (`--path` for a key inside an object, `group.name`). */
+export function configGetCommand(stack: string | undefined, key: string, path = false): string {
+    return `pulumi config get ${stackFlag(stack)}${path ? " --path" : ""} ${quoteKey(key)}`;
 }
 
 /** A value as an error message shows it: JSON for strings and structures, but NaN, ±Infinity,

@@ -2,7 +2,7 @@
 // own. A source is adopted, never replaced: deleting and re-creating one gives it a new id, URL and
 // token (and email address), which breaks every sender; so `source_type`, which no update can
 // change, is refused at preview instead of forcing a replacement.
-import { ResourceHandlers, stableJson, type CheckFailure, type ResourceKind } from "../core";
+import { pulumiCommand, ResourceHandlers, stableJson, type CheckFailure, type ResourceKind } from "../core";
 import type { AlertSourceInputs, AlertSourceOutputs } from "./alertSource";
 import {
     canonicalSource,
@@ -97,7 +97,7 @@ async function validateTemplate(client: IncidentIoClient, spec: AlertSourceSpec,
             return [
                 {
                     property: "template",
-                    reason: `incident.io refuses the template of alert source "${spec.name}": ${details || error.message}. Nothing was written; fix the template and run \`pulumi preview\` again.`,
+                    reason: `incident.io refuses the template of alert source "${spec.name}": ${details || error.message}. Nothing was written; fix the template and run \`${pulumiCommand("preview", undefined)}\` again.`,
                 },
             ];
         }

@@ -46,7 +46,7 @@ export { canonical, changedFields, fromResponse, sameRoute, toPayload, withDefau
 export { OPERATION_ALIASES } from "./model"; // stack/coverage reads the server's operation names
 export { API_KEY_ENV, CONFIG_KEYS, readSettings, type ProviderSettings } from "./settings";
 export { ID_EXAMPLE, INCIDENT_IO_ID, idProblem, unusualId } from "./ids";
-export { containsUnknown, isUnknown } from "./validate";
+export { containsUnknown, isUnknown, validateRoute } from "./validate";
 export {
     SAFE_ID,
     configGetCommand,

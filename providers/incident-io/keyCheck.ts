@@ -2,6 +2,7 @@
 // process (identity.ts holds the cache and the rules), before the first write of `pulumi up`; during
 // a preview only a note, since a preview needs only "View data".
 import type { KeyCheck } from "../core";
+import { configSetCommand, pulumiCommand } from "../core/shell";
 import type { IncidentIoClient } from "./client/client";
 import { firstNote, identityOnce, keyProblem, readOnlyWarning } from "./identity";
 import { API_KEY_ENV, type ProviderSettings } from "./settings";
@@ -19,12 +20,14 @@ export const incidentIoKeyCheck: KeyCheck<ProviderSettings, IncidentIoClient> = 
             problem = keyProblem(await identityOnce(settings.baseUrl, key, () => client.getIdentity()), "write");
         } catch (error) {
             throw new Error(
-                `could not check the incident.io API key before writing (GET /v1/identity): ${(error as Error).message}. Nothing was written; run \`pulumi up\` again.`,
+                `could not check the incident.io API key before writing (GET /v1/identity): ${(error as Error).message}. Nothing was written; run \`${pulumiCommand("up", stack)}\` again.`,
             );
         }
         if (problem) {
-            const set = `pulumi config set --secret${stack ? ` --stack ${stack}` : ""} incident-io:apiKey <key>`;
-            throw new Error(`${problem}. Nothing was written. Then give the stack that key: \`${set}\`, and run \`pulumi up\` again.`);
+            const set = configSetCommand({ stack, key: "incident-io:apiKey", value: "<key>", secret: true });
+            throw new Error(
+                `${problem}. Nothing was written. Then give the stack that key: \`${set}\`, and run \`${pulumiCommand("up", stack)}\` again.`,
+            );
         }
     },
 

@@ -5,6 +5,7 @@
 // This provider writes v2. What a v2 PUT does to v3-only settings is not documented, so a route
 // that holds any is not written (v3ResetsOf), and the preview says which and why.
 import type { IncidentIoApiError } from "./client/errors";
+import { pulumiCommand } from "../core/shell";
 
 /** The parts of AlertRouteV3 (openapi.json) that v2 cannot express. */
 export interface AlertRouteV3View {
@@ -91,11 +92,10 @@ export function forgetV3Availability(): void {
 
 /** The message for a route that is not written, and why. */
 export function v3RefusalMessage(name: string, id: string, resets: string[], stack?: string): string {
-    const flag = stack ? ` --stack ${stack}` : "";
     return (
         `alert route "${name}" (${id}) holds v3 settings that the v2 API this provider writes cannot express: ${resets.join("; ")}. ` +
         "A v2 update could reset them, so nothing was written. Either set them back in incident.io (Alerts → Routes) to what v2 " +
-        `can say (a rolling grouping window, no group summary), then run \`pulumi refresh${flag}\` and \`pulumi up${flag}\`; or leave this route's ` +
+        `can say (a rolling grouping window, no group summary), then run \`${pulumiCommand("refresh", stack)}\` and \`${pulumiCommand("up", stack)}\`; or leave this route's ` +
         'changes to the dashboard until the provider writes v3 (docs/alert-route.md, "Moving to v3").'
     );
 }
@@ -149,7 +149,7 @@ export async function inspectV3(args: {
             if (!isApiNotYetAvailable(error)) {
                 // The v2 read succeeded; without the v3 view a write could reset what we cannot see.
                 if (write)
-                    return `alert route "${remote.name}" (${remote.id}): its v3 settings could not be read (${(error as Error).message}), so nothing was written. Run \`pulumi up${args.stack ? ` --stack ${args.stack}` : ""}\` again.`;
+                    return `alert route "${remote.name}" (${remote.id}): its v3 settings could not be read (${(error as Error).message}), so nothing was written. Run \`${pulumiCommand("up", args.stack)}\` again.`;
                 args.log(
                     `incident.io: could not read the v3 settings of alert route "${remote.name}" (${remote.id}): ${(error as Error).message}`,
                 );

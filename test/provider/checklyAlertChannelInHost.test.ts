@@ -268,8 +268,8 @@ describe("ChecklyAlertChannel in the real dynamic-provider host, against both em
             checkly.resetLog();
             const checked = await bad.check(urn, {}, news("staging", await sourceOf("staging")));
             await assert.rejects(bad.create(urn, checked.inputs), (e: Error) => {
-                assert.match(e.message, /checkly:apiKey is not set.*pulumi config set --stack <stack> --secret checkly:apiKey/s);
-                assert.match(e.message, /checkly:accountId is not set.*pulumi config set --stack <stack> checkly:accountId/s);
+                assert.match(e.message, /checkly:apiKey is not set.*pulumi config set --stack staging --secret 'checkly:apiKey'/s);
+                assert.match(e.message, /checkly:accountId is not set.*pulumi config set --stack staging 'checkly:accountId'/s);
                 transcript.push(e.message);
                 return true;
             });

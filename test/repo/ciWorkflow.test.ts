@@ -78,6 +78,8 @@ describe("CI workflow", () => {
             for (const key of [
                 "PULUMI_ACCESS_TOKEN",
                 "INCIDENT_IO_TOKEN",
+                "CHECKLY_API_KEY",
+                "CHECKLY_ACCOUNT_ID",
                 "AWS_ACCESS_KEY_ID",
                 "AWS_SECRET_ACCESS_KEY",
                 "KUBECONFIG_CONTENT",

@@ -8,7 +8,7 @@ import type {
     AlertSourceSpec,
 } from "../types";
 import type { AlertRouteV3View } from "../v3";
-import { API_KEY_CONFIG, API_KEY_ENV, cleanApiKey, missingKeyMessage } from "./apiKey";
+import { API_KEY_CONFIG, API_KEY_ENV, cleanApiKey, missingKeyMessage, secretForms } from "./apiKey";
 import { DEFAULT_BASE_URL, parseBaseUrl } from "./baseUrl";
 import { IncidentIoApiError, incidentIoWords, type ApiErrorDetail } from "./errors";
 import { RequestLimiter } from "./limiter";
@@ -99,6 +99,9 @@ export const INCIDENT_IO_PROFILE: ServiceProfile = incidentIoProfile();
 export class IncidentIoClient {
     private readonly transport: ApiTransport;
     private readonly maxPages: number;
+    /** Every alert-source token an answer carried: scrubbed from every later error and log line, as
+     * the key is (an error that echoes a token must not carry it into a terminal or a backup log). */
+    private readonly sourceTokens = new Set<string>();
     /** The API origin (parsed); also the key of per-process caches such as v3 availability. */
     readonly baseUrl: string;
 
@@ -118,6 +121,7 @@ export class IncidentIoClient {
             operationTimeoutMs: opts.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS,
             maxResponseBytes: opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
             log: opts.log ?? ((line) => process.stderr.write(`${line}\n`)),
+            secrets: () => [...this.sourceTokens].flatMap(secretForms),
         });
         this.maxPages = opts.maxPages ?? DEFAULT_MAX_PAGES;
     }
@@ -321,8 +325,23 @@ export class IncidentIoClient {
     }
 
     /** One logical request through the shared transport (limited, timed out, retried, redacted). */
-    private send<T>(method: Method, path: string, payload?: unknown): Promise<T | undefined> {
-        return this.transport.send<T>(method, path, payload);
+    private async send<T>(method: Method, path: string, payload?: unknown): Promise<T | undefined> {
+        const body = await this.transport.send<T>(method, path, payload);
+        this.rememberTokens(body);
+        return body;
+    }
+
+    /** Keeps every `secret_token` string an answer holds, at any depth (a source's, or one smuggled elsewhere). */
+    private rememberTokens(value: unknown, depth = 0): void {
+        if (depth > 64 || !value || typeof value !== "object") return;
+        if (Array.isArray(value)) {
+            for (const item of value) this.rememberTokens(item, depth + 1);
+            return;
+        }
+        for (const [key, item] of Object.entries(value)) {
+            if (key === "secret_token" && typeof item === "string" && item.trim().length >= 4) this.sourceTokens.add(item);
+            else this.rememberTokens(item, depth + 1);
+        }
     }
 
     private redact(text: string): string {

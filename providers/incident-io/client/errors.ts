@@ -1,5 +1,6 @@
 // Errors from the incident.io API, carrying what an operator needs to act: method, path, status,
 // request_id and the API's own messages and fields. Never the API key (see `redact`).
+import { configGetCommand } from "../../core/shell";
 
 /** One entry of the API's error envelope `{type, status, request_id, errors: [...]}`. */
 export interface ApiErrorDetail {
@@ -154,7 +155,7 @@ export function isForeignAnswer(status: number | undefined, errorType: string | 
 function foreignHint(
     status: number,
     location: string | undefined,
-    showBaseUrl = "pulumi config get --stack <stack> 'incident-io:baseUrl'",
+    showBaseUrl = configGetCommand(undefined, "incident-io:baseUrl"),
 ): string {
     const what =
         status >= 300 && status < 400
@@ -173,5 +174,9 @@ export function redact(text: string, secrets: Array<string | undefined>): string
     for (const s of ordered) {
         if (s && s.length >= 4) out = out.split(s).join("[redacted]");
     }
-    return out;
+    // A token the client never saw, echoed beside its field name (`secret_token: "..."`, `secret_token=...`).
+    return out.replace(ECHOED_TOKEN, "$1[redacted]");
 }
+
+/** `secret_token` (as a field, JSON-escaped or URL-encoded), a separator (or a space and a quote), then the value. */
+const ECHOED_TOKEN = /(secret_token\\?["']?(?:\s*(?::|=|%3A|%3D)\s*\\?["']?|\s+\\?["']))(?!\[redacted\])[^\s"'\\,;&}\]]{4,}/gi;
