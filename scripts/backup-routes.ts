@@ -2,8 +2,9 @@
 //
 // Backs up every live alert route: all pages of GET /v2/alert_routes, then GET /v2/alert_routes/{id}
 // for each, one file per route (<out>/<id>.json) holding the answer, `{"alert_route": ...}`, with
-// keys sorted so that a re-run with no change writes the same bytes. Then every alert source and
-// attribute: <out>/alert_sources/<id>.json (secret_token removed, the file says so) and
+// keys sorted so that a re-run with no change writes the same bytes; beside it the route's v3 view,
+// <out>/alert_routes_v3/<id>.json (v3Backups.ts). Then every alert source and attribute:
+// <out>/alert_sources/<id>.json (secret_token removed, the file says so) and
 // <out>/alert_attributes/<id>.json. With CHECKLY_API_KEY and CHECKLY_ACCOUNT_ID, every Checkly alert
 // channel posting to incident.io: <out>/checkly_alert_channels/<id>.json (header values removed, the
 // file says so; scripts/checklyChannel.ts). Goes through the provider's client (rate limiter, retries).
@@ -30,6 +31,7 @@ import {
 import { checkKey } from "./keyCheck";
 import { backupChecklyChannels, checklyBaseUrlFlag } from "./checklyChannel";
 import { ATTRIBUTES_DIR, backupCatalogue, SOURCES_DIR } from "./sourceBackups";
+import { V3_DIR, V3Backups, type V3Outcome } from "./v3Backups";
 
 export const DEFAULT_OUT = path.join("backups", "incident.io");
 /** Route GETs in flight at once: the client's own limit (DEFAULT_LIMITS.maxConcurrency in its client.ts), no more. */
@@ -65,6 +67,9 @@ export interface RouteOutcome {
     owner: string;
     status: "saved" | "unchanged" | "failed";
     problem?: string;
+    /** Its v3 view beside it (v3Backups.ts); v3Problem: the v2 file was saved, the v3 view was not. */
+    v3?: V3Outcome;
+    v3Problem?: string;
 }
 
 export function ownerOf(name: string): string {
@@ -157,6 +162,7 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
     listed = [...byId.values()].filter((r) => flags.stack === undefined || ownerOf(r.name) === flags.stack);
 
     let done = 0;
+    const v3 = new V3Backups(client, out, writeIfChanged);
     // The first 401/403 stops the run: the key is refused, and every further GET would be too.
     let refused: string | undefined;
     const backupOne = async ({ id, name }: { id: string; name: string }): Promise<RouteOutcome> => {
@@ -176,6 +182,11 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
             Object.assign(outcome, { name: route.name, owner: ownerOf(route.name), version: route.version });
             fs.mkdirSync(out, { recursive: true });
             outcome.status = writeIfChanged(path.join(out, `${id}.json`), text);
+            try {
+                outcome.v3 = await v3.save(id);
+            } catch (error) {
+                outcome.v3Problem = (error as Error).message;
+            }
         } catch (error) {
             outcome.problem = (error as Error).message;
         }
@@ -213,6 +224,13 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
     ]);
     io.log(`${listed.length} live alert route(s) → ${outArg}\n\n${table(["id", "version", "stack", "file", "name"], rows)}`);
 
+    const v3Saved = outcomes.filter((o) => o.v3 === "saved" || o.v3 === "unchanged");
+    if (v3.notOnV3)
+        io.log(`\nno v3 views: incident.io answered that this organisation is not on its v3 API yet (403 api_not_yet_available)\n`);
+    else if (v3Saved.length > 0)
+        io.log(
+            `\n${v3Saved.length} v3 view(s) → ${outArg}/${V3_DIR} (${v3Saved.filter((o) => o.v3 === "saved").length} saved, ${v3Saved.filter((o) => o.v3 === "unchanged").length} unchanged): the settings v2 cannot express\n`,
+        );
     const names = new Map<string, string[]>();
     for (const o of outcomes) names.set(o.name, [...(names.get(o.name) ?? []), o.id]);
     for (const [name, ids] of names) {
@@ -241,12 +259,14 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
         );
     }
 
-    const failed = outcomes.filter((o) => o.status === "failed");
+    const failed = outcomes.filter((o) => o.status === "failed" || o.v3Problem !== undefined);
     if (catalogue.problems.length > 0 && failed.length === 0) return 1;
     if (failed.length > 0) {
         io.error(
             `\ncould not save ${failed.length} of ${listed.length} route(s); the other files are complete:\n` +
-                failed.map((o) => `  ${escapeControl(o.id)} "${escapeControl(o.name)}": ${escapeControl(o.problem ?? "")}\n`).join("") +
+                failed
+                    .map((o) => `  ${escapeControl(o.id)} "${escapeControl(o.name)}": ${escapeControl(o.problem ?? o.v3Problem ?? "")}\n`)
+                    .join("") +
                 `Run again once the cause is fixed: ${rerun}\n`,
         );
         return 1;

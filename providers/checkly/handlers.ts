@@ -2,7 +2,9 @@
 // channel's own (model.ts compares, validate.ts checks, the client's channel calls). They run in
 // Pulumi's dynamic-provider host (loaded by the shim in alertChannel.ts, which reads
 // `checklyAlertChannelHandlers` from this file: keep that export) and in tests.
-import { ResourceHandlers, type ReadResultOf, type ResourceKind } from "../core";
+import type * as pulumi from "@pulumi/pulumi";
+
+import { configSetCommand, escapeControl, pulumiCommand, ResourceHandlers, type ReadResultOf, type ResourceKind } from "../core";
 import type { ChecklyAlertChannelInputs, ChecklyAlertChannelOutputs, ChannelDefinition } from "./alertChannel";
 import { checklyBackend } from "./backend";
 import type { ChecklyClient } from "./client";
@@ -73,6 +75,30 @@ export const checklyAlertChannelKind: ResourceKind<ChannelDefinition, LiveChanne
     idsNamed: async (client, name) => (await client.listAlertChannels()).filter((c) => c.config?.name === name).map((c) => String(c.id)),
 };
 
+/** The live channels a new one would duplicate: the same name, or posting to the same URL. */
+export function channelsLike(spec: Pick<ChannelDefinition, "name" | "config">, channels: ChecklyAlertChannelResponse[]): LiveChannel[] {
+    const endpoint = (url: unknown) => (typeof url === "string" ? url.trim().replace(/\/+$/, "") : undefined);
+    const url = endpoint(spec.config.url);
+    return channels
+        .filter((c) => String(c.config?.name ?? "") === spec.name || (url !== undefined && endpoint(c.config?.url) === url))
+        .map(live);
+}
+
+/** Why a create was refused, with the command that adopts the live channel instead. */
+export function twinsRefusal(
+    spec: Pick<ChannelDefinition, "name">,
+    twins: LiveChannel[],
+    stack: string | undefined,
+    adoptKey: string,
+): string {
+    const listed = twins.map((t) => `${t.id} "${escapeControl(t.name)}"`).join(", ");
+    return (
+        `Checkly alert channel "${escapeControl(spec.name)}" was not created: Checkly already has ${twins.length} channel(s) of that name or posting to the same URL (${listed}), and a second one would send every alert twice. Nothing was written. ` +
+        `Adopt the live one instead: \`${configSetCommand({ stack, key: adoptKey, value: twins[0].id, path: true })}\`` +
+        `${twins.length > 1 ? " (the one to keep; delete the others in Checkly, Alerts → Alert channels)" : ""}, then \`${pulumiCommand("up", stack)}\`.`
+    );
+}
+
 export class ChecklyAlertChannelHandlers extends ResourceHandlers<
     ChannelDefinition,
     LiveChannel,
@@ -83,6 +109,19 @@ export class ChecklyAlertChannelHandlers extends ResourceHandlers<
 > {
     constructor(log?: (line: string) => void) {
         super(checklyAlertChannelKind, checklyBackend, log);
+    }
+
+    /** Never a twin of a live channel: a second channel posting to the same source would send every
+     * alert twice, and the one made in the UI would stay unmanaged. One GET before the POST. */
+    async create(inputs: ChecklyAlertChannelInputs): Promise<pulumi.dynamic.CreateResult<ChecklyAlertChannelOutputs>> {
+        if (!inputs.adoptId) {
+            this.learnStack(inputs);
+            const spec = this.kind.pickSpec(inputs);
+            const twins = channelsLike(spec, await this.api().listAlertChannels());
+            const adoptKey = typeof inputs.adoptIdConfigKey === "string" ? inputs.adoptIdConfigKey : "alert-routing:adopt.checklyChannel";
+            if (twins.length > 0) throw new Error(twinsRefusal(spec, twins, this.stack, adoptKey));
+        }
+        return super.create(inputs);
     }
 }
 

@@ -71,3 +71,4 @@ export {
     type KeyIdentity,
     type KeyNeed,
 } from "./identity";
+export { isApiNotYetAvailable, v3ResetsOf, type AlertRouteV3View } from "./v3";

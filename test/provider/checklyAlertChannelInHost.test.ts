@@ -260,6 +260,53 @@ describe("ChecklyAlertChannel in the real dynamic-provider host, against both em
         await assert.rejects(host.read(id, urn, created.properties, checked.inputs), /without Checkly's error envelope/);
     });
 
+    test("without adoptId, a channel next to the live one is refused with 0 writes, naming it and the adopt command; with no twin it is one POST", async () => {
+        const environment = "production";
+        const urn = urnFor("checkly-channel-production-twin", CHECKLY_ALERT_CHANNEL_TYPE);
+        const checked = await host.check(urn, {}, news(environment, await sourceOf(environment), false));
+        assert.deepEqual(checked.failures, []);
+        const before = checkly.channels().length;
+        checkly.resetLog();
+        await assert.rejects(host.create(urn, checked.inputs), (e: Error) => {
+            assert.match(e.message, /Checkly alert channel "incident\.io \(Production\)" was not created: Checkly already has 1 channel/);
+            assert.ok(
+                e.message.includes(
+                    `pulumi config set --stack production --path 'alert-routing:adopt.checklyChannel' ${liveIds.production}`,
+                ),
+                e.message,
+            );
+            assert.ok(e.message.includes("pulumi up --stack production"), e.message);
+            transcript.push(e.message);
+            return true;
+        });
+        assert.deepEqual(
+            checkly.requests.map((r) => r.method),
+            ["GET"],
+            "one list, no write",
+        );
+        assert.equal(checkly.channels().length, before, "no second channel");
+
+        // A channel of its own (a new source, another name): created with one list and one POST.
+        const sourceId = "01KYYYYYYYYYYYYYYYYYYYYYYY";
+        incident.addAlertSource({ id: sourceId, ...checklySourceSpec(environment), secret_token: tokens.production });
+        const source = await sourceOf(environment, sourceId);
+        const args = news(environment, source, false);
+        const own = { ...args, config: { ...(args.config as Record<string, unknown>), name: "incident.io (Preview)" } };
+        const ownUrn = urnFor("checkly-channel-preview", CHECKLY_ALERT_CHANNEL_TYPE);
+        const ownChecked = await host.check(ownUrn, {}, own);
+        checkly.resetLog();
+        const created = await host.create(ownUrn, ownChecked.inputs);
+        assert.deepEqual(
+            checkly.requests.map((r) => r.method),
+            ["GET", "POST"],
+        );
+        assert.equal(checkly.channel(created.id)!.config.url, source.url);
+        assert.ok(!outsideSecrets(created.properties).includes(tokens.production));
+        figures.push(
+            `create without adoptId next to the live channel: Checkly ${checkly.count("GET")} GET, 0 writes (refused); own channel: GET, POST`,
+        );
+    });
+
     test("bad Checkly config is refused with 0 requests, naming each key and its command", async () => {
         const bad = await DynamicProviderHost.start({ env: { CHECKLY_API_KEY: "", CHECKLY_ACCOUNT_ID: "" } });
         try {

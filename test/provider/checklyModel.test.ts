@@ -13,6 +13,7 @@ import {
     writePayload,
 } from "../../providers/checkly/model";
 import { validateChannel } from "../../providers/checkly/validate";
+import { channelsLike, twinsRefusal } from "../../providers/checkly/handlers";
 import { checklyCredentialProblems, readChecklySettings } from "../../providers/checkly/settings";
 import type { ChecklyAlertChannelResponse, ChecklyAlertChannelSpec } from "../../providers/checkly/types";
 import { UNKNOWN } from "../../providers/incident-io/validate";
@@ -215,5 +216,50 @@ describe("checkly settings", () => {
         assert.equal(problems.length, 2);
         assert.match(problems[0], /pulumi config set --stack staging --secret 'checkly:apiKey' <api key>/);
         assert.match(problems[1], /pulumi config set --stack staging 'checkly:accountId' <account id>/);
+    });
+});
+
+describe("channelsLike: the live channels a new one would duplicate", () => {
+    const spec = {
+        name: "incident.io (Production)",
+        config: { name: "incident.io (Production)", url: "https://api.incident.io/v2/alert_events/checkly/01A" },
+    };
+    const channel = (id: number, name: string, url: string) =>
+        ({ id, type: "WEBHOOK", config: { name, url } }) as unknown as ChecklyAlertChannelResponse;
+    const table: Array<{ name: string; channels: ChecklyAlertChannelResponse[]; twins: string[] }> = [
+        { name: "none: other name, other URL", channels: [channel(1, "Slack", "https://hooks.slack.com/x")], twins: [] },
+        {
+            name: "the same name, posting elsewhere",
+            channels: [channel(2, "incident.io (Production)", "https://example.com/")],
+            twins: ["2"],
+        },
+        {
+            name: "the same URL (a trailing slash aside), another name",
+            channels: [channel(3, "renamed in the UI", "https://api.incident.io/v2/alert_events/checkly/01A/")],
+            twins: ["3"],
+        },
+        {
+            name: "a URL that only starts the same",
+            channels: [channel(4, "x", "https://api.incident.io/v2/alert_events/checkly/01AB")],
+            twins: [],
+        },
+    ];
+    for (const row of table)
+        test(row.name, () =>
+            assert.deepEqual(
+                channelsLike(spec as never, row.channels).map((c) => c.id),
+                row.twins,
+            ),
+        );
+    test("the refusal names each twin and the adopt command for the stack", () => {
+        const message = twinsRefusal(
+            spec as never,
+            [{ id: "3", name: "renamed", channel: channel(3, "renamed", "") }],
+            "staging",
+            "alert-routing:adopt.checklyChannel",
+        );
+        assert.match(message, /was not created: Checkly already has 1 channel\(s\) .*\(3 "renamed"\).*Nothing was written/);
+        assert.ok(message.includes("`pulumi config set --stack staging --path 'alert-routing:adopt.checklyChannel' 3`"), message);
+        assert.ok(message.includes("`pulumi up --stack staging`"), message);
     });
 });

@@ -10,7 +10,8 @@ import { canonical, pickSpec, stableJson } from "../../providers/incident-io/mod
 import type { AlertRouteSpec } from "../../providers/incident-io/types";
 import { routeDefinitions, type RouteIds } from "../../stack/routes";
 import { FUTURE_FIELDS, IncidentIoEmulator, type AlertRouteV2, type CreatePayload } from "../../dev/emulator";
-import { CATALOG_ATTRIBUTE, routeCorpus, TEXT_ATTRIBUTE } from "../fixtures/routeCorpus";
+import { CATALOG_ATTRIBUTE, routeCorpus, TEXT_ATTRIBUTE, V3_ONLY_SETTINGS, V3_ROUTE } from "../fixtures/routeCorpus";
+import type { V3OnlySettings } from "../../dev/emulator/v3";
 import { hostFor } from "../support/handlers";
 import { type DynamicProviderHost, serializeProvider, urnFor } from "../../dev/host";
 
@@ -68,6 +69,7 @@ describe("AlertRoute against the API as it really behaves (real host, realistic 
         reordered: new Set<string>(),
         unknownFields: new Set<string>(),
         reencodedJson: new Set<string>(),
+        v3Only: new Set<string>(),
     };
     let routesChecked = 0;
 
@@ -89,12 +91,14 @@ describe("AlertRoute against the API as it really behaves (real host, realistic 
 
     const news = (spec: object) => ({ ...spec, __provider: providerText });
 
-    /** pulumi up (check + create), pulumi refresh (read), pulumi preview (check + diff). */
-    async function upRefreshPreview(spec: object, resource: string) {
+    /** pulumi up (check + create), pulumi refresh (read), pulumi preview (check + diff). `v3Edit`:
+     * settings only v3 can express, set in the dashboard between up and refresh. */
+    async function upRefreshPreview(spec: object, resource: string, v3Edit?: V3OnlySettings) {
         const urn = urnFor(resource, TYPE);
         const checked = await host.check(urn, {}, news(spec));
         assert.deepEqual(checked.failures, []);
         const created = await host.create(urn, checked.inputs);
+        if (v3Edit) emulator.editV3SettingsInUi(created.id, v3Edit);
         const refreshed = await host.read(created.id, urn, created.properties, checked.inputs);
         assert.equal(refreshed.id, created.id);
         const again = await host.check(urn, checked.inputs, news(spec));
@@ -108,7 +112,8 @@ describe("AlertRoute against the API as it really behaves (real host, realistic 
         routes.forEach((spec, i) => {
             test(`${kind} "${spec.name}": create, refresh, preview shows no change, no PUT, pasted answer equal`, async () => {
                 emulator.resetLog();
-                const { urn, checked, created, refreshed, again } = await upRefreshPreview(spec, `${kind.replace(" ", "-")}-${i}`);
+                const v3Edit = V3_ONLY_SETTINGS[spec.name];
+                const { urn, checked, created, refreshed, again } = await upRefreshPreview(spec, `${kind.replace(" ", "-")}-${i}`, v3Edit);
                 const answer = emulator.route(created.id)!;
                 const sent = pickSpec(checked.inputs);
 
@@ -169,6 +174,24 @@ describe("AlertRoute against the API as it really behaves (real host, realistic 
                 if (dropped.length === 0)
                     assert.equal((await host.diff(created.id, urn, refreshed.properties, pasted.inputs)).changes, "none");
                 assert.equal(emulator.count("PUT"), 0, "no PUT at any point");
+                if (v3Edit) {
+                    // Refresh read the v3 view (the version moved) and recorded what a v2 write could reset;
+                    // a change in code is then refused by `up` before any PUT.
+                    const resets = (refreshed.properties.v3 as { resets: string[] }).resets;
+                    assert.deepEqual(
+                        resets.map((r) => r.replace(/ \(.*/, "")),
+                        [
+                            'grouping_config.default.window_type "fixed"',
+                            "message_config.destinations[0].slack_targets.group_alerts_summary true",
+                            "message_config.destinations[1].ms_teams_targets.group_alerts_summary true",
+                        ],
+                    );
+                    const changed = await host.check(urn, again.inputs, news({ ...spec, enabled: false }));
+                    assert.equal((await host.diff(created.id, urn, refreshed.properties, changed.inputs)).changes, "some");
+                    await assert.rejects(host.update(created.id, urn, refreshed.properties, changed.inputs), /nothing was written/);
+                    assert.equal(emulator.count("PUT"), 0, "the v3 route is never written through v2");
+                    seen.v3Only.add(spec.name);
+                }
                 routesChecked += 1;
             });
         });
@@ -185,6 +208,7 @@ describe("AlertRoute against the API as it really behaves (real host, realistic 
         assert.ok(seen.reordered.size >= 10, `set-like lists reordered in ${seen.reordered.size} routes`);
         assert.equal(seen.unknownFields.size, routesChecked);
         assert.ok(seen.reencodedJson.has("Rich-text templates: incident name, summary and message"), "rich text held re-encoded");
+        assert.deepEqual([...seen.v3Only], [V3_ROUTE], "the v3-only route was refreshed with its v3 view and never written");
         assert.equal(posted.length, routesChecked);
         for (const body of posted) {
             assert.ok(body.incident_template.severity?.merge_strategy, `${body.name}: severity sent`);
