@@ -133,11 +133,13 @@ export async function main(argv: string[], io: ScriptIo = processIo()): Promise<
         );
     for (const f of findings.filter((f) => f.definition)) {
         io.log(
-            `\nThe live "${f.name}" differs from stack/sources.ts (${f.status}); to keep the live one, make its row:\n${JSON.stringify(f.definition, null, 4)}\n`,
+            `\nThe live "${f.name}" differs from stack/sources.ts (${f.status}); to keep the live one, make its row:\n${escapeControl(JSON.stringify(f.definition, null, 4))}\n`,
         );
     }
     if (unmanaged.length > 0)
-        io.log(`\n${unmanaged.length} live source(s) no stack manages: ${unmanaged.map((s) => JSON.stringify(s.name)).join(", ")}\n`);
+        io.log(
+            `\n${unmanaged.length} live source(s) no stack manages: ${unmanaged.map((s) => escapeControl(JSON.stringify(s.name))).join(", ")}\n`,
+        );
     return findings.some((f) => !f.id) || unsafe.length > 0 ? 1 : 0;
 }
 

@@ -54,8 +54,6 @@ export interface StackConfig {
     /** Checked here so a missing or wrong value stops the stack before any call; the provider reads
      * the same keys itself (checkly:apiKey reaches it as secret config, or CHECKLY_API_KEY). */
     checkly: { baseUrl: string; accountId: string };
-    /** Secret. When unset the stack reads the token from incident.io. */
-    alertSourceToken?: pulumi.Output<string>;
     incidentIo: { baseUrl: string; apiKey: pulumi.Output<string> };
     /** `accountId` goes to the AWS provider as allowedAccountIds: any other account is refused before a change. */
     aws: { region: string; accountId: string; profile?: string; adoptTokenSecretArn?: string };
@@ -96,17 +94,20 @@ const SECRET_STORE_KINDS = ["SecretStore", "ClusterSecretStore"] as const;
 const PLACEHOLDER = /^<.*>$|^(todo|tbd|changeme|xxx+)$/i;
 
 /** Every key of `alert-routing:` and, for objects, the names inside them; anything else is a typo. */
-export const TOP_LEVEL_KEYS = [
-    ...Object.keys(ID_DESCRIPTIONS),
-    "adopt",
-    "alertSourceToken",
-    "adoptTokenSecretArn",
-    "aws",
-    "secretStore",
-    "alertmanager",
-];
+export const TOP_LEVEL_KEYS = [...Object.keys(ID_DESCRIPTIONS), "adopt", "adoptTokenSecretArn", "aws", "secretStore", "alertmanager"];
 /** Namespaces a stack's config may use: this project's, its providers' and Pulumi's own. */
 export const KNOWN_NAMESPACES = [PROJECT, "incident-io", "checkly", "aws", "kubernetes", "pulumi"];
+
+/**
+ * Keys this project once read, with why they are no longer read. `alertSourceToken` held a copy of the
+ * Alertmanager source's token; the token is now that source's `secret_token` output (its AlertSource
+ * resource, read on adoption and on every refresh). A copy can only equal it or be wrong, and a wrong
+ * one (left over after a rotation in the dashboard) would make incident.io refuse every alert.
+ */
+export const RETIRED_KEYS: Record<string, string> = {
+    alertSourceToken:
+        "is no longer read: the token Alertmanager presents is the Alertmanager source's secret_token output (its AlertSource resource, read on adoption and on every refresh), so a copy here could only be that token or a stale one. Remove it",
+};
 
 /** Why nothing reads a stack config key (a misspelt `checkley:apiKey`, `alert-routing:adoptTokenSecretARN`),
  * or undefined. One wording for the program and the scripts that read Pulumi.<stack>.yaml.
@@ -121,6 +122,7 @@ export function unknownConfigKey(full: string): { problem: string; namespace: bo
             namespace: true,
             problem: `unknown namespace "${escapeControl(namespace)}"; did you mean ${closestKey(namespace, KNOWN_NAMESPACES)}:${escapeControl(name)}? Nothing reads ${shown}`,
         };
+    if (namespace === PROJECT && Object.hasOwn(RETIRED_KEYS, name)) return { namespace: false, problem: RETIRED_KEYS[name] };
     if (namespace === PROJECT && !TOP_LEVEL_KEYS.includes(name))
         return {
             namespace: false,
@@ -175,8 +177,7 @@ class Reader {
         const checkly = this.checkly(env);
         const aws = this.aws();
         const kubernetes = this.kubernetes();
-        const alertSourceToken = this.project.getSecret("alertSourceToken");
-        return { environment, routeIds, adopt, adoptChecklyChannel, alertSourceToken, incidentIo, checkly, aws, kubernetes };
+        return { environment, routeIds, adopt, adoptChecklyChannel, incidentIo, checkly, aws, kubernetes };
     }
 
     /** Keys that nothing reads: a misspelt `alert-routing:adoptTokenSecretARN` is refused; a key of an

@@ -63,7 +63,7 @@ export function alertRoutingStack() {
     const alertmanagerSource = { source: catalogue.sources.alertmanager!, stack: environment };
     const url = alertSourceUrl(alertmanagerSource);
     const tokenPath = new AlertmanagerTokenPath("alertmanager-token-path", {
-        token: config.alertSourceToken ? pulumi.secret(config.alertSourceToken) : alertSourceToken(alertmanagerSource),
+        token: alertSourceToken(alertmanagerSource),
         alertEventsUrl: url,
         stack: environment,
         protect,

@@ -19,8 +19,3 @@ export const OPERATOR_SECRETS_DIR = "/etc/alertmanager/secrets";
 export function tokenFilePath(secretName = KUBERNETES_TOKEN_SECRET, key = KUBERNETES_TOKEN_KEY): string {
     return `${OPERATOR_SECRETS_DIR}/${secretName}/${key}`;
 }
-
-/** incident.io's Alertmanager endpoint for one alert source. */
-export function alertEventsUrl(alertmanagerAlertSourceId: string): string {
-    return `https://api.incident.io/v2/alert_events/alertmanager/${alertmanagerAlertSourceId}`;
-}

@@ -56,11 +56,11 @@ const WRONG_KEY = `canary-wrongkey-${hex()}`;
 
 const ROUTE_TYPE = ALERT_ROUTE_TYPE;
 const SECRET_VERSION_TYPE = "aws:secretsmanager/secretVersion:SecretVersion";
-const SECRET_CONFIG_KEYS = ["incident-io:apiKey", "alert-routing:alertSourceToken", "checkly:apiKey"];
+const SECRET_CONFIG_KEYS = ["incident-io:apiKey", "checkly:apiKey"];
 
-const STACKS: Array<{ environment: Environment; tokenFrom: "incident.io" | "config"; alertmanagerSourceId: string; routes: number }> = [
-    { environment: "production", tokenFrom: "incident.io", alertmanagerSourceId: "01KHSNW67SZJ1KGWEMA9C0GPT7", routes: 5 },
-    { environment: "staging", tokenFrom: "config", alertmanagerSourceId: "01KH7FNXWPMH6KPCQTYJJY947G", routes: 1 },
+const STACKS: Array<{ environment: Environment; alertmanagerSourceId: string; routes: number }> = [
+    { environment: "production", alertmanagerSourceId: "01KHSNW67SZJ1KGWEMA9C0GPT7", routes: 5 },
+    { environment: "staging", alertmanagerSourceId: "01KH7FNXWPMH6KPCQTYJJY947G", routes: 1 },
 ];
 
 const ledger = new LeakLedger([
@@ -131,21 +131,16 @@ const stackRuns = new Map<Environment, Promise<{ child: ChildRun; run: StackRun 
 const registeredRoutes = new Map<Environment, Registered[]>();
 const registeredChannels = new Map<Environment, Registered>();
 
-function stackConfig(environment: Environment, tokenFrom: "incident.io" | "config"): Record<string, string> {
-    return stackTestConfig(environment, {
-        "incident-io:apiKey": KEY,
-        "incident-io:baseUrl": emulator.url,
-        "checkly:apiKey": CHECKLY_KEY,
-        ...(tokenFrom === "config" ? { "alert-routing:alertSourceToken": TOKEN } : {}),
-    });
+function stackConfig(environment: Environment): Record<string, string> {
+    return stackTestConfig(environment, { "incident-io:apiKey": KEY, "incident-io:baseUrl": emulator.url, "checkly:apiKey": CHECKLY_KEY });
 }
 
-async function runStackWorker(environment: Environment, tokenFrom: "incident.io" | "config"): Promise<{ child: ChildRun; run: StackRun }> {
+async function runStackWorker(environment: Environment): Promise<{ child: ChildRun; run: StackRun }> {
     const result = path.join(tmp, `stack-${environment}.json`);
     const child = await runTs("test/support/leakStackWorker.ts", [], {
         env: {
             LEAK_STACK: environment,
-            LEAK_CONFIG: JSON.stringify(stackConfig(environment, tokenFrom)),
+            LEAK_CONFIG: JSON.stringify(stackConfig(environment)),
             LEAK_SECRET_KEYS: JSON.stringify(SECRET_CONFIG_KEYS),
             LEAK_RESULT: result,
             INCIDENT_IO_TOKEN: "",
@@ -200,7 +195,7 @@ describe("secret-leak: canaries for the API key and the alert-source token", { t
                 secret_token: TOKEN,
             });
         }
-        for (const s of STACKS) stackRuns.set(s.environment, runStackWorker(s.environment, s.tokenFrom));
+        for (const s of STACKS) stackRuns.set(s.environment, runStackWorker(s.environment));
         // Nothing unawaited may reject before its test awaits it.
         for (const p of [bench, ...stackRuns.values()]) p.catch(() => undefined);
     });
@@ -230,7 +225,7 @@ describe("secret-leak: canaries for the API key and the alert-source token", { t
     });
 
     for (const s of STACKS) {
-        test(`${s.environment} under mocks (token from ${s.tokenFrom}): inputs, returned states, outputs, __provider, program output`, async () => {
+        test(`${s.environment} under mocks (token from its AlertSource): inputs, returned states, outputs, __provider, program output`, async () => {
             const from = ledger.hits.length;
             const { child, run } = await stackRuns.get(s.environment)!;
             assert.equal(run.error, undefined, run.error);

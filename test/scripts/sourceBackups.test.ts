@@ -109,4 +109,34 @@ describe("source and attribute backups, and import-sources", { timeout: 120_000 
         );
         assert.ok(!stdout.includes(SOURCE_TOKEN_CANARY), "an old backup's token is never printed");
     });
+
+    it("import-sources: an id from a file that is not an incident.io id is never printed in a command; names are escaped", async () => {
+        const id = LIVE_IDS.staging.alertSources.alertmanager;
+        const file = path.join(tmp, "backups", "alert_sources", `${id}.json`);
+        const doc = JSON.parse(fs.readFileSync(file, "utf8"));
+        const hostile = `${id}$(touch pwned)`;
+        doc.alert_source.id = hostile;
+        fs.writeFileSync(file, JSON.stringify(doc));
+        const other = JSON.parse(fs.readFileSync(path.join(tmp, "backups", "alert_sources", "01J0EMA1SVPP0RT00000000000.json"), "utf8"));
+        other.alert_source.name = "Support\u001b]52;c;cm0gLXJmIH4=\u0007 inbox";
+        fs.writeFileSync(path.join(tmp, "backups", "alert_sources", "01J0EMA1SVPP0RT00000000000.json"), JSON.stringify(other));
+        const s = io(tmp);
+        assert.equal(await importSources(["backups"], s), 1, "a row without an id is not a success");
+        const { stdout, stderr } = s.out();
+        assert.ok(
+            stderr.includes(
+                `source alertmanager: the backup gives the id "${id}$(touch pwned)", which is not an id of letters, digits, _ and -: no command printed for it`,
+            ),
+            stderr,
+        );
+        assert.ok(!stdout.split("\n").some((l) => l.startsWith("pulumi config set") && l.includes("touch")), "no command with it");
+        assert.ok(!stdout.includes("\u001b") && !stdout.includes("\u0007"), "no raw control character printed");
+        assert.ok(stdout.includes("Support\\u001b]52;c;cm0gLXJmIH4=\\u0007 inbox"), stdout);
+        // Every command printed is a quoted, --stack one.
+        for (const line of stdout.split("\n").filter((l) => l.startsWith("pulumi config set")))
+            assert.match(
+                line,
+                /^pulumi config set --stack (production|staging) --path 'alert-routing:alert(Sources|Attributes)\.\w+' [0-9A-Z]{26}$/,
+            );
+    });
 });

@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import * as YAML from "yaml";
 
 import { alertmanagerConfig, alertmanagerConfigYaml, alertmanagerSpecPatch, INCIDENT_IO_RECEIVER } from "../../stack/alertmanagerConfig";
-import { alertEventsUrl, tokenFilePath } from "../../stack/tokenPath";
+import { tokenFilePath } from "../../stack/tokenPath";
 import { configProblems, incidentioConfigProblems, rules } from "../support/alertmanagerRules";
 
 const URLS = {
@@ -16,11 +16,6 @@ const URLS = {
 const TOKEN_FILE = "/etc/alertmanager/secrets/alertmanager-incidentio/token";
 
 describe("Alertmanager configuration", () => {
-    it("derives each environment's alert event URL from its Alertmanager source", () => {
-        assert.equal(alertEventsUrl("01KHSNW67SZJ1KGWEMA9C0GPT7"), URLS.production);
-        assert.equal(alertEventsUrl("01KH7FNXWPMH6KPCQTYJJY947G"), URLS.staging);
-    });
-
     for (const [environment, url] of Object.entries(URLS)) {
         it(`${environment}: routes every alert to the incident.io receiver, which obeys <incidentio_config>`, () => {
             const config = YAML.parse(alertmanagerConfigYaml(url));

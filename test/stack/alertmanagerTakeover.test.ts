@@ -76,10 +76,7 @@ async function runAgainst(
     extra: Record<string, unknown> = {},
 ) {
     const recorder = installMocks(stack, { liveAlertmanagerSpec, preview: true });
-    pulumi.runtime.setAllConfig(
-        withConfig(stackTestConfig(stack, { "incident-io:apiKey": CANARY.apiKey, "alert-routing:alertSourceToken": CANARY.token }), extra),
-        ["incident-io:apiKey", "alert-routing:alertSourceToken"],
-    );
+    pulumi.runtime.setAllConfig(withConfig(stackTestConfig(stack, { "incident-io:apiKey": CANARY.apiKey }), extra), ["incident-io:apiKey"]);
     const { alertRoutingStack } = await import("../../stack/program");
     // The guard throws inside an apply, so the patch's registration rejects unhandled; Pulumi's
     // language host fails the program on exactly that (@pulumi/pulumi cmd/run/run.js:

@@ -126,7 +126,6 @@ describe("stack config", () => {
         pulumi.runtime.setAllConfig(
             withConfig(complete("production"), {
                 "alert-routing:adopt": { productionAlerts: LIVE },
-                "alert-routing:alertSourceToken": CANARY.token,
                 "kubernetes:context": "prod-cluster",
             }),
             SECRET_KEYS,
@@ -150,7 +149,19 @@ describe("stack config", () => {
             alertmanagerTakeOverConfig: false,
         });
         assert.equal(config.incidentIo.baseUrl, "https://api.incident.io");
-        for (const secret of [config.incidentIo.apiKey, config.alertSourceToken!]) assert.equal(await pulumi.isSecret(secret), true);
+        assert.equal(await pulumi.isSecret(config.incidentIo.apiKey), true);
+    });
+
+    it("alert-routing:alertSourceToken is no longer read: a stack file that still sets it is told why and how to remove it, its value never shown", () => {
+        const { error, keys } = problemsOf("staging", withConfig(complete("staging"), { "alert-routing:alertSourceToken": CANARY.token }));
+        assert.deepEqual(keys, ["alert-routing:alertSourceToken"]);
+        const message = error!.message;
+        assert.match(
+            message,
+            /alert-routing:alertSourceToken: is no longer read: the token Alertmanager presents is the Alertmanager source's secret_token output/,
+        );
+        assert.ok(message.includes("pulumi config rm --stack staging 'alert-routing:alertSourceToken'"), message);
+        assert.equal(message.includes(CANARY.token), false, "the token is not repeated");
     });
 
     it("refuses to adopt another stack's route, an unknown route, or one live id twice", () => {

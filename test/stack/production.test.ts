@@ -9,7 +9,6 @@ describeStack({
     alertEventsUrl: "https://api.incident.io/v2/alert_events/alertmanager/01KHSNW67SZJ1KGWEMA9C0GPT7",
     alertmanagerSourceId: "01KHSNW67SZJ1KGWEMA9C0GPT7",
     checklySourceId: "01HZ7GE7CASMF15RWV1QFCMKTQ",
-    tokenFrom: "incident.io",
     adopt: { productionAlerts: fakeId("liveProductionAlerts"), databaseAlerts: fakeId("liveDatabaseAlerts"), checklyChannel: "250311" },
     adoptTokenSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:unkey/alertmanager-incident-io-Live01",
     coverageWarnings: [

@@ -8,7 +8,6 @@ describeStack({
     alertEventsUrl: "https://api.incident.io/v2/alert_events/alertmanager/01KH7FNXWPMH6KPCQTYJJY947G",
     alertmanagerSourceId: "01KH7FNXWPMH6KPCQTYJJY947G",
     checklySourceId: "01KKZJERF1HQFJRE3XWFZ0NV19",
-    tokenFrom: "config",
     adopt: { stagingNotifications: fakeId("liveStagingNotifications") },
     coverageWarnings: [],
 });
