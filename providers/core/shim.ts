@@ -27,8 +27,8 @@ export function handlersShim(file: string, exportName: string, cacheKey: string)
 // The engine starts the host in its plugin context's directory (pulumi/pulumi
 // pkg/resource/plugin/provider_plugin.go: newPlugin(ctx, ctx.Pwd, ...)): the directory of Pulumi.yaml,
 // or of its `main:`. So walk up to Pulumi.yaml and load the handlers from the program directory
-// (`main:` when set), else from the checkout the program ran from. The host runs plain node, so ts-node compiles our TypeScript unless something
-// already does. As in alertRoute.ts (the route's own shim, kept byte-stable for existing states).
+// (`main:` when set), else from the checkout the program ran from. The host runs plain node: TypeScript goes
+// through dev/cachedTranspiler.js (compiled once per content), or ts-node in a checkout without it.
 // Comments inside the body would be serialized: keep them out here.
 /* eslint-disable @typescript-eslint/no-require-imports -- the shim resolves these at run time, in the host */
 function loadHandlers(where: {

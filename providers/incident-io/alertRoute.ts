@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as path from "node:path";
+import { handlersShim } from "../core";
 import type {
     AlertRouteSpec,
     AlertSourceFilter,
@@ -105,70 +105,12 @@ export class AlertRoute extends pulumi.dynamic.Resource {
 }
 
 /**
- * The provider Pulumi serializes into every AlertRoute's state (`__provider`). It is a shim: the
- * handlers are loaded at run time inside Pulumi's dynamic-provider host, so state holds no code,
- * no credentials, and refresh/destroy always run the project's current handlers. It captures one value,
- * the checkout's path (SERIALIZED_FROM_ROOT): everything it references is serialized with it.
+ * The provider Pulumi serializes into every AlertRoute's state (`__provider`): the family's shim
+ * (providers/core/shim.ts), so state holds no code and no credentials, and refresh/destroy always run
+ * the project's current handlers. Its globalThis key is the one this resource's own shim used before.
  */
-export const alertRouteProvider: pulumi.dynamic.ResourceProvider = {
-    configure: (req) => loadHandlers().configure(req),
-    check: (olds, news) => loadHandlers().check(olds, news),
-    diff: (id, olds, news) => loadHandlers().diff(id, olds, news),
-    create: (inputs) => loadHandlers().create(inputs),
-    read: (id, props) => loadHandlers().read(id, props),
-    update: (id, olds, news) => loadHandlers().update(id, olds, news),
-    delete: (id, props) => loadHandlers().delete(id, props),
-};
-
-// Where this file was when the program ran: serialized into the provider text as a string, the fallback
-// for a program that lives elsewhere than this checkout's root (the e2e fixture and the demo, whose
-// Pulumi.yaml is in test/e2e/project) but runs on the machine that ran it.
-const SERIALIZED_FROM_ROOT = path.resolve(__dirname, "..", "..");
-
-// The engine starts the host in its plugin context's directory (pulumi/pulumi
-// pkg/resource/plugin/provider_plugin.go: newPlugin(ctx, ctx.Pwd, ...)): the directory of Pulumi.yaml,
-// or of its `main:`. So walk up to Pulumi.yaml and load the handlers from the program directory
-// (`main:` when set), else from the checkout the program ran from. The host runs plain node, so
-// ts-node compiles our TypeScript unless something already does. Comments inside the body would be
-// serialized: keep them out here.
-/* eslint-disable @typescript-eslint/no-require-imports -- the shim resolves these at run time, in the host */
-function loadHandlers(): Required<pulumi.dynamic.ResourceProvider> {
-    const cache = globalThis as { __incidentIoAlertRouteHandlers?: Required<pulumi.dynamic.ResourceProvider> };
-    if (!cache.__incidentIoAlertRouteHandlers) {
-        const fs = require("fs");
-        const path = require("path");
-        let root = process.cwd();
-        for (let dir = root; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-            const yaml = path.join(dir, "Pulumi.yaml");
-            if (!fs.existsSync(yaml)) continue;
-            const main = /^main:[ \t]*["']?([^"'#\r\n]*?)["']?[ \t]*(#.*)?$/m.exec(fs.readFileSync(yaml, "utf8"))?.[1];
-            root = main ? path.resolve(dir, main) : dir;
-            if (main && fs.statSync(root, { throwIfNoEntry: false })?.isFile()) root = path.dirname(root);
-            break;
-        }
-        const relative = path.join("providers", "incident-io", "handlers.ts");
-        if (!fs.existsSync(path.join(root, relative)) && fs.existsSync(path.join(SERIALIZED_FROM_ROOT, relative)))
-            root = SERIALIZED_FROM_ROOT;
-        const handlers = path.join(root, "providers", "incident-io", "handlers");
-        try {
-            if (!require.extensions[".ts"]) {
-                const cachedTranspiler = path.join(root, "dev", "cachedTranspiler.js");
-                if (fs.existsSync(cachedTranspiler)) require(cachedTranspiler).register();
-                else
-                    require(require.resolve("ts-node", { paths: [root] })).register({
-                        transpileOnly: true,
-                        project: path.join(root, "tsconfig.json"),
-                    });
-            }
-            cache.__incidentIoAlertRouteHandlers = require(handlers).alertRouteHandlers;
-        } catch (error) {
-            if ((error as { code?: string }).code !== "MODULE_NOT_FOUND") throw error;
-            throw new Error(
-                `cannot load the AlertRoute handlers from ${handlers} (searched up from ${process.cwd()} for Pulumi.yaml): ` +
-                    `${(error as Error).message.split("\n")[0]}. Run \`npm ci\` in ${root}, then the Pulumi command again.`,
-            );
-        }
-    }
-    return cache.__incidentIoAlertRouteHandlers!;
-}
-/* eslint-enable @typescript-eslint/no-require-imports */
+export const alertRouteProvider: pulumi.dynamic.ResourceProvider = handlersShim(
+    "providers/incident-io/handlers",
+    "alertRouteHandlers",
+    "__incidentIoAlertRouteHandlers",
+);

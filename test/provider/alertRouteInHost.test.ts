@@ -39,7 +39,7 @@ describe("AlertRoute in the real dynamic-provider host", { timeout: 120_000 }, (
         // The shim plus the checkout's path it falls back to; inlined handlers would be hundreds of kilobytes.
         assert.ok(providerText.length < 5 * 1024, `__provider is ${providerText.length} bytes`);
         assert.ok(!providerText.includes(API_KEY_CANARY));
-        assert.match(providerText, /path\.join\(root, "providers", "incident-io", "handlers"\)/);
+        assert.match(providerText, /file: "providers\/incident-io\/handlers", exportName: "alertRouteHandlers"/);
         assert.match(providerText, /require\(handlers\)/);
         assert.doesNotMatch(providerText, /function canonical|class IncidentIoClient|undici/, "handler code and undici are not copied in");
     });
