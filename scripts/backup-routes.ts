@@ -254,9 +254,7 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
     for (const line of channels.lines) io.log(`${line}\n`);
     catalogue.problems.push(...channels.problems);
     if (catalogue.problems.length > 0) {
-        io.error(
-            `\ncould not back up ${catalogue.problems.join("; ")}. Run again once the cause is fixed: npm run backup-routes -- --out ${outArg}\n`,
-        );
+        io.error(`\ncould not back up ${catalogue.problems.join("; ")}. Run again once the cause is fixed: ${rerun}\n`);
     }
 
     const failed = outcomes.filter((o) => o.status === "failed" || o.v3Problem !== undefined);

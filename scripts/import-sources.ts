@@ -14,6 +14,7 @@ import {
     escapeControl,
     fromSourceResponse,
     isSafeId,
+    shellQuote,
     sourceChangedFields,
     type AlertSourceResponse,
     type AlertSourceSpec,
@@ -23,7 +24,7 @@ import { ATTRIBUTES, sourcesOwnedBy, type AttributeIds } from "../stack/sources"
 import { processIo, runAsScript, type ScriptIo } from "./cli";
 import { ATTRIBUTES_DIR, SOURCES_DIR } from "./sourceBackups";
 
-const USAGE = "usage: npm run import-sources -- <backup dir written by npm run backup-routes>";
+const USAGE = "usage: npm run import-sources -- <backup dir written by npm run backup-routes> [--stack <production|staging>]";
 
 export interface SourceFinding {
     stack: Environment;
@@ -104,17 +105,27 @@ export function importSources(backupDir: string): { findings: SourceFinding[]; u
 }
 
 export async function main(argv: string[], io: ScriptIo = processIo()): Promise<number> {
-    const [dir, ...rest] = argv;
+    const args = [...argv];
+    // --stack: that stack's sources and attributes only (the runbooks run every command with it).
+    const stackAt = args.indexOf("--stack");
+    const onlyStack = stackAt >= 0 ? args.splice(stackAt, 2)[1] : undefined;
+    if (stackAt >= 0 && !(ENVIRONMENTS as readonly string[]).includes(onlyStack ?? "")) {
+        io.error(`--stack must be one of ${ENVIRONMENTS.join(", ")}, got ${describeValue(onlyStack)}\n${USAGE}\n`);
+        return 2;
+    }
+    const [dir, ...rest] = args;
     if (!dir || rest.length > 0 || dir.startsWith("-")) {
         io.error(`${USAGE}\n`);
         return 2;
     }
     const target = path.resolve(io.cwd, dir);
     if (!fs.existsSync(path.join(target, SOURCES_DIR))) {
-        io.error(`${dir} holds no ${SOURCES_DIR}/ folder: run npm run backup-routes -- --out ${JSON.stringify(dir)} first.\n`);
+        io.error(`${dir} holds no ${SOURCES_DIR}/ folder: run npm run backup-routes -- --out ${shellQuote(dir)} first.\n`);
         return 1;
     }
-    const { findings, unmanaged } = importSources(target);
+    const all = importSources(target);
+    const findings = all.findings.filter((f) => onlyStack === undefined || f.stack === onlyStack);
+    const unmanaged = all.unmanaged;
     for (const f of findings) {
         io.log(
             `${f.stack}  ${f.kind} ${f.key} "${escapeControl(f.name)}": ${escapeControl(f.id ?? "(no id)")}  ${escapeControl(f.status)}\n`,

@@ -6,6 +6,7 @@ import { describe, it } from "node:test";
 import type { CliMeasurement, PreviewTiming } from "../../bench/cli";
 import {
     cliTargets,
+    HOST_PEAK_MEMORY_LIMIT_BYTES,
     median,
     refreshFloorMs,
     sizeResult,
@@ -182,7 +183,22 @@ const cases: Array<{ name: string; measurement: SizeMeasurement; fails: string[]
         measurement: withPhase(passing(N), "update", (p) => ({ ...p, rpcErrors: 1, rpcErrorSamples: ["boom"] })),
         fails: ["every"],
     },
-    { name: "no peak memory figure", measurement: { ...passing(N), hostPeakMemoryBytes: null }, fails: ["host"] },
+    { name: "issue 16 item 16: no peak memory figure", measurement: { ...passing(N), hostPeakMemoryBytes: null }, fails: ["host"] },
+    {
+        name: "issue 16 item 16: host peak memory of exactly 512 MiB passes",
+        measurement: { ...passing(N), hostPeakMemoryBytes: HOST_PEAK_MEMORY_LIMIT_BYTES },
+        fails: [],
+    },
+    {
+        name: "issue 16 item 16: host peak memory 1 byte over 512 MiB fails",
+        measurement: { ...passing(N), hostPeakMemoryBytes: HOST_PEAK_MEMORY_LIMIT_BYTES + 1 },
+        fails: ["host"],
+    },
+    {
+        name: "issue 16 item 16: host peak memory of 4 GiB (any figure used to pass) fails",
+        measurement: { ...passing(N), hostPeakMemoryBytes: 4 * 1024 ** 3 },
+        fails: ["host"],
+    },
     { name: "the API key in a host log line", measurement: { ...passing(N), apiKeyInHostLogs: 1 }, fails: ["API"] },
     { name: "the API key in __provider", measurement: { ...passing(N), apiKeyInProvider: true }, fails: ["API"] },
 ];

@@ -19,7 +19,7 @@ const STACK = "staging";
 const route = (extra: Record<string, unknown> = {}) => ({ ...productionAlerts(), pulumiStack: STACK, ...extra }) as Record<string, unknown>;
 
 describe("provider fix commands", () => {
-    test("a conflict names the stack in the refresh, up and onConflict commands", async () => {
+    test("issue 16 item 2: a conflict names the stack in the refresh, up and onConflict commands", async () => {
         const { handlers } = await handlersFor(emulator);
         const { inputs } = await handlers.check({}, route({ name: "Fix commands: conflict" }));
         const created = await handlers.create(inputs as AlertRouteInputs);
@@ -51,7 +51,7 @@ describe("provider fix commands", () => {
         );
     });
 
-    test("NaN and Infinity are reported as what they are, not as null", async () => {
+    test("issue 16 item 13: NaN and Infinity are reported as what they are, not as null", async () => {
         const { handlers } = await handlersFor(emulator);
         const { failures } = await handlers.check({}, route({ adoptRenaming: Number.NaN }));
         assert.deepEqual(failures, [{ property: "adoptRenaming", reason: "must be a boolean, got NaN" }]);

@@ -12,6 +12,7 @@ import { main as backupRoutes } from "../../scripts/backup-routes";
 import type { ScriptIo } from "../../scripts/cli";
 import { main as discoverConfig } from "../../scripts/discover-config";
 import { main as importRoutes } from "../../scripts/import-routes";
+import { main as importSources } from "../../scripts/import-sources";
 import { IncidentIoEmulator } from "../../dev/emulator";
 import { PROJECT_ROOT } from "../../dev/paths";
 import { LIVE_IDS, LIVE_ROUTE_IDS, SOURCE_TOKEN_CANARY, seedWorkspace } from "../../dev/seed/workspace";
@@ -163,6 +164,35 @@ describe("issue 16: scripts against the emulator", () => {
             assert.match(
                 run.stdout,
                 /pulumi config set --stack production --path 'alert-routing:adopt\.productionAlerts' 01J0R0VTEPR0DA1ERTS0000000/,
+            );
+        });
+    });
+
+    describe("item 2: the scripts' own flags", () => {
+        it("issue 16 item 2: a script's fix names its own flag (--base-url), not the provider's config key", async () => {
+            const io = scriptIo(tmp);
+            const code = await backupRoutes(["--out", "out", "--base-url", "http://127.0.0.1:1/v2"], io, FAST_RETRY);
+            const { stderr } = io.out();
+            assert.equal(code, 2);
+            assert.match(stderr, /--base-url/);
+            assert.doesNotMatch(stderr, /incident-io:baseUrl|pulumi config/);
+        });
+
+        it("issue 16 item 2: the run-again line repeats every flag that was given, each quoted", async () => {
+            emu.inject({ method: "GET", path: "/v2/alert_sources", kind: "status", status: 503, times: 50 });
+            const run = await discover(["--stack", "staging", "--write", "--project-dir", "."]);
+            assert.equal(run.code, 1);
+            assert.match(
+                run.stderr,
+                new RegExp(
+                    `Fix the cause, then run again: npm run discover-config -- --stack staging --write --project-dir \\. --base-url ${emu.url.replace(/[.]/g, "\\.")}\n`,
+                ),
+            );
+            const out = await backup(["--out", "my backups", "--stack", "staging"]);
+            assert.equal(out.code, 1);
+            assert.match(
+                out.stderr,
+                /Run again once the cause is fixed: npm run backup-routes -- --out 'my backups' --stack staging --base-url /,
             );
         });
     });
@@ -447,6 +477,20 @@ describe("issue 16: scripts against the emulator", () => {
             );
             assert.doesNotMatch(run.stdout, /--stack production/);
             assert.equal(runImport([BACKUPS, "--stack", "prod"], tmp).code, 2);
+        });
+
+        it("issue 16 item 9: import-sources --stack prints that stack's adoption ids only (the runbooks give every command --stack)", async () => {
+            assert.equal((await backup(["--out", "out"])).code, 0);
+            const io = scriptIo(tmp);
+            const code = await importSources(["out", "--stack", "staging"], io);
+            const { stdout } = io.out();
+            assert.equal(code, 0, io.out().stderr);
+            const commands = stdout.split("\n").filter((l) => l.startsWith("pulumi config set"));
+            assert.ok(commands.length > 0, stdout);
+            for (const c of commands)
+                assert.match(c, /^pulumi config set --stack staging --path 'alert-routing:alert(Sources|Attributes)\./);
+            assert.doesNotMatch(stdout, /^production /m);
+            assert.equal(await importSources(["out", "--stack", "prod"], scriptIo(tmp)), 2);
         });
 
         it("issue 16 item 9: a misspelt namespace in Pulumi.<stack>.yaml (checkley:) is reported by the scripts that read the file", async () => {

@@ -87,7 +87,7 @@ describe("printed fix commands, run as Pulumi runs them", () => {
     });
 
     for (const stack of ["production", "staging"] as const) {
-        it(`${stack}: the committed file plus every printed command is a complete config (the account id stored as a number)`, () => {
+        it(`issue 16 item 3: ${stack}: the committed file plus every printed command is a complete config (the account id stored as a number)`, () => {
             let config = committedConfig(stack);
             const first = problems(stack, config);
             assert.ok(first.length >= 5, `the committed file lacks keys: ${first.map((p) => p.key).join(", ")}`);
@@ -107,7 +107,7 @@ describe("printed fix commands, run as Pulumi runs them", () => {
             );
         });
 
-        it(`${stack}: each bad value's printed fix clears that key's problem`, () => {
+        it(`issue 16 item 3: ${stack}: each bad value's printed fix clears that key's problem`, () => {
             for (const bad of badValues(stack)) {
                 const config = stackTestConfig(stack, { ...bad.config, "incident-io:apiKey": CANARY.apiKey });
                 const before = problems(stack, config).filter((p) => p.key === bad.key);
@@ -122,7 +122,7 @@ describe("printed fix commands, run as Pulumi runs them", () => {
         });
     }
 
-    it("numbers and booleans Pulumi stores are read as what they mean, or refused saying what was got", () => {
+    it("issue 16 item 3: numbers and booleans Pulumi stores are read as what they mean, or refused saying what was got", () => {
         const config = stackTestConfig("staging", {
             "incident-io:apiKey": CANARY.apiKey,
             "alert-routing:alertmanager": { name: "kube-prometheus-stack-alertmanager", extraSecrets: [12345, true] },
@@ -135,7 +135,7 @@ describe("printed fix commands, run as Pulumi runs them", () => {
         assert.match(found[0].problem, /got true \(a boolean: `pulumi config set --path` stores true and false as booleans\)/);
     });
 
-    it("an extra Secret listed twice is refused, with the command that removes the second", () => {
+    it("issue 16 item 13: an extra Secret listed twice is refused, with the command that removes the second", () => {
         const config = stackTestConfig("staging", {
             "incident-io:apiKey": CANARY.apiKey,
             "alert-routing:alertmanager": { name: "am", extraSecrets: ["alertmanager-slack", "other", "alertmanager-slack"] },
@@ -153,7 +153,7 @@ describe("printed fix commands, run as Pulumi runs them", () => {
         assert.match(found[0].problem, /"alertmanager-slack" is listed twice \(also alert-routing:alertmanager\.extraSecrets\[0\]\)/);
     });
 
-    it("a key with a quote or a control character is quoted so that the paste runs exactly that command", () => {
+    it("issue 16 item 1: a key with a quote or a control character is quoted so that the paste runs exactly that command", () => {
         const config = stackTestConfig("staging", { "incident-io:apiKey": CANARY.apiKey, "alert-routing:it's\u001b]52;c;x\u0007": "1" });
         const [p] = problems("staging", config);
         assert.equal(p.fix, "pulumi config rm --stack staging $'alert-routing:it\\'s\\x1b]52;c;x\\x07'");
