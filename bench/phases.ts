@@ -165,7 +165,7 @@ export async function runSize(
         };
 
         // create: Check → Create
-        await phase("create", "Check+Create", n * (1 + claim), routes, async (r) => {
+        await phase("create", "Check+Create", n * (1 + claim) + 1, routes, async (r) => {
             const news = program(r, 0);
             const checked = await checkOrThrow(host, r.urn, {}, news);
             const created = await host.create(r.urn, checked);

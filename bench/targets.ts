@@ -115,11 +115,16 @@ export function targetsFor(m: SizeMeasurement): Target[] {
     const keyHits = m.apiKeyInHostLogs + (m.apiKeyInProvider ? 1 : 0);
     return [
         {
-            name: "create: 1 request per route (+ managed claim)",
-            expected: `${n * (1 + claim)} (${n} POST /v2/alert_routes${claim ? ` + ${n} POST /v2/managed_resources` : ""})`,
+            // + 1: check lists the live routes once per run, to find a new route that would duplicate a
+            // live one by name (providers/core/sameName.ts); the emulator starts empty, so one page.
+            name: "create: 1 request per route (+ managed claim), + 1 list of the live routes for the whole run",
+            expected: `${n * (1 + claim) + 1} (${n} POST /v2/alert_routes${claim ? ` + ${n} POST /v2/managed_resources` : ""} + 1 GET /v2/alert_routes)`,
             actual: `${c.requests.total} ${methods(c)}`,
             pass:
-                c.requests.total === n * (1 + claim) && (c.requests.byEndpoint["POST /v2/alert_routes"] ?? 0) === n && m.afterCreate === n,
+                c.requests.total === n * (1 + claim) + 1 &&
+                (c.requests.byEndpoint["POST /v2/alert_routes"] ?? 0) === n &&
+                (c.requests.byEndpoint["GET /v2/alert_routes"] ?? 0) === 1 &&
+                m.afterCreate === n,
         },
         {
             name: "preview (no change): 0 API requests, every diff DIFF_NONE",

@@ -12,8 +12,6 @@
 // With --write the keys it found go into Pulumi.<stack>.yaml (comments kept); the API key never does.
 import * as path from "node:path";
 
-import type * as YAML from "yaml";
-
 import type { AlertRouteSpec } from "../providers/incident-io";
 import { canonical, configSetCommand, describeValue, escapeControl, fromResponse, isSafeId } from "../providers/incident-io";
 import { attributesOwnedBy, idsNeededBy, sourceIdentity, sourcesOwnedBy } from "../stack/sources";
@@ -31,6 +29,7 @@ import {
 } from "./cli";
 import { readStackFile, StackFileError, stackConfig, unknownKeys, writeStackFileText } from "./stackFile";
 import { stackFileIds } from "./import-routes";
+import { updateStillToSet } from "./stillToSet";
 import { checkKey } from "./keyCheck";
 import { configKey, fits, idsAcrossRoutes, matcherOf, type Described } from "./routeIds";
 import { checklyBaseUrlFlag, readChecklyChannel } from "./checklyChannel";
@@ -291,7 +290,7 @@ export function refuseUnsafe(d: Discovery): Discovery {
 /** Sets `alert-routing:<group>.<name>` keys in a stack file, keeping its comments, order, BOM and
  * line endings. A key the file already sets to another value is never replaced: it is returned in
  * `conflicts` (discover() reports those first, so this is the last guard). */
-export function writeStackFile(file: string, found: Found[]): { changed: string[]; conflicts: string[] } {
+export function writeStackFile(file: string, found: Found[], stack: Environment): { changed: string[]; conflicts: string[] } {
     const sf = readStackFile(file);
     const doc = sf.doc;
     if (!doc.has("config")) doc.set("config", doc.createNode({}));
@@ -311,27 +310,9 @@ export function writeStackFile(file: string, found: Found[]): { changed: string[
         doc.setIn(at, f.value);
         changed.push(f.key);
     }
-    if (changed.length > 0) {
-        updateStillToSet(doc, changed);
-        writeStackFileText(sf);
-    }
+    // The header's "Still to set" list follows what the file now holds (stillToSet.ts).
+    if (updateStillToSet(doc, stack) || changed.length > 0) writeStackFileText(sf);
     return { changed, conflicts };
-}
-
-/** The header's "Still to set" list loses the keys just written (item names as the header lists them). */
-function updateStillToSet(doc: YAML.Document, written: string[]): void {
-    const header = doc.commentBefore;
-    if (!header || !/Still to set/.test(header)) return;
-    const lines = header.split("\n");
-    const start = lines.findIndex((l) => /Still to set/.test(l));
-    const out = lines.map((line, i) => {
-        if (i <= start) return line;
-        let kept = line;
-        for (const key of written)
-            kept = kept.replace(new RegExp(`\\s*${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\s*\\([^)]*\\))?`), "");
-        return kept;
-    });
-    doc.commentBefore = out.filter((l, i) => i <= start || l.trim() !== "").join("\n");
 }
 
 /** Reads what discover() needs; the alert sources' tokens are dropped on arrival. */
@@ -447,7 +428,7 @@ export async function main(
     );
     for (const note of notes) io.log(`# note: ${note}\n`);
     if (flags.write) {
-        const { changed, conflicts } = writeStackFile(stackFilePath, found);
+        const { changed, conflicts } = writeStackFile(stackFilePath, found, stack);
         io.log(
             `\nwrote ${changed.length} key(s) to Pulumi.${stack}.yaml${changed.length ? `: ${changed.join(", ")}` : " (all already set)"}\n`,
         );

@@ -132,7 +132,7 @@ export function keyedIds(routes: ImportedRoute[], idsOf: (stack: Environment) =>
  * number of routes before that filter.
  */
 export function report(
-    backups: Backups,
+    backups: Backups & { leftOut?: ImportedRoute[] },
     source: string,
     idsOf: (stack: Environment) => RouteIds = (stack) => stackFileIds(stack),
     onlyStack?: Environment,
@@ -143,10 +143,13 @@ export function report(
     const exported = backups.exportedStack ? ` (stack export of "${escapeControl(backups.exportedStack)}")` : "";
     const owned = backups.routes.filter((r) => r.owner);
     const others = backups.routes.filter((r) => !r.owner);
+    const leftOut = backups.leftOut ?? [];
     const left = total - backups.routes.length;
     lines.push(
         `${total} route(s) in ${escapeControl(source)}${exported}: ${owned.length} owned by ${onlyStack ? `stack ${onlyStack}` : "a stack"}, ` +
-            `${others.length} not in stack/routes.ts${left > 0 ? `, ${left} of other stacks left out (--stack ${onlyStack})` : ""}:`,
+            (leftOut.length > 0 || left > 0
+                ? `then the ${left} other(s) in one line each (--stack ${onlyStack}):`
+                : `${others.length} not in stack/routes.ts:`),
     );
     for (const r of owned) {
         const owner = `owned by ${r.owner}`;
@@ -165,6 +168,17 @@ export function report(
                 `      warning: exported from stack ${escapeControl(backups.exportedStack)}, but stack/routes.ts gives it to ${r.owner}`,
             );
         }
+    }
+    if (leftOut.length > 0) {
+        // Another stack's routes before the unmanaged ones, each in one line.
+        const line = (r: ImportedRoute) =>
+            `  ${escapeControl(r.id)}${r.version !== undefined ? `  v${r.version}` : ""}  "${escapeControl(r.spec.name)}"  ` +
+            (r.owner ? `owned by ${r.owner}` : "not in stack/routes.ts");
+        lines.push(
+            "",
+            `Other routes (not the ${onlyStack} stack's):`,
+            ...[...leftOut.filter((r) => r.owner), ...leftOut.filter((r) => !r.owner)].map(line),
+        );
     }
     if (others.length > 0) {
         lines.push("", `Not in stack/routes.ts (add a row to manage one, or leave it unmanaged):`);
@@ -285,8 +299,10 @@ export function main(
         out.error(`${escapeControl(source)}: ${emptyReason(from(source))}\n`);
         return 1;
     }
-    // --stack: that stack's routes only (the report still says how many others were left out).
-    const backups = onlyStack ? { ...all, routes: all.routes.filter((r) => r.owner === onlyStack) } : all;
+    // --stack: that stack's routes in full; every other route is summarised in one line (leftOut).
+    const backups = onlyStack
+        ? { ...all, routes: all.routes.filter((r) => r.owner === onlyStack), leftOut: all.routes.filter((r) => r.owner !== onlyStack) }
+        : all;
     const root = projectDir ? from(projectDir) : projectRoot(process.env.INIT_CWD ?? process.cwd());
     if (outDir) {
         const problem = outProblem(from(outDir), definitionFiles(backups), force);

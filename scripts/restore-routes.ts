@@ -9,12 +9,22 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { fromResponse, IncidentIoApiError, isSafeId, sameRoute, type AlertRouteResponse, type KeyNeed } from "../providers/incident-io";
+import {
+    fromResponse,
+    IncidentIoApiError,
+    isSafeId,
+    sameRoute,
+    v3ResetsOf,
+    type AlertRouteResponse,
+    type AlertRouteV3View,
+    type KeyNeed,
+} from "../providers/incident-io";
 import { DEFAULT_OUT } from "./backup-routes";
 import { readBackups, type ImportedRoute } from "./backups";
 import { clientFor, parseFlags, processIo, projectRoot, runAsScript, UsageError, type ClientOverrides, type ScriptIo } from "./cli";
 import { emptyReason } from "./import-routes";
 import { checkKey } from "./keyCheck";
+import { V3Reader } from "./v3Backups";
 import {
     adoptionLines,
     badId,
@@ -83,12 +93,42 @@ async function plan(
     );
     // Only when a route is gone: the live routes' names, so a route re-created already is not made twice.
     const namesakes = lives.some((l) => l === undefined) ? await client.listAlertRoutes() : [];
-    return routes.map((route, i) => {
+    const plans = routes.map((route, i): PlannedRoute => {
         const live = lives[i];
         if (live instanceof Error)
             return { route, action: "blocked", changed: [], problem: `could not read the live route: ${live.message}` };
         return planRoute(route, live, { includeManaged, namesakes });
     });
+    // A v2 PUT could reset the settings only v3 can express (providers/incident-io/v3.ts): a route
+    // that holds any is not overwritten, as the provider does not write it. One probe per run.
+    const v3 = new V3Reader(client);
+    await Promise.all(
+        plans.map(async (p, i) => {
+            if (p.action !== "overwrite") return;
+            let view: AlertRouteV3View | "not on v3";
+            try {
+                view = await v3.read(p.route.id);
+            } catch (error) {
+                if (refused(error)) throw error;
+                plans[i] = {
+                    ...p,
+                    action: "blocked",
+                    problem: `could not read its v3 settings (${(error as Error).message}), so it is not overwritten: run again`,
+                };
+                return;
+            }
+            const resets = view === "not on v3" ? [] : v3ResetsOf(view);
+            if (resets.length > 0)
+                plans[i] = {
+                    ...p,
+                    action: "blocked",
+                    problem:
+                        `it holds v3 settings a v2 write could reset (${resets.join("; ")}), so it is not overwritten. ` +
+                        "Restore it in incident.io (Alerts → Routes) by hand, or set those settings back to what v2 can say there and run again",
+                };
+        }),
+    );
+    return plans;
 }
 
 /** PUT at the version the plan read + 1. A refused version, or an answer lost after sending, is

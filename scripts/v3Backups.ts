@@ -54,41 +54,63 @@ function dropSecrets(value: unknown): unknown {
 }
 
 /**
- * One run's v3 backups. The first request tells whether the organisation has v3: the others wait
- * for its answer, so an organisation not on v3 is asked once, not once per route.
+ * One run's v3 reads. The first request tells whether the organisation has v3: the others wait for
+ * its answer, so an organisation not on v3 is asked once, not once per route.
  */
-export class V3Backups {
+export class V3Reader {
     private available: boolean | undefined;
     private probe: Promise<unknown> | undefined;
 
-    constructor(
-        private readonly client: Pick<IncidentIoClient, "getAlertRouteV3">,
-        private readonly out: string,
-        private readonly write: (file: string, text: string) => "saved" | "unchanged",
-    ) {}
+    constructor(private readonly client: Pick<IncidentIoClient, "getAlertRouteV3">) {}
 
-    /** Whether the organisation answered as not moved to v3 (undefined: not asked yet). */
+    /** Whether the organisation answered as not moved to v3 (false: not asked yet, or on v3). */
     get notOnV3(): boolean {
         return this.available === false;
     }
 
-    /** Saves `id`'s v3 view; throws with the reason when it could not (the v2 file is kept). */
-    async save(id: string): Promise<V3Outcome> {
+    /** `id`'s v3 view, or "not on v3"; any other failure is thrown. */
+    async read(id: string): Promise<AlertRouteV3View | "not on v3"> {
         if (this.probe && this.available === undefined) await this.probe.catch(() => undefined);
         if (this.available === false) return "not on v3";
         const asked = this.client.getAlertRouteV3(id);
         this.probe ??= asked;
-        let view: AlertRouteV3View;
         try {
-            view = await asked;
+            const view = await asked;
             this.available = true;
+            return view;
         } catch (error) {
-            if (isApiNotYetAvailable(error)) {
-                this.available = false;
-                return "not on v3";
-            }
+            if (!isApiNotYetAvailable(error)) throw error;
+            this.available = false;
+            return "not on v3";
+        }
+    }
+}
+
+/** One run's v3 backups (V3Reader: one probe per run). */
+export class V3Backups {
+    private readonly reader: V3Reader;
+
+    constructor(
+        client: Pick<IncidentIoClient, "getAlertRouteV3">,
+        private readonly out: string,
+        private readonly write: (file: string, text: string) => "saved" | "unchanged",
+    ) {
+        this.reader = new V3Reader(client);
+    }
+
+    get notOnV3(): boolean {
+        return this.reader.notOnV3;
+    }
+
+    /** Saves `id`'s v3 view; throws with the reason when it could not (the v2 file is kept). */
+    async save(id: string): Promise<V3Outcome> {
+        let view: AlertRouteV3View | "not on v3";
+        try {
+            view = await this.reader.read(id);
+        } catch (error) {
             throw new Error(`its v2 file was saved, its v3 view was not: ${(error as Error).message}`);
         }
+        if (view === "not on v3") return view;
         const text = v3BackupText(id, view);
         fs.mkdirSync(path.join(this.out, V3_DIR), { recursive: true });
         return this.write(path.join(this.out, V3_DIR, `${id}.json`), text);

@@ -19,6 +19,8 @@ export interface AlertRoutingArgs {
     alertSourcesOf?: (key: RouteKey) => pulumi.Input<AlertSourceFilter[]>;
     /** Live route ids to take under management instead of creating duplicates. */
     adopt: Partial<Record<RouteKey, string>>;
+    /** A route about to be created while a live route has its name (no adopt key): "warn" (default) or "error". */
+    sameNameLive?: "warn" | "error";
     /** Production routes are protected: `pulumi destroy` or deleting a row cannot remove them by accident. */
     protect: boolean;
 }
@@ -45,6 +47,7 @@ export class AlertRouting extends pulumi.ComponentResource {
                     ...(args.alertSourcesOf ? { alert_sources: args.alertSourcesOf(key) } : {}),
                     ...adoption,
                     ...(adoptRenaming ? { adoptRenaming } : {}),
+                    ...(args.sameNameLive ? { sameNameLive: args.sameNameLive } : {}),
                 },
                 { parent: this, ...routeOptions(args.protect, retire) },
             );

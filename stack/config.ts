@@ -12,6 +12,8 @@ import {
     escapeControl,
     idProblem,
     parseBaseUrl,
+    SAME_NAME_LEVELS,
+    type SameNameLevel,
     stackSettingFix,
     unusualId,
 } from "../providers/incident-io";
@@ -49,6 +51,8 @@ export interface StackConfig {
     routeIds: RouteIds;
     /** Live route ids to take under management on the first `pulumi up` (the resource's adoptId). */
     adopt: Partial<Record<RouteKey, string>>;
+    /** A route about to be created beside a live route of its name (no adopt key): a preview warning or an error. */
+    sameNameLiveRoute: SameNameLevel;
     /** The live Checkly channel to take under management (`alert-routing:adopt.checklyChannel`). */
     adoptChecklyChannel?: string;
     /** Checked here so a missing or wrong value stops the stack before any call; the provider reads
@@ -94,7 +98,15 @@ const SECRET_STORE_KINDS = ["SecretStore", "ClusterSecretStore"] as const;
 const PLACEHOLDER = /^<.*>$|^(todo|tbd|changeme|xxx+)$/i;
 
 /** Every key of `alert-routing:` and, for objects, the names inside them; anything else is a typo. */
-export const TOP_LEVEL_KEYS = [...Object.keys(ID_DESCRIPTIONS), "adopt", "adoptTokenSecretArn", "aws", "secretStore", "alertmanager"];
+export const TOP_LEVEL_KEYS = [
+    ...Object.keys(ID_DESCRIPTIONS),
+    "adopt",
+    "adoptTokenSecretArn",
+    "sameNameLiveRoute",
+    "aws",
+    "secretStore",
+    "alertmanager",
+];
 /** Namespaces a stack's config may use: this project's, its providers' and Pulumi's own. */
 export const KNOWN_NAMESPACES = [PROJECT, "incident-io", "checkly", "aws", "kubernetes", "pulumi"];
 
@@ -173,11 +185,12 @@ class Reader {
         this.unknownTopLevelKeys();
         const routeIds = this.routeIds(environment);
         const { routes: adopt, checklyChannel: adoptChecklyChannel } = this.adopt(environment);
+        const sameNameLiveRoute = this.sameNameLiveRoute(environment);
         const incidentIo = this.incidentIo(env);
         const checkly = this.checkly(env);
         const aws = this.aws();
         const kubernetes = this.kubernetes();
-        return { environment, routeIds, adopt, adoptChecklyChannel, incidentIo, checkly, aws, kubernetes };
+        return { environment, routeIds, adopt, adoptChecklyChannel, sameNameLiveRoute, incidentIo, checkly, aws, kubernetes };
     }
 
     /** Keys that nothing reads: a misspelt `alert-routing:adoptTokenSecretARN` is refused; a key of an
@@ -219,6 +232,19 @@ class Reader {
             }
         }
         return ids as RouteIds;
+    }
+
+    /** Production stops a preview that would create a second route of a live route's name; staging warns. */
+    private sameNameLiveRoute(environment: Environment): SameNameLevel {
+        const key = `${PROJECT}:sameNameLiveRoute`;
+        const fallback: SameNameLevel = environment === "production" ? "error" : "warn";
+        const value: unknown = this.project.get("sameNameLiveRoute");
+        if (value === undefined) return fallback;
+        if (!(SAME_NAME_LEVELS as readonly unknown[]).includes(value)) {
+            this.problem(key, `must be "error" or "warn", got ${describeStored(value)}`, this.setCommand(key, fallback));
+            return fallback;
+        }
+        return value as SameNameLevel;
     }
 
     private adopt(environment: Environment): { routes: Partial<Record<RouteKey, string>>; checklyChannel?: string } {

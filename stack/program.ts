@@ -44,6 +44,7 @@ export function alertRoutingStack() {
                 (ids) => routeDefinitions(environment, { ...routeIds, ...ids }).find((d) => d.key === key)!.spec.alert_sources,
             ),
         adopt: config.adopt,
+        sameNameLive: config.sameNameLiveRoute,
         protect,
     });
 

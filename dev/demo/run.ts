@@ -179,12 +179,14 @@ export async function runDemo(argv: string[], io: DemoIo = processIo): Promise<n
             throw new DemoFailure(`pulumi up created ${created} route(s) instead of adopting the live ones`);
         say(`# Adopted: ${routesBefore} routes in incident.io before and after, 0 created.`);
 
+        // The dashboard lets a route claimed as managed by code be edited only once that marker is removed.
+        emulator.removeClaimInUi("alert_route", LIVE_ROUTE_IDS.productionWarnings);
         const edited = emulator.editInUi(LIVE_ROUTE_IDS.productionWarnings, (r) => {
             r.enabled = false;
         });
         say(
-            `\n# A dashboard edit, made by the demo in the emulator as a user would click it: "${edited.name}" (${edited.id}) ` +
-                `disabled (enabled: true → false; incident.io's version is now ${edited.version}).`,
+            `\n# A dashboard edit, made by the demo in the emulator as a user would click it: the "managed by code" marker of "${edited.name}" ` +
+                `(${edited.id}) removed, then the route disabled (enabled: true → false; incident.io's version is now ${edited.version}).`,
         );
 
         await step(
@@ -200,7 +202,8 @@ export async function runDemo(argv: string[], io: DemoIo = processIo): Promise<n
 
         say(
             `\n# Done. \`${commandLine(pulumi("up", "--stack", STACK, "--yes", "--suppress-outputs")).slice(2)}\` would now enable "${edited.name}" ` +
-                `again (one GET and one PUT); to keep it disabled, set it in stack/routes.ts instead.`,
+                `again and mark it as managed by code again (one GET, one PUT, one POST /v2/managed_resources); to keep it disabled, set it in ` +
+                `stack/routes.ts instead.`,
         );
         return 0;
     } catch (error) {

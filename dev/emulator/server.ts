@@ -213,6 +213,13 @@ export class IncidentIoEmulator {
         this.catalogue.addEscalationPath(path);
     }
 
+    /** The dashboard's "remove the managed-by-code marker": the claim is gone, the route itself unchanged.
+     * A claimed resource cannot be edited in the dashboard until this is done (terraform-provider-incident
+     * #68, #601); the API has no way to read a claim back (openapi.json: POST /v2/managed_resources only). */
+    removeClaimInUi(resourceType: string, resourceId: string): void {
+        if (!this.state.deleteManagedResource(resourceType, resourceId)) throw new Error(`no claim on ${resourceType} ${resourceId}`);
+    }
+
     managedResources(): Array<{ resource_type: string; resource_id: string; annotations: Record<string, string> }> {
         return this.state
             .listManagedResources()

@@ -165,6 +165,10 @@ export class EmulatorState {
         return clone(resource);
     }
 
+    deleteManagedResource(resourceType: string, resourceId: string): boolean {
+        return this.managed.delete(`${resourceType}\u0000${resourceId}`);
+    }
+
     listManagedResources(): ManagedResourceV2[] {
         return [...this.managed.values()].map(clone);
     }

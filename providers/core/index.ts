@@ -43,6 +43,7 @@ export { ResourceHandlers, type DefinitionInputs, type ReadResultOf, type Stored
 export { adoptionMismatch, claimAnnotations, claimMissing, OWNERSHIP_INPUTS, type OwnershipInput, type OwnershipInputs } from "./ownership";
 export { containsUnknown, isUnknown, jsonClean, stableJson, UNKNOWN } from "./compare";
 export { handlersShim } from "./shim";
+export { SAME_NAME_LEVELS, sameNameMessage, type SameNameFinding, type SameNameLevel } from "./sameName";
 export {
     configGetCommand,
     configRmCommand,

@@ -61,6 +61,8 @@ export interface KindWords {
     listIds: string;
     /** Where adoption ids are set in stack config ("`alert-routing:adopt`"). */
     adoptConfig: string;
+    /** The stack setting that makes a create beside a live one of the same name a warning or an error (sameName.ts). */
+    sameNameSetting?: string;
 }
 
 /**
@@ -96,6 +98,9 @@ export interface ResourceKind<Spec extends { name: string }, Remote extends { id
      * core just read, for what the definition leaves to the API (Checkly's subscriptions are sent back). */
     update(client: Client, id: string, spec: Spec, version: number | undefined, current: Remote): Promise<Remote>;
     remove(client: Client, id: string): Promise<void>;
+    /** Every live resource's id and name: check lists them once per run (cached) to find a create
+     * that would duplicate a live one by name (sameName.ts). Absent: not looked for. */
+    listLive?(client: Client): Promise<Array<{ id: string; name: string }>>;
     /** Ids of live resources with this name (after a create whose answer was lost). */
     idsNamed(client: Client, name: string): Promise<string[]>;
     /** Marks the resource as managed by code; absent: the kind is never claimed. */

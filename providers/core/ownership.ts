@@ -11,6 +11,8 @@ export interface OwnershipInputs {
     adoptIdConfigKey?: string;
     pulumiProject?: string;
     pulumiStack?: string;
+    /** A create beside a live resource of the same name (no adoptId): "warn" (default) or "error" (sameName.ts). */
+    sameNameLive?: "warn" | "error";
 }
 
 /** Their types, as check enforces them. */
@@ -19,6 +21,7 @@ export const OWNERSHIP_INPUTS = {
     adoptIdConfigKey: "string",
     pulumiProject: "string",
     pulumiStack: "string",
+    sameNameLive: "string",
 } as const;
 export type OwnershipInput = keyof typeof OWNERSHIP_INPUTS;
 

@@ -7,6 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { containsUnknown, isUnknown, jsonClean } from "./compare";
 import type { ApiFailure, Backend, CheckFailure, CoreSettings, ResourceKind } from "./kind";
 import { adoptionMismatch, claimAnnotations, claimMissing, OWNERSHIP_INPUTS, type OwnershipInput, type OwnershipInputs } from "./ownership";
+import { SAME_NAME_LEVELS, sameNameMessage } from "./sameName";
 import { configSetCommand, describeValue, escapeControl, pulumiCommand } from "./shell";
 
 /** What the provider receives after check: the spec (defaults filled) and the ownership inputs. */
@@ -38,6 +39,9 @@ export class ResourceHandlers<
      * create-before-delete). One host serves a whole run, so delete can tell that case from a real delete.
      */
     private readonly adoptedInThisRun = new Set<string>();
+    /** Every live resource's id and name, listed at most once per run (sameName.ts): a preview of N new
+     * resources costs one list, not N. Reset by configure. */
+    private liveList?: Promise<Array<{ id: string; name: string }> | Error>;
 
     constructor(
         protected readonly kind: ResourceKind<Spec, Remote, Client>,
@@ -50,6 +54,8 @@ export class ResourceHandlers<
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
         this.client = undefined;
         this.settings = undefined;
+        // The engine configures the provider once per run: the live list is read again next run.
+        this.liveList = undefined;
         // Read when first needed, once the stack is known, so that a bad setting's fix names it.
         this.config = (key) => req.config.get(key);
     }
@@ -67,8 +73,14 @@ export class ResourceHandlers<
     async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult<Inputs>> {
         this.learnStack(news);
         // Accept a resource pasted from the API or an old backup: the kind's parse takes the richer shapes.
-        const { __provider, adoptId, adoptRenaming, adoptIdConfigKey, pulumiProject, pulumiStack, ...rest } = news;
-        const ownership: Partial<Record<OwnershipInput, unknown>> = { adoptRenaming, adoptIdConfigKey, pulumiProject, pulumiStack };
+        const { __provider, adoptId, adoptRenaming, adoptIdConfigKey, pulumiProject, pulumiStack, sameNameLive, ...rest } = news;
+        const ownership: Partial<Record<OwnershipInput, unknown>> = {
+            adoptRenaming,
+            adoptIdConfigKey,
+            pulumiProject,
+            pulumiStack,
+            sameNameLive,
+        };
         const payload = this.kind.parse(rest);
         // Warnings reach the CLI as the host's stderr (info lines), so the preview names them.
         const failures = this.kind.validate(payload, adoptId, (property, reason) =>
@@ -81,6 +93,9 @@ export class ResourceHandlers<
             if (value !== undefined && !isUnknown(value) && typeof value !== type) {
                 failures.push({ property: key, reason: `must be a ${type}, got ${describeValue(value)}` });
             }
+        }
+        if (typeof sameNameLive === "string" && !(SAME_NAME_LEVELS as readonly string[]).includes(sameNameLive)) {
+            failures.push({ property: "sameNameLive", reason: `must be "warn" or "error", got ${describeValue(sameNameLive)}` });
         }
         if (failures.length > 0) {
             // A refused secret is not handed back: the engine would store and print the inputs in plain text.
@@ -103,6 +118,10 @@ export class ResourceHandlers<
             const preview = await this.previewAdoption(inputs);
             if (preview.failure) return { inputs, failures: [preview.failure] };
             live = preview.live;
+        }
+        if (!inState && inputs.adoptId === undefined) {
+            const failure = await this.checkSameName(inputs);
+            if (failure) return { inputs, failures: [failure] };
         }
         const spec = this.kind.pickSpec(inputs);
         if (this.kind.checkChange && !containsUnknown(spec)) {
@@ -158,7 +177,7 @@ export class ResourceHandlers<
         // refreshed one too: once the edit is taken into code, `up` is a "same" step, which keeps the outputs as
         // they are, so outputs built from the old definition would keep the old name until some later write.
         const inputs = this.refreshedInputs(props, remote);
-        return { id, props: this.toOutputs(inputs, remote, props.claimed), inputs };
+        return { id, props: this.toOutputs(inputs, remote, this.claimAfterRead(id, props, remote)), inputs };
     }
 
     async update(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
@@ -195,6 +214,74 @@ export class ResourceHandlers<
             if (this.backend.failure(error)?.notFound) return; // already gone
             throw error;
         }
+    }
+
+    /** A create without adoptId beside a live resource of the same name: a warning line, or (the
+     * stack's `sameNameLive: "error"`) a failure that stops the preview. The list is read once per run. */
+    private async checkSameName(inputs: Inputs): Promise<CheckFailure | undefined> {
+        const listLive = this.kind.listLive;
+        if (!listLive || typeof inputs.name !== "string" || containsUnknown(inputs.name)) return undefined;
+        let settingsOk = true;
+        try {
+            this.settingsOrDefaults();
+        } catch {
+            settingsOk = false; // a bad setting is reported by the call that needs it
+        }
+        if (!settingsOk) return undefined;
+        const first = this.liveList === undefined;
+        this.liveList ??= listLive(this.api()).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+        const live = await this.liveList;
+        if (live instanceof Error) {
+            if (first) {
+                this.log(
+                    `${this.backend.product}: warning: could not list the live ${this.kind.words.short}s to look for one of the same name as a ${this.kind.words.short} ` +
+                        `about to be created (${live.message}); not checked in this run.`,
+                );
+            }
+            return undefined;
+        }
+        const same = live.filter((r) => r.name === inputs.name);
+        if (same.length === 0) return undefined;
+        const level = inputs.sameNameLive === "error" ? "error" : "warn";
+        const message = sameNameMessage({
+            name: inputs.name,
+            live: same,
+            adoptIdConfigKey: inputs.adoptIdConfigKey,
+            stack: this.stack,
+            level,
+            product: this.backend.product,
+            words: this.kind.words,
+        });
+        if (level === "error") return { property: "name", reason: message };
+        this.log(`${this.backend.product}: ${message}`);
+        return undefined;
+    }
+
+    /**
+     * The claim as the refresh can know it. The API cannot read a claim back (incident.io has only
+     * `POST /v2/managed_resources`, and a route's answer carries no management field: openapi.json),
+     * but a claimed resource cannot be edited in the dashboard until its claim is removed there
+     * (terraform-provider-incident #68: the claim "stop[s] you editing it from the UI"; #601: "a
+     * claimed resource can't be edited in the dashboard"). So a resource changed outside Pulumi has
+     * most likely lost its claim: the outputs drop it, the next diff sees it missing and `up` claims
+     * again (claiming is an idempotent upsert). A claim removed with no edit at all is not visible.
+     */
+    private claimAfterRead(id: string, props: Outputs, remote: Remote): Record<string, string> | undefined {
+        if (props.claimed === undefined || !this.changedOutside(props, remote)) return props.claimed;
+        this.log(
+            `${this.backend.product}: ${this.kind.words.noun} "${escapeControl(props.name)}" (${id}) was changed outside Pulumi, which the dashboard ` +
+                `allows only once its managed-by-code marker is removed: \`${this.pulumi("up")}\` marks it as managed by this stack again.`,
+        );
+        return undefined;
+    }
+
+    /** Changed since the stack last wrote or read it: a new version, or (unversioned kinds) a live form that differs. */
+    private changedOutside(props: Outputs, remote: Remote): boolean {
+        const versionOf = this.kind.version;
+        const seen = (props as Record<string, unknown>).version;
+        if (versionOf && typeof seen === "number") return versionOf(remote) !== seen;
+        const stored = this.storedLive(props);
+        return stored !== undefined && !this.kind.same(stored, this.kind.fromResponse(remote, stored));
     }
 
     /** The backend's key check before the first write of the process (asked once, then cached). */

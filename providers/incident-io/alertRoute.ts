@@ -52,6 +52,12 @@ export interface AlertRouteArgs {
     /** Where `adoptId` comes from, or would (a config key such as `alert-routing:adopt.<key>`): named in
      * adoption errors and in the command that adopts a live route of the same name. */
     adoptIdConfigKey?: pulumi.Input<string>;
+    /**
+     * Without `adoptId`, while incident.io already has a live route of this name: "warn" (default)
+     * says so in the preview with the command that adopts it; "error" stops the preview. The
+     * stacks set it from `alert-routing:sameNameLiveRoute` (production: error, staging: warn).
+     */
+    sameNameLive?: pulumi.Input<"warn" | "error">;
 }
 
 /** What the provider receives after `check`: the full spec (defaults filled), the adoption
@@ -60,6 +66,7 @@ export type AlertRouteInputs = AlertRouteSpec & {
     adoptId?: string;
     adoptRenaming?: boolean;
     adoptIdConfigKey?: string;
+    sameNameLive?: "warn" | "error";
     pulumiProject?: string;
     pulumiStack?: string;
 };

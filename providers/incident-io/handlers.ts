@@ -23,6 +23,7 @@ export const alertRouteKind: ResourceKind<AlertRouteSpec, AlertRouteResponse, In
         dashboard: "Alerts → Routes",
         listIds: "`npm run import-routes`",
         adoptConfig: "`alert-routing:adopt`",
+        sameNameSetting: "alert-routing:sameNameLiveRoute",
     },
     parse: (raw) => toPayload(raw),
     validate: (payload, adoptId, warn) => {
@@ -44,6 +45,8 @@ export const alertRouteKind: ResourceKind<AlertRouteSpec, AlertRouteResponse, In
     create: (client, spec) => client.createAlertRoute(spec),
     update: (client, id, spec, version) => client.updateAlertRoute(id, spec, version!),
     remove: (client, id) => client.deleteAlertRoute(id),
+    // One paged list (50 a page) per run, shared by every route's check (core/sameName.ts).
+    listLive: (client) => client.listAlertRoutes(),
     idsNamed: async (client, name) => (await client.listAlertRoutes()).filter((r) => r.name === name).map((r) => r.id),
     claim: (client, id, annotations) => client.claimManaged("alert_route", id, annotations),
 };

@@ -58,6 +58,7 @@ export {
     pulumiCommand,
     shellQuote,
 } from "../core/shell";
+export { SAME_NAME_LEVELS, type SameNameLevel } from "../core/sameName";
 export * from "./types";
 export {
     apiKeysPage,

@@ -50,8 +50,10 @@ for (const environment of ["staging", "production"] as const satisfies readonly 
             assert.deepEqual(writes(emulator), [], "a preview writes nothing");
         });
 
-        it("2. a dashboard edit: refresh shows the field, preview --diff what up writes back, up writes it with one GET and one PUT", async () => {
+        it("2. a dashboard edit: refresh shows the field, preview --diff what up writes back, up writes it with one GET and one PUT and restores the claim", async () => {
             const [route] = emulator.routes();
+            // The dashboard lets a claimed route be edited only once its managed-by-code marker is removed.
+            emulator.removeClaimInUi("alert_route", route.id);
             emulator.editInUi(route.id, (r) => {
                 r.enabled = false;
             });
@@ -70,10 +72,15 @@ for (const environment of ["staging", "production"] as const satisfies readonly 
 
             emulator.resetLog();
             await stack.up();
-            // The key check (GET /v1/identity) is once per run, apart from the route's GET + PUT.
+            // The key check (GET /v1/identity) is once per run, apart from the route's GET + PUT, and the
+            // claim the refresh saw was gone (an edit outside Pulumi) is made again.
             assert.deepEqual(
                 emulator.requests.map((r) => `${r.method} ${r.path}`).filter((r) => r !== "GET /v1/identity"),
-                [`GET /v2/alert_routes/${route.id}`, `PUT /v2/alert_routes/${route.id}`],
+                [`GET /v2/alert_routes/${route.id}`, `PUT /v2/alert_routes/${route.id}`, "POST /v2/managed_resources"],
+            );
+            assert.ok(
+                emulator.managedResources().some((m) => m.resource_id === route.id),
+                "the route is marked as managed by code again",
             );
             assert.equal(emulator.count("GET", "/v1/identity"), 1);
             assert.equal(emulator.route(route.id)!.enabled, true);

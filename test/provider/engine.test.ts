@@ -68,6 +68,8 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
         const engine = new EngineModel(host, URN, providerText);
         await engine.up(program());
         const id = engine.state!.id;
+        // The dashboard lets a claimed route be edited only once its managed-by-code marker is removed.
+        emulator.removeClaimInUi("alert_route", id);
         emulator.editInUi(id, (r) => {
             r.enabled = false;
         });
@@ -93,9 +95,10 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
 
         emulator.resetLog();
         assert.equal((await engine.up(program())).error, undefined);
+        // GET + PUT, and the claim the refresh found gone (an edit outside Pulumi) is made again.
         assert.deepEqual(
             emulator.requests.map((r) => `${r.method} ${r.path.replace(id, ":id")}`),
-            ["GET /v2/alert_routes/:id", "PUT /v2/alert_routes/:id"],
+            ["GET /v2/alert_routes/:id", "PUT /v2/alert_routes/:id", "POST /v2/managed_resources"],
         );
         assert.equal(emulator.route(id)!.enabled, true);
         assert.equal((await engine.refresh()).op, "same");
@@ -118,7 +121,9 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
     });
 
     test("a rename in the dashboard taken into code: the same step keeps outputs that already hold the new name", async () => {
-        const engine = new EngineModel(host, URN, providerText);
+        // Without claims: a claimed route edited outside Pulumi is claimed again by the next up (an
+        // update step), so only an unclaimed route reaches the same step this is about.
+        const engine = new EngineModel(await startHost({ config: { "incident-io:claimManaged": "false" } }), URN, providerText);
         await engine.up(program());
         emulator.editInUi(engine.state!.id, (r) => {
             r.name = "Production Alerts (renamed in the dashboard)";

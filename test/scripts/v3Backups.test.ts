@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 
 import { main as backupRoutes } from "../../scripts/backup-routes";
+import { main as restoreRoutes } from "../../scripts/restore-routes";
 import type { ScriptIo } from "../../scripts/cli";
 import { ROUTE_V3_FIELDS, V3_DIR } from "../../scripts/v3Backups";
 import { IncidentIoEmulator } from "../../dev/emulator";
@@ -20,6 +21,19 @@ describe("backup-routes: the v3 view beside the v2 one", { timeout: 120_000 }, (
     let emu: IncidentIoEmulator;
     let tmp: string;
 
+    async function restore(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+        let stdout = "";
+        let stderr = "";
+        const io: ScriptIo = {
+            log: (s) => (stdout += s),
+            error: (s) => (stderr += s),
+            isTTY: false,
+            env: { INCIDENT_IO_TOKEN: API_KEY },
+            cwd: tmp,
+        };
+        const code = await restoreRoutes([...args, "--base-url", emu.url], io, FAST_RETRY);
+        return { code, stdout, stderr };
+    }
     async function backup(): Promise<{ code: number; stdout: string; stderr: string }> {
         let stdout = "";
         let stderr = "";
@@ -104,5 +118,28 @@ describe("backup-routes: the v3 view beside the v2 one", { timeout: 120_000 }, (
         assert.ok(fs.existsSync(path.join(tmp, "out", `${id}.json`)));
         assert.ok(!v3Files().includes(`${id}.json`));
         assert.equal(v3Files().length, emu.routes().length - 1);
+    });
+
+    it("restore-routes does not overwrite a route holding v3 settings a v2 write could reset; the others are restored", async () => {
+        assert.equal((await backup()).code, 0);
+        // Production Alerts has a Slack destination (a group summary can be set on it); a stack owns it: --include-managed.
+        const held = emu.route(LIVE_ROUTE_IDS.productionAlerts)!;
+        const plain = emu.routes().find((r) => r.name === "Team 001 alerts")!;
+        emu.editInUi(held.id, (r) => void (r.enabled = false));
+        emu.editV3SettingsInUi(held.id, { group_alerts_summary: [true] });
+        emu.editInUi(plain.id, (r) => void (r.enabled = false));
+        emu.resetLog();
+        const run = await restore(["out", "--yes", "--include-managed"]);
+        assert.equal(run.code, 1, run.stdout + run.stderr);
+        assert.match(
+            run.stdout,
+            new RegExp(
+                `${held.id} .*not restored: it holds v3 settings a v2 write could reset \\(message_config.destinations\\[0\\].slack_targets.group_alerts_summary true`,
+            ),
+        );
+        assert.equal(emu.requests.filter((r) => r.method === "PUT" && r.path.endsWith(held.id)).length, 0, "never written through v2");
+        assert.equal(emu.route(held.id)!.enabled, false);
+        assert.equal(emu.requests.filter((r) => r.method === "PUT" && r.path.endsWith(plain.id)).length, 1);
+        assert.equal(emu.route(plain.id)!.enabled, true);
     });
 });

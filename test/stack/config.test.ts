@@ -164,6 +164,21 @@ describe("stack config", () => {
         assert.equal(message.includes(CANARY.token), false, "the token is not repeated");
     });
 
+    it("a new route beside a live one of its name: an error in production, a warning in staging, unless the stack says otherwise", () => {
+        const read = (stack: "production" | "staging", extra: Record<string, string> = {}) => {
+            pulumi.runtime.setAllConfig({ ...complete(stack), ...extra }, SECRET_KEYS);
+            return readStackConfig(stack, {}).sameNameLiveRoute;
+        };
+        assert.equal(read("production"), "error");
+        assert.equal(read("staging"), "warn");
+        assert.equal(read("production", { "alert-routing:sameNameLiveRoute": "warn" }), "warn");
+        assert.equal(read("staging", { "alert-routing:sameNameLiveRoute": "error" }), "error");
+        const { error, keys } = problemsOf("production", { ...complete("production"), "alert-routing:sameNameLiveRoute": "loud" });
+        assert.deepEqual(keys, ["alert-routing:sameNameLiveRoute"]);
+        assert.match(error!.message, /must be "error" or "warn", got "loud"/);
+        assert.ok(error!.message.includes("pulumi config set --stack production 'alert-routing:sameNameLiveRoute' error"), error!.message);
+    });
+
     it("refuses to adopt another stack's route, an unknown route, or one live id twice", () => {
         const { error, keys } = problemsOf(
             "staging",

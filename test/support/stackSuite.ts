@@ -241,9 +241,11 @@ export function describeStack(expected: StackExpectations): void {
             assert.equal(routeIds.alertSources.checkly, expected.checklySourceId, "from the committed stack file");
             for (const definition of routeDefinitions(environment, routeIds)) {
                 const registered = all(T.route).find((r) => r.name === definition.key) ?? assert.fail(`no resource for ${definition.key}`);
-                const { __provider, adoptId, adoptIdConfigKey, pulumiProject, pulumiStack, ...spec } = registered.inputs;
+                const { __provider, adoptId, adoptIdConfigKey, pulumiProject, pulumiStack, sameNameLive, ...spec } = registered.inputs;
                 assert.deepEqual(spec, definition.spec);
                 assert.equal(adoptId, expected.adopt[definition.key]);
+                // A create beside a live route of the same name: production stops the preview, staging warns (the defaults).
+                assert.equal(sameNameLive, environment === "production" ? "error" : "warn");
                 // Adoption errors name the config key; the claim names the project and stack.
                 assert.equal(adoptIdConfigKey, `alert-routing:adopt.${definition.key}`);
                 assert.deepEqual([pulumiProject, pulumiStack], ["alert-routing", environment]);
