@@ -13,10 +13,10 @@ import * as YAML from "yaml";
 import { IncidentIoEmulator } from "../../dev/emulator";
 import { PROJECT_ROOT } from "../../dev/paths";
 import { LIVE_IDS, SOURCE_TOKEN_CANARY, seedWorkspace } from "../../dev/seed/workspace";
-import type { ScriptIo } from "../../scripts/cli";
 import { adoptionProblem, main as discoverConfig, type Adopter } from "../../scripts/discover-config";
 import { ENVIRONMENTS } from "../../stack/routes";
 import { attributesOwnedBy, sourceIdentity, sourcesOwnedBy } from "../../stack/sources";
+import { capturingIo } from "../support/scriptIo";
 
 const API_KEY = "api-key-canary-discover-catalogue";
 const FAST_RETRY = { retry: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 20 } };
@@ -32,17 +32,9 @@ describe("discover-config: the ids the stacks' alert sources and attributes adop
     let tmp: string;
 
     const discover = async (args: string[]): Promise<Run> => {
-        let stdout = "";
-        let stderr = "";
-        const io: ScriptIo = {
-            log: (s) => (stdout += s),
-            error: (s) => (stderr += s),
-            isTTY: false,
-            env: { INCIDENT_IO_TOKEN: API_KEY },
-            cwd: tmp,
-        };
+        const io = capturingIo(tmp, { key: API_KEY });
         const code = await discoverConfig([...args, "--base-url", emu.url, "--project-dir", tmp], io, FAST_RETRY);
-        return { code, stdout, stderr };
+        return { code, ...io.out() };
     };
     const stackFile = (stack: string) => path.join(tmp, `Pulumi.${stack}.yaml`);
     const configOf = (stack: string): Record<string, Record<string, string> | undefined> =>

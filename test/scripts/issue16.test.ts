@@ -9,7 +9,6 @@ import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 
 import { withDefaults } from "../../providers/incident-io/model";
 import { main as backupRoutes } from "../../scripts/backup-routes";
-import type { ScriptIo } from "../../scripts/cli";
 import { main as discoverConfig } from "../../scripts/discover-config";
 import { main as importRoutes } from "../../scripts/import-routes";
 import { main as importSources } from "../../scripts/import-sources";
@@ -17,6 +16,7 @@ import { IncidentIoEmulator } from "../../dev/emulator";
 import { PROJECT_ROOT } from "../../dev/paths";
 import { LIVE_IDS, LIVE_ROUTE_IDS, SOURCE_TOKEN_CANARY, seedWorkspace } from "../../dev/seed/workspace";
 import { routeDefinitions } from "../../stack/routes";
+import { capturingIo, type CapturingIo } from "../support/scriptIo";
 
 const API_KEY = "api-key-canary-16-b7e2c9";
 const FAST_RETRY = { retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 } };
@@ -32,18 +32,7 @@ interface Run {
     stderr: string;
 }
 
-function scriptIo(cwd: string): ScriptIo & { out: () => Omit<Run, "code"> } {
-    let stdout = "";
-    let stderr = "";
-    return {
-        log: (s) => (stdout += s),
-        error: (s) => (stderr += s),
-        isTTY: false,
-        env: { INCIDENT_IO_TOKEN: API_KEY },
-        cwd,
-        out: () => ({ stdout, stderr }),
-    };
-}
+const scriptIo = (cwd: string): CapturingIo => capturingIo(cwd, { key: API_KEY });
 
 /** import-routes resolves its paths from INIT_CWD (where npm was started), as npm runs it. */
 function runImport(argv: string[], cwd: string): Run {

@@ -9,8 +9,8 @@ import { afterEach, describe, test } from "node:test";
 
 import { IncidentIoEmulator, type EmulatedIdentity } from "../../dev/emulator";
 import { main as backupRoutes } from "../../scripts/backup-routes";
-import type { ScriptIo } from "../../scripts/cli";
 import { KEY_KINDS } from "../support/keys";
+import { capturingIo } from "../support/scriptIo";
 
 const API_KEY = "key-check-canary-41c9";
 const FAST_RETRY = { retry: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 10 } };
@@ -22,16 +22,9 @@ describe("backup-routes checks the key first", () => {
     const run = async (identity: Partial<EmulatedIdentity>, extra: string[] = []) => {
         emu = await IncidentIoEmulator.start({ apiKey: API_KEY, identity });
         const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "key-check-"));
-        let stdout = "";
-        let stderr = "";
-        const io: ScriptIo = {
-            log: (s) => (stdout += s),
-            error: (s) => (stderr += s),
-            isTTY: false,
-            env: { INCIDENT_IO_TOKEN: API_KEY },
-            cwd: tmp,
-        };
+        const io = capturingIo(tmp, { key: API_KEY });
         const code = await backupRoutes(["--out", "out", "--base-url", emu.url, ...extra], io, FAST_RETRY);
+        const { stdout, stderr } = io.out();
         assert.ok(!stdout.includes(API_KEY) && !stderr.includes(API_KEY), "the key is never printed");
         return { code, stdout, stderr, tmp, paths: emu.requests.map((r) => r.path) };
     };

@@ -11,12 +11,12 @@ import * as YAML from "yaml";
 
 import { fromResponse, withDefaults } from "../../providers/incident-io/model";
 import { main as backupRoutes, ROUTE_FIELDS } from "../../scripts/backup-routes";
-import type { ScriptIo } from "../../scripts/cli";
 import { main as discoverConfig } from "../../scripts/discover-config";
 import { main as importRoutes } from "../../scripts/import-routes";
 import { IncidentIoEmulator } from "../../dev/emulator";
 import { PROJECT_ROOT } from "../../dev/paths";
 import { LIVE_IDS, LIVE_ROUTE_IDS, SOURCE_TOKEN_CANARY, seedWorkspace } from "../../dev/seed/workspace";
+import { capturingIo, type CapturingIo } from "../support/scriptIo";
 
 const API_KEY = "api-key-canary-5d1e0c";
 const FAST_RETRY = { retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 } };
@@ -27,17 +27,8 @@ interface Run {
     stderr: string;
 }
 
-function io(cwd: string, opts: { isTTY?: boolean; key?: string | null } = {}): ScriptIo & { out: () => Omit<Run, "code"> } {
-    let stdout = "";
-    let stderr = "";
-    return {
-        log: (s) => (stdout += s),
-        error: (s) => (stderr += s),
-        isTTY: opts.isTTY ?? false,
-        env: opts.key === null ? {} : { INCIDENT_IO_TOKEN: opts.key ?? API_KEY },
-        cwd,
-        out: () => ({ stdout, stderr }),
-    };
+function io(cwd: string, opts: { isTTY?: boolean; key?: string | null } = {}): CapturingIo {
+    return capturingIo(cwd, { key: opts.key === undefined ? API_KEY : opts.key, isTTY: opts.isTTY });
 }
 
 /** An oracle independent of stableJson: the text is JSON indented by 2, and at every level the keys

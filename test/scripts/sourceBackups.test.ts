@@ -8,26 +8,15 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 
 import { main as backupRoutes } from "../../scripts/backup-routes";
-import type { ScriptIo } from "../../scripts/cli";
 import { main as importSources } from "../../scripts/import-sources";
 import { TOKEN_REMOVED_NOTE } from "../../scripts/sourceBackups";
 import { IncidentIoEmulator } from "../../dev/emulator";
 import { LIVE_IDS, SOURCE_TOKEN_CANARY, seedWorkspace } from "../../dev/seed/workspace";
+import { capturingIo, type CapturingIo } from "../support/scriptIo";
 
 const API_KEY = "api-key-canary-9c2b71";
 
-function io(cwd: string): ScriptIo & { out: () => { stdout: string; stderr: string } } {
-    let stdout = "";
-    let stderr = "";
-    return {
-        log: (s) => (stdout += s),
-        error: (s) => (stderr += s),
-        isTTY: false,
-        env: { INCIDENT_IO_TOKEN: API_KEY },
-        cwd,
-        out: () => ({ stdout, stderr }),
-    };
-}
+const io = (cwd: string): CapturingIo => capturingIo(cwd, { key: API_KEY });
 
 describe("source and attribute backups, and import-sources", { timeout: 120_000 }, () => {
     let emu: IncidentIoEmulator;

@@ -8,12 +8,12 @@ import { after, before, describe, it } from "node:test";
 
 import * as YAML from "yaml";
 
-import type { ScriptIo } from "../../scripts/cli";
 import { main as discoverConfig } from "../../scripts/discover-config";
 import { headerWithStillToSet, stillToSet } from "../../scripts/stillToSet";
 import { IncidentIoEmulator } from "../../dev/emulator";
 import { PROJECT_ROOT } from "../../dev/paths";
 import { seedWorkspace } from "../../dev/seed/workspace";
+import { capturingIo } from "../support/scriptIo";
 
 const API_KEY = "still-to-set-key";
 const committed = (stack: string) => fs.readFileSync(path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8");
@@ -108,19 +108,11 @@ describe("discover-config --write updates the list", { timeout: 120_000 }, () =>
     });
 
     async function discover(): Promise<{ code: number; stdout: string; stderr: string }> {
-        let stdout = "";
-        let stderr = "";
-        const io: ScriptIo = {
-            log: (s) => (stdout += s),
-            error: (s) => (stderr += s),
-            isTTY: false,
-            env: { INCIDENT_IO_TOKEN: API_KEY },
-            cwd: tmp,
-        };
+        const io = capturingIo(tmp, { key: API_KEY });
         const code = await discoverConfig(["--stack", "production", "--write", "--base-url", emu.url, "--project-dir", tmp], io, {
             retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 },
         });
-        return { code, stdout, stderr };
+        return { code, ...io.out() };
     }
 
     it("the ids it wrote leave the list; what incident.io cannot tell stays; a key set by hand leaves it on the next --write", async () => {

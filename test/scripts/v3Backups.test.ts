@@ -9,10 +9,10 @@ import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 
 import { main as backupRoutes } from "../../scripts/backup-routes";
 import { main as restoreRoutes } from "../../scripts/restore-routes";
-import type { ScriptIo } from "../../scripts/cli";
 import { ROUTE_V3_FIELDS, V3_DIR } from "../../scripts/v3Backups";
 import { IncidentIoEmulator } from "../../dev/emulator";
 import { LIVE_ROUTE_IDS, SOURCE_TOKEN_CANARY, seedWorkspace } from "../../dev/seed/workspace";
+import { capturingIo } from "../support/scriptIo";
 
 const API_KEY = "api-key-canary-v3b4c5";
 const FAST_RETRY = { retry: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 20 } };
@@ -22,30 +22,14 @@ describe("backup-routes: the v3 view beside the v2 one", { timeout: 120_000 }, (
     let tmp: string;
 
     async function restore(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-        let stdout = "";
-        let stderr = "";
-        const io: ScriptIo = {
-            log: (s) => (stdout += s),
-            error: (s) => (stderr += s),
-            isTTY: false,
-            env: { INCIDENT_IO_TOKEN: API_KEY },
-            cwd: tmp,
-        };
+        const io = capturingIo(tmp, { key: API_KEY });
         const code = await restoreRoutes([...args, "--base-url", emu.url], io, FAST_RETRY);
-        return { code, stdout, stderr };
+        return { code, ...io.out() };
     }
     async function backup(): Promise<{ code: number; stdout: string; stderr: string }> {
-        let stdout = "";
-        let stderr = "";
-        const io: ScriptIo = {
-            log: (s) => (stdout += s),
-            error: (s) => (stderr += s),
-            isTTY: false,
-            env: { INCIDENT_IO_TOKEN: API_KEY },
-            cwd: tmp,
-        };
+        const io = capturingIo(tmp, { key: API_KEY });
         const code = await backupRoutes(["--out", "out", "--base-url", emu.url], io, FAST_RETRY);
-        return { code, stdout, stderr };
+        return { code, ...io.out() };
     }
     const v3Files = () => (fs.existsSync(path.join(tmp, "out", V3_DIR)) ? fs.readdirSync(path.join(tmp, "out", V3_DIR)).sort() : []);
     const v3Requests = () => emu.requests.filter((r) => r.path.startsWith("/v3/"));
