@@ -14,7 +14,7 @@ import * as path from "node:path";
 
 import { API_KEY_ENV, describeValue, escapeControl, isSafeId, type AlertRouteResponse } from "../providers/incident-io";
 import { ENVIRONMENTS, ROUTES } from "../stack/routes";
-import { parseBackup, ROUTE_LIST_FIELDS } from "./backups";
+import { dropSecrets, parseBackup, ROUTE_LIST_FIELDS } from "./backups";
 import {
     clientFor,
     parseFlags,
@@ -100,18 +100,6 @@ export function backupText(id: string, route: AlertRouteResponse): string {
     const parsed = parseBackup(doc, id);
     if (parsed.problems.length > 0) throw new Error(parsed.problems[0].problem);
     return stableJson(doc);
-}
-
-/** Removes every `secret_token` at any depth (a source's token has no place in a route). */
-function dropSecrets(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(dropSecrets);
-    if (value && typeof value === "object")
-        return Object.fromEntries(
-            Object.entries(value)
-                .filter(([k]) => k !== "secret_token")
-                .map(([k, v]) => [k, dropSecrets(v)]),
-        );
-    return value;
 }
 
 export async function main(argv: string[], io: ScriptIo = processIo(), overrides: ClientOverrides = {}): Promise<number> {

@@ -245,3 +245,15 @@ function checkDuplicates(backups: Backups): Backups {
     }
     return { ...backups, routes: [...byKey.values()] };
 }
+
+/** Removes every `secret_token` at any depth (a source's token has no place in a route). */
+export function dropSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(dropSecrets);
+    if (value && typeof value === "object")
+        return Object.fromEntries(
+            Object.entries(value)
+                .filter(([k]) => k !== "secret_token")
+                .map(([k, v]) => [k, dropSecrets(v)]),
+        );
+    return value;
+}

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 import { describeValue, isApiNotYetAvailable, type AlertRouteV3View, type IncidentIoClient } from "../providers/incident-io";
+import { dropSecrets } from "./backups";
 import { stableJson } from "./cli";
 
 export const V3_DIR = "alert_routes_v3";
@@ -39,18 +40,6 @@ export function v3BackupText(id: string, view: AlertRouteV3View): string {
     const raw = view as Record<string, unknown>;
     const known = Object.fromEntries(ROUTE_V3_FIELDS.filter((f) => raw[f] !== undefined).map((f) => [f, raw[f]]));
     return stableJson({ alert_route: dropSecrets(known) });
-}
-
-/** Removes every `secret_token` at any depth (a source's token has no place in a route). */
-function dropSecrets(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(dropSecrets);
-    if (value && typeof value === "object")
-        return Object.fromEntries(
-            Object.entries(value)
-                .filter(([k]) => k !== "secret_token")
-                .map(([k, v]) => [k, dropSecrets(v)]),
-        );
-    return value;
 }
 
 /**
