@@ -3,7 +3,6 @@
 // (the incident.io workspace seed and a Checkly account holding both stacks' UI channels).
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 
@@ -11,7 +10,6 @@ import * as YAML from "yaml";
 
 import { ChecklyEmulator } from "../../dev/checkly-emulator";
 import { IncidentIoEmulator } from "../../dev/emulator";
-import { PROJECT_ROOT } from "../../dev/paths";
 import { LIVE_IDS, SOURCE_TOKEN_CANARY, seedWorkspace } from "../../dev/seed/workspace";
 import type { ScriptIo } from "../../scripts/cli";
 import { CHANNELS_DIR, discoverChecklyChannel, HEADER_VALUES_REMOVED_NOTE, type ChannelCandidate } from "../../scripts/checklyChannel";
@@ -19,6 +17,7 @@ import { main as backupRoutes } from "../../scripts/backup-routes";
 import { main as discoverConfig } from "../../scripts/discover-config";
 import { CHECK_A } from "../support/checkly";
 import { CHECKLY_TEST_ACCOUNT, incidentIoChannel } from "../support/checkly";
+import { scratchProject } from "../support/scriptIo";
 
 const TOKEN_CANARY = (stack: string) => `token-${stack}-canary-1f9e`;
 
@@ -151,10 +150,7 @@ describe("discover-config finds each stack's Checkly channel", { timeout: 120_00
             channelIds[stack] = String(live.id);
         }
         checkly.seedChannel(incidentIoChannel("Slack #alerts", "https://hooks.slack.com/services/T0/B0/x", "slack-canary"));
-        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "discover-checkly-"));
-        fs.writeFileSync(path.join(tmp, "Pulumi.yaml"), "name: alert-routing\nruntime: nodejs\n");
-        for (const stack of ["production", "staging"])
-            fs.copyFileSync(path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), path.join(tmp, `Pulumi.${stack}.yaml`));
+        tmp = scratchProject("discover-checkly-");
         checkly.resetLog();
     });
     afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -4,19 +4,17 @@
 // id the preview would refuse.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 
 import * as YAML from "yaml";
 
 import { IncidentIoEmulator } from "../../dev/emulator";
-import { PROJECT_ROOT } from "../../dev/paths";
 import { LIVE_IDS, SOURCE_TOKEN_CANARY, seedWorkspace } from "../../dev/seed/workspace";
 import { adoptionProblem, main as discoverConfig, type Adopter } from "../../scripts/discover-config";
 import { ENVIRONMENTS } from "../../stack/routes";
 import { attributesOwnedBy, sourceIdentity, sourcesOwnedBy } from "../../stack/sources";
-import { capturingIo } from "../support/scriptIo";
+import { capturingIo, scratchProject } from "../support/scriptIo";
 
 const API_KEY = "api-key-canary-discover-catalogue";
 const FAST_RETRY = { retry: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 20 } };
@@ -43,9 +41,7 @@ describe("discover-config: the ids the stacks' alert sources and attributes adop
     beforeEach(async () => {
         emu = await IncidentIoEmulator.start({ apiKey: API_KEY });
         seedWorkspace(emu, { otherRoutes: 3, otherEscalationPaths: 2 });
-        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "discover-catalogue-"));
-        fs.writeFileSync(path.join(tmp, "Pulumi.yaml"), "name: alert-routing\nruntime: nodejs\n");
-        for (const stack of ENVIRONMENTS) fs.copyFileSync(path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), stackFile(stack));
+        tmp = scratchProject("discover-catalogue-", ENVIRONMENTS);
     });
     afterEach(async () => {
         await emu.close();

@@ -3,7 +3,6 @@
 // scripts as they were before the issue (see the closing note for the commit it was run against).
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 
@@ -13,10 +12,9 @@ import { main as discoverConfig } from "../../scripts/discover-config";
 import { main as importRoutes } from "../../scripts/import-routes";
 import { main as importSources } from "../../scripts/import-sources";
 import { IncidentIoEmulator } from "../../dev/emulator";
-import { PROJECT_ROOT } from "../../dev/paths";
 import { LIVE_IDS, LIVE_ROUTE_IDS, SOURCE_TOKEN_CANARY, seedWorkspace } from "../../dev/seed/workspace";
 import { routeDefinitions } from "../../stack/routes";
-import { capturingIo, type CapturingIo } from "../support/scriptIo";
+import { capturingIo, type CapturingIo, scratchProject } from "../support/scriptIo";
 
 const API_KEY = "api-key-canary-16-b7e2c9";
 const FAST_RETRY = { retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 } };
@@ -100,11 +98,7 @@ describe("issue 16: scripts against the emulator", () => {
         await emu.close();
         emu = await IncidentIoEmulator.start({ apiKey: API_KEY });
         seedWorkspace(emu);
-        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "issue16-scripts-"));
-        // A project root of its own (the folder of Pulumi.yaml), with the committed stack files.
-        fs.writeFileSync(path.join(tmp, "Pulumi.yaml"), "name: alert-routing\nruntime: nodejs\n");
-        for (const stack of ["production", "staging"])
-            fs.copyFileSync(path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), path.join(tmp, `Pulumi.${stack}.yaml`));
+        tmp = scratchProject("issue16-scripts-");
     });
     afterEach(() => {
         emu.onBetween = undefined;

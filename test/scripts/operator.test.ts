@@ -3,7 +3,6 @@
 // ambiguity, --write keeping comments), and import-routes on what backup-routes wrote.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 
@@ -16,7 +15,7 @@ import { main as importRoutes } from "../../scripts/import-routes";
 import { IncidentIoEmulator } from "../../dev/emulator";
 import { PROJECT_ROOT } from "../../dev/paths";
 import { LIVE_IDS, LIVE_ROUTE_IDS, SOURCE_TOKEN_CANARY, seedWorkspace } from "../../dev/seed/workspace";
-import { capturingIo, type CapturingIo } from "../support/scriptIo";
+import { capturingIo, type CapturingIo, scratchProject } from "../support/scriptIo";
 
 const API_KEY = "api-key-canary-5d1e0c";
 const FAST_RETRY = { retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 } };
@@ -83,11 +82,7 @@ describe("operator scripts against the emulator", () => {
         await emu.close();
         emu = await IncidentIoEmulator.start({ apiKey: API_KEY });
         seedWorkspace(emu);
-        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "operator-scripts-"));
-        // The scripts write backups/ at the project root (the folder of Pulumi.yaml): tmp is that root here.
-        fs.writeFileSync(path.join(tmp, "Pulumi.yaml"), "name: alert-routing\nruntime: nodejs\n");
-        for (const stack of ["production", "staging"])
-            fs.copyFileSync(path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), path.join(tmp, `Pulumi.${stack}.yaml`));
+        tmp = scratchProject("operator-scripts-");
     });
     afterEach(() => {
         emu.onBetween = undefined;

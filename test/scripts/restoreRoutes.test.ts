@@ -5,7 +5,6 @@
 // cannot write).
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, test } from "node:test";
 
@@ -16,6 +15,7 @@ import type { ScriptIo } from "../../scripts/cli";
 import { main as restoreRoutes } from "../../scripts/restore-routes";
 import { KEY_KINDS } from "../support/keys";
 import { LIVE_ROUTE_IDS, seedWorkspace } from "../../dev/seed/workspace";
+import { scratchProject } from "../support/scriptIo";
 
 const API_KEY = "restore-key-canary-93ab1";
 const FAST_RETRY = { retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 } };
@@ -74,9 +74,7 @@ describe("restore-routes against the emulator", () => {
     };
 
     beforeEach(async () => {
-        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "restore-routes-"));
-        // The scripts write backups/ at the project root (the folder of Pulumi.yaml): tmp is that root here.
-        fs.writeFileSync(path.join(tmp, "Pulumi.yaml"), "name: alert-routing\nruntime: nodejs\n");
+        tmp = scratchProject("restore-routes-", []);
         await start();
     });
     afterEach(async () => emu.close());

@@ -2,7 +2,6 @@
 // list is what the program's config check still asks for. `discover-config --write` keeps it so.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 
@@ -13,7 +12,7 @@ import { headerWithStillToSet, stillToSet } from "../../scripts/stillToSet";
 import { IncidentIoEmulator } from "../../dev/emulator";
 import { PROJECT_ROOT } from "../../dev/paths";
 import { seedWorkspace } from "../../dev/seed/workspace";
-import { capturingIo } from "../support/scriptIo";
+import { capturingIo, scratchProject } from "../support/scriptIo";
 
 const API_KEY = "still-to-set-key";
 const committed = (stack: string) => fs.readFileSync(path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8");
@@ -98,9 +97,7 @@ describe("discover-config --write updates the list", { timeout: 120_000 }, () =>
     before(async () => {
         emu = await IncidentIoEmulator.start({ apiKey: API_KEY });
         seedWorkspace(emu);
-        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "still-to-set-"));
-        fs.writeFileSync(path.join(tmp, "Pulumi.yaml"), "name: alert-routing\nruntime: nodejs\n");
-        fs.copyFileSync(path.join(PROJECT_ROOT, "Pulumi.production.yaml"), path.join(tmp, "Pulumi.production.yaml"));
+        tmp = scratchProject("still-to-set-", ["production"]);
     });
     after(async () => {
         await emu.close();

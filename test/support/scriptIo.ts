@@ -1,4 +1,9 @@
-// A ScriptIo that keeps what a script printed, for the tests of scripts/.
+// For the tests of scripts/: a ScriptIo that keeps what a script printed, and a project root of their own.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+import { PROJECT_ROOT } from "../../dev/paths";
 import type { ScriptIo } from "../../scripts/cli";
 
 export interface CapturingIo extends ScriptIo {
@@ -21,4 +26,15 @@ export function capturingIo(
         cwd,
         out: () => ({ stdout, stderr }),
     };
+}
+
+/**
+ * A project root of its own in a temporary folder (the folder of Pulumi.yaml, where the scripts write
+ * backups/ and read Pulumi.<stack>.yaml), holding copies of the committed stack files named.
+ */
+export function scratchProject(prefix: string, stacks: readonly string[] = ["production", "staging"]): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: alert-routing\nruntime: nodejs\n");
+    for (const stack of stacks) fs.copyFileSync(path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), path.join(dir, `Pulumi.${stack}.yaml`));
+    return dir;
 }
