@@ -36,6 +36,7 @@ import {
     UI_EDIT,
     type Expectation,
     type MatrixFault,
+    type MessageCheck,
 } from "../support/faultMatrix";
 import { configuredHandlers, TEST_API_KEY } from "../support/handlers";
 
@@ -150,7 +151,7 @@ const ATTRIBUTE: KindUnderTest = {
 // ------------------------------------------------------------------ the matrix
 
 type Op = "create" | "adopt" | "read" | "update" | "delete" | "check";
-type Where = "write" | "pre-read GET";
+type Where = "write" | "pre-read GET" | "claim POST";
 type State =
     | "created" //             exactly one, holding the definition, recorded under its id (and claimed, for sources)
     | "created, UI edit kept" // ditto, and an edit made in the dashboard right after is not replaced
@@ -158,6 +159,7 @@ type State =
     | "ambiguous" //           exactly one exists; the error names its id and adoptId
     | "created late" //        it appears after the error; doing what the error says leaves exactly one
     | "adopted" //             the live one now holds the definition, no POST
+    | "adopted, claim failed" // ditto, unclaimed; the error carries the id and outputs (Pulumi records it), so the next up claims
     | "untouched" //           exactly as before the operation
     | "UI edit kept" //        holds the dashboard edit, nothing else changed
     | "UI edit lost" //        the race no request can detect (no version): the PUT replaced an edit made after its GET
@@ -222,6 +224,31 @@ function cellsOf(kind: KindUnderTest): Cell[] {
         "409 version rejected": strayVersion(409),
         "422 version rejected": strayVersion(422),
         "UI edit between read and write": atOnce("UI edit lost"),
+    };
+
+    /** adopt (sources): the fault hits the claim, POST /v2/managed_resources. A POST is not repeated unless provably
+     * unsent, although a claim is an upsert: the source is saved and recorded, and the next `up` claims it. */
+    const unclaimed = (...message: MessageCheck[]) =>
+        fails<State>("adopted, claim failed", "name", "id", /claiming it as managed by code failed/, /pulumi up/, ...message);
+    const ADOPT_CLAIM: Record<MatrixFault, Expectation<State>> = {
+        "429 Retry-After in seconds": retried("adopted"),
+        "429 Retry-After as HTTP date": retried("adopted"),
+        "429 only in the body": retried("adopted"),
+        "500": unclaimed(/\b500\b/, /claimManaged/),
+        "502": unclaimed(/\b502\b/, /claimManaged/),
+        "503": unclaimed(/\b503\b/, /claimManaged/),
+        "reset after processing": unclaimed(/network error/),
+        "reset before processing": unclaimed(/network error/),
+        "slower than the timeout": unclaimed(/timed out/),
+        [LATE]: unclaimed(/timed out/),
+        "malformed JSON": unclaimed(/malformed/),
+        "401": unclaimed(/POST \/v2\/managed_resources 401/, SCOPES),
+        "403": unclaimed(/POST \/v2\/managed_resources 403/, SCOPES),
+        "404": unclaimed(/POST \/v2\/managed_resources 404/),
+        "422 validation error": unclaimed(VALIDATION),
+        "409 version rejected": unclaimed(/ 409 /),
+        "422 version rejected": unclaimed(/ 422 /),
+        "UI edit between read and write": atOnce("adopted"), // the path names no source: nothing to edit
     };
 
     /** adopt: the fault hits the GET that reads the live one first. */
@@ -320,6 +347,7 @@ function cellsOf(kind: KindUnderTest): Cell[] {
         ...rows("create", "write", CREATE),
         ...rows("adopt", "write", ADOPT_PUT),
         ...rows("adopt", "pre-read GET", ADOPT_GET),
+        ...(kind.claimed ? rows("adopt", "claim POST", ADOPT_CLAIM) : []),
         ...rows("read", "write", READ),
         ...rows("update", "write", UPDATE_PUT),
         ...rows("update", "pre-read GET", UPDATE_GET),
@@ -338,7 +366,7 @@ const reports = new Map<KindUnderTest, MatrixReport>();
 const races = new Map<KindUnderTest, number>();
 
 function cellTitle(c: Cell): string {
-    const on = c.op === "check" ? "the validate POST" : c.where === "write" ? writeMethod(c.op) : "the pre-read GET";
+    const on = c.op === "check" ? "the validate POST" : c.where === "write" ? writeMethod(c.op) : `the ${c.where}`;
     return `${c.op} × ${c.fault} on ${on}${c.onConflict ? ` (onConflict=${c.onConflict})` : ""}`;
 }
 
@@ -347,12 +375,14 @@ function writeMethod(op: Op): FaultTarget["method"] {
 }
 
 function columnOf(c: Cell): string {
-    return `${c.op}${c.where === "write" ? `:${writeMethod(c.op)}` : ":GET"}${c.onConflict ? `(${c.onConflict})` : ""}`;
+    const where = c.where === "write" ? writeMethod(c.op) : c.where === "claim POST" ? "claim" : "GET";
+    return `${c.op}:${where}${c.onConflict ? `(${c.onConflict})` : ""}`;
 }
 
 function targetOf(kind: KindUnderTest, c: Cell, id: string | undefined): FaultTarget {
     if (c.op === "create") return { method: "POST", path: kind.collection };
     if (c.op === "check") return { method: "POST", path: `${kind.collection}/actions/validate` };
+    if (c.where === "claim POST") return { method: "POST", path: "/v2/managed_resources" };
     return { method: c.where === "pre-read GET" ? "GET" : writeMethod(c.op), path: `${kind.collection}/${id}` };
 }
 
@@ -492,8 +522,9 @@ async function runCell(kind: KindUnderTest, c: Cell): Promise<void> {
     const lost = before && !current && !(c.op === "delete" && !error) ? 1 : 0;
     const edited = c.op === "create" ? all[0] : current;
     const overwriteLogged = logs.some((l) => /overwriting changes made outside Pulumi/.test(l));
-    const editLost =
-        c.fault === UI_EDIT && c.op !== "delete" && c.op !== "check" && edited !== undefined && !edited.name.endsWith(UI_EDIT_SUFFIX);
+    // The dashboard edit happens where the fault's path names the resource (not the validate or claim path).
+    const uiEdited = c.fault === UI_EDIT && c.op !== "delete" && (c.op === "create" || target.path === `${kind.collection}/${id}`);
+    const editLost = uiEdited && edited !== undefined && !edited.name.endsWith(UI_EDIT_SUFFIX);
     const raced = editLost && c.state === "UI edit lost" ? 1 : 0;
     const silentOverwrite = editLost && !raced && !(c.onConflict === "overwrite" && overwriteLogged) ? 1 : 0;
     report.duplicates += duplicates;
@@ -514,9 +545,9 @@ async function runCell(kind: KindUnderTest, c: Cell): Promise<void> {
     for (const token of tokens) {
         assert.ok(!(error?.message ?? "").includes(token), `a source token is in the error: ${error?.message}`);
         assert.ok(!logs.some((l) => l.includes(token)), "a source token is in a log line");
-        for (const value of [result, late]) {
-            const outputs = (value as { outs?: unknown; props?: unknown; inputs?: unknown } | undefined) ?? {};
-            for (const part of [outputs.outs, outputs.props, outputs.inputs])
+        for (const value of [result, late, error]) {
+            const outputs = (value as { outs?: unknown; props?: unknown; inputs?: unknown; properties?: unknown } | undefined) ?? {};
+            for (const part of [outputs.outs, outputs.props, outputs.inputs, outputs.properties])
                 assert.ok(!withoutToken(part).includes(token), "a source token is in an output other than secret_token");
         }
     }
@@ -583,6 +614,15 @@ async function runCell(kind: KindUnderTest, c: Cell): Promise<void> {
             assert.equal(adopted.outs.adoptId, id);
             assert.equal(claimedIds().includes(id!), kind.claimed);
             if (kind === SOURCE) assert.equal(adopted.outs.secret_token, `${TOKEN_CANARY}-${id}`, "the token is the secret output");
+            break;
+        }
+        case "adopted, claim failed": {
+            // The core's partial-failure shape: the engine records the id and these outputs (no claim), so nothing is lost.
+            const saved = error as Error & { id?: string; properties?: Props };
+            assert.equal(saved.id, id);
+            assert.ok(current && kind.holds(news, current) && kind.holds(saved.properties!, current), "written, and recorded as written");
+            assert.equal(saved.properties!.claimed, undefined, "recorded unclaimed: the next up claims it");
+            assert.equal(saved.properties!.secret_token, `${TOKEN_CANARY}-${id}`, "the token only as the secret output");
             break;
         }
         case "untouched":
