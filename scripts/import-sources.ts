@@ -3,8 +3,8 @@
 // Reads what `npm run backup-routes` wrote under <dir>/alert_sources and <dir>/alert_attributes and
 // says, for every source and attribute a stack manages (stack/sources.ts), which live one it is, the
 // `pulumi config set` command that makes it the adoption id, and whether the table's definition is
-// the same as the live one ("same": adoption writes nothing). A live source that differs, or that no
-// stack manages, is printed as its definition (payload shape, no token) to paste into the table.
+// the same as the live one ("same": adoption writes nothing). A live source that differs is printed
+// as its row of the table (scripts/sourceRow.ts, no token): pasted, the first adoption writes nothing.
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -23,6 +23,7 @@ import { ENVIRONMENTS, type Environment } from "../stack/routes";
 import { ATTRIBUTES, sourcesOwnedBy, type AttributeIds } from "../stack/sources";
 import { processIo, runAsScript, type ScriptIo } from "./cli";
 import { ATTRIBUTES_DIR, SOURCES_DIR } from "./sourceBackups";
+import { sourceRowText } from "./sourceRow";
 
 const USAGE = "usage: npm run import-sources -- <backup dir written by npm run backup-routes> [--stack <production|staging>]";
 
@@ -37,6 +38,8 @@ export interface SourceFinding {
     status: string;
     /** The live definition, when it differs from the table. */
     definition?: AlertSourceSpec;
+    /** That definition as its row of SOURCES in stack/sources.ts. */
+    row?: string;
 }
 
 function readDir<T>(dir: string, field: string): T[] {
@@ -95,7 +98,12 @@ export function importSources(backupDir: string): { findings: SourceFinding[]; u
                     definition,
                 );
                 const changed = sourceChangedFields(definition, live);
-                if (changed.length > 0) Object.assign(finding, { status: `differs: ${changed.join(", ")}`, definition: live });
+                if (changed.length > 0)
+                    Object.assign(finding, {
+                        status: `differs: ${changed.join(", ")}`,
+                        definition: live,
+                        row: sourceRowText({ key: row.key, owner: stack }, live, attributeIds),
+                    });
             }
             findings.push(finding);
         }
@@ -142,9 +150,10 @@ export async function main(argv: string[], io: ScriptIo = processIo()): Promise<
         io.error(
             `${f.kind} ${f.key}: the backup gives the id ${describeValue(f.id)}, which is not an id of letters, digits, _ and -: no command printed for it. Check it in incident.io\n`,
         );
-    for (const f of findings.filter((f) => f.definition)) {
+    for (const f of findings.filter((f) => f.row)) {
         io.log(
-            `\nThe live "${escapeControl(f.name)}" differs from stack/sources.ts (${escapeControl(f.status)}); to keep the live one, make its row:\n${escapeControl(JSON.stringify(f.definition, null, 4))}\n`,
+            `\nThe live "${escapeControl(f.name)}" differs from stack/sources.ts (${escapeControl(f.status)}). To keep the live one, ` +
+                `replace the ${f.stack} ${f.key} row of SOURCES with this (then npm run format); the first adoption then writes nothing:\n${f.row}\n`,
         );
     }
     if (unmanaged.length > 0)

@@ -21,7 +21,17 @@ import {
 } from "../providers/incident-io";
 import { DEFAULT_OUT } from "./backup-routes";
 import { readBackups, type ImportedRoute } from "./backups";
-import { clientFor, parseFlags, processIo, projectRoot, runAsScript, UsageError, type ClientOverrides, type ScriptIo } from "./cli";
+import {
+    clientFor,
+    parseFlags,
+    processIo,
+    projectRoot,
+    rerunCommand,
+    runAsScript,
+    UsageError,
+    type ClientOverrides,
+    type ScriptIo,
+} from "./cli";
 import { emptyReason } from "./import-routes";
 import { checkKey } from "./keyCheck";
 import { V3Reader } from "./v3Backups";
@@ -303,7 +313,9 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
         confirmed = await io.confirm(`${summaryLine(plans)}? [y/N] `);
         if (!confirmed) io.log("Not confirmed: nothing was written.\n");
     } else {
-        io.log(`${summaryLine(plans)}? Nothing was written: there is no terminal to confirm on. Run again with --yes to write.\n`);
+        // Every flag given, each --only, the folder, and --yes: the line runs exactly this restore.
+        const again = rerunCommand("restore-routes", { ...flags, yes: true }, [...positional, ...only.flatMap((o) => ["--only", o])]);
+        io.log(`${summaryLine(plans)}? Nothing was written: there is no terminal to confirm on. To write, run: ${again}\n`);
     }
 
     if (confirmed) {

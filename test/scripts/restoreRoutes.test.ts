@@ -149,7 +149,15 @@ describe("restore-routes against the emulator", () => {
         assert.equal(noTty.code, 0);
         assert.match(
             noTty.stdout,
-            /Restore 2 routes: overwrite 1, create 1\? Nothing was written: there is no terminal to confirm on\. Run again with --yes to write\./,
+            /Restore 2 routes: overwrite 1, create 1\? Nothing was written: there is no terminal to confirm on\. To write, run: npm run restore-routes -- --base-url http:\/\/127\.0\.0\.1:\d+ --yes\n/,
+        );
+        // The line repeats every flag, each --only and the folder, quoted: pasted, it restores exactly what was shown.
+        const only = await restore(["backups/incident.io", "--only", TEAM[0], "--only", "Team 002 alerts", "--include-managed"]);
+        assert.ok(
+            only.stdout.includes(
+                `To write, run: npm run restore-routes -- backups/incident.io --only ${TEAM[0]} --only 'Team 002 alerts' --include-managed --base-url ${emu.url} --yes\n`,
+            ),
+            only.stdout + only.stderr,
         );
         const no = await restore([], { confirm: false });
         assert.deepEqual(no.asked, ["Restore 2 routes: overwrite 1, create 1? [y/N] "], "asked once, with the summary");

@@ -81,7 +81,7 @@ describe("source and attribute backups, and import-sources", { timeout: 120_000 
         assert.ok(!stdout.includes(SOURCE_TOKEN_CANARY));
     });
 
-    it("import-sources: a source edited in the dashboard differs, and is printed as its definition (no token)", async () => {
+    it("import-sources: a source edited in the dashboard differs, and is printed as its row of the table (no token)", async () => {
         const id = LIVE_IDS.production.alertSources.axiom;
         const file = path.join(tmp, "backups", "alert_sources", `${id}.json`);
         const doc = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -94,7 +94,7 @@ describe("source and attribute backups, and import-sources", { timeout: 120_000 
         assert.match(stdout, new RegExp(`production  source axiom "Axiom": ${id}  differs: template`));
         assert.match(
             stdout,
-            /The live "Axiom" differs from stack\/sources.ts \(differs: template\); to keep the live one, make its row:\n\{/,
+            /The live "Axiom" differs from stack\/sources.ts \(differs: template\)\. To keep the live one, replace the production axiom row of SOURCES with this \(then npm run format\); the first adoption then writes nothing:\n {4}\{\n {8}key: "axiom",\n {8}owner: "production",\n {8}spec: \(\) => \(\{\n[\s\S]*? {12}is_private: true,/,
         );
         assert.ok(!stdout.includes(SOURCE_TOKEN_CANARY), "an old backup's token is never printed");
     });
