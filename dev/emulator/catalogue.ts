@@ -62,6 +62,16 @@ export class Catalogue {
         return { ...updated };
     }
 
+    /** A dashboard edit; false when there is no such attribute. */
+    editAlertAttribute(id: string, mutate: (attribute: AlertAttributeSeed) => void): boolean {
+        const existing = this.attributes.get(id);
+        if (!existing) return false;
+        const draft = { ...existing };
+        mutate(draft);
+        this.attributes.set(id, { ...draft, id });
+        return true;
+    }
+
     deleteAlertAttribute(id: string): boolean {
         return this.attributes.delete(id);
     }

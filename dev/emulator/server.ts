@@ -175,6 +175,20 @@ export class IncidentIoEmulator {
         this.catalogue.addAlertAttribute(attribute);
     }
 
+    alertAttributes(): Array<Record<string, unknown>> {
+        return this.catalogue.listAlertAttributes().map(attributeAnswer);
+    }
+
+    /** A change made in the dashboard: `mutate` edits the attribute (no version: AlertAttributeV2 has none). Throws if missing. */
+    editAlertAttributeInUi(id: string, mutate: (attribute: AlertAttributeSeed) => void): Record<string, unknown> {
+        if (!this.catalogue.editAlertAttribute(id, mutate)) throw new Error(`no alert attribute with id ${id}`);
+        return this.alertAttribute(id)!;
+    }
+
+    deleteAlertAttributeInUi(id: string): void {
+        if (!this.catalogue.deleteAlertAttribute(id)) throw new Error(`no alert attribute with id ${id}`);
+    }
+
     addEscalationPath(path: EscalationPathSeed): void {
         this.catalogue.addEscalationPath(path);
     }
@@ -262,10 +276,7 @@ export class IncidentIoEmulator {
         const fault = this.faults.take(method, parsed.pathname);
         if (!fault) return this.respond(ex, await this.process(ex));
         if (fault.kind === "ui-edit") {
-            const id = fault.routeId ?? alertRouteIdOf(parsed.pathname);
-            if (id !== undefined && this.state.getRoute(id)) {
-                this.state.editRoute(id, fault.mutate ?? ((r) => void (r.name = `${r.name} (edited in UI)`)));
-            }
+            this.editNamedInPath(fault, parsed.pathname);
             return this.respond(ex, await this.process(ex));
         }
         return answerWithFault(fault, {
@@ -278,6 +289,23 @@ export class IncidentIoEmulator {
             rateLimited: (seconds, retryAfter) => rateLimited(seconds, retryAfter === "body-only" ? "none" : retryAfter),
             malformedBody: MALFORMED_BODY,
         });
+    }
+
+    /** The ui-edit fault: the route, source or attribute the path names is renamed (name + " (edited in UI)")
+     * as a dashboard user would, just before the request is handled. Sources and attributes carry no
+     * version (openapi AlertSourceV2, AlertAttributeV2), so nothing else of theirs changes. */
+    private editNamedInPath(fault: Extract<Fault, { kind: "ui-edit" }>, path: string): void {
+        const rename = (name: string) => `${name} (edited in UI)`;
+        const routeId = fault.routeId ?? alertRouteIdOf(path);
+        if (routeId !== undefined && this.state.getRoute(routeId)) {
+            this.state.editRoute(routeId, fault.mutate ?? ((r) => void (r.name = rename(r.name))));
+            return;
+        }
+        const other = /^\/v2\/alert_(sources|attributes)\/([^/]+)$/.exec(path);
+        if (!other) return;
+        const id = decodeURIComponent(other[2]);
+        if (other[1] === "sources" && this.state.getAlertSource(id)) this.state.editAlertSource(id, (p) => void (p.name = rename(p.name)));
+        if (other[1] === "attributes") this.catalogue.editAlertAttribute(id, (a) => void (a.name = rename(a.name)));
     }
 
     /** Auth, rate limit, the onBetween hook, then the endpoint itself. */

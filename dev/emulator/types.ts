@@ -321,6 +321,7 @@ export type FaultKind =
     | { kind: "reset-after-processing" }
     | { kind: "delay"; ms: number; process?: boolean }
     | { kind: "malformed-json"; process?: boolean }
+    /** The route, source or attribute named in the path is renamed in the UI first; `routeId`/`mutate` aim it at a route. */
     | { kind: "ui-edit"; routeId?: string; mutate?: (r: AlertRouteV2) => void };
 
 export type Fault = {

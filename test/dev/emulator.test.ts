@@ -800,6 +800,37 @@ describe("faults", () => {
         emu.deleteInUi(id);
     });
 
+    test("ui-edit: a source or attribute named in the path is renamed in the UI first; its id, URL and token stay", async () => {
+        const sourceId = "01HSRC00000000000000UIED1T";
+        emu.addAlertSource({ id: sourceId, name: "Edited source", source_type: "http", secret_token: "ui-edit-token" });
+        const sourceBefore = emu.alertSource(sourceId)!;
+        emu.inject({ kind: "ui-edit", method: "GET", path: `/v2/alert_sources/${sourceId}` });
+        const shown = (await (await call(emu, "GET", `/v2/alert_sources/${sourceId}`)).json()) as { alert_source: { name: string } };
+        assert.equal(shown.alert_source.name, "Edited source (edited in UI)", "edited before the request is handled");
+        const sourceAfter = emu.alertSource(sourceId)!;
+        assert.deepEqual(
+            [sourceAfter.id, sourceAfter.alert_events_url, sourceAfter.secret_token],
+            [sourceBefore.id, sourceBefore.alert_events_url, sourceBefore.secret_token],
+        );
+        emu.deleteAlertSourceInUi(sourceId);
+
+        const attributeId = "01HATTR0000000000000UIED1T";
+        emu.addAlertAttribute({ id: attributeId, name: "team", type: "String", array: false, required: false });
+        emu.inject({ kind: "ui-edit", method: "PUT", path: `/v2/alert_attributes/${attributeId}` });
+        const put = await call(emu, "PUT", `/v2/alert_attributes/${attributeId}`, { body: { name: "team", type: "String", array: false } });
+        assert.equal(put.status, 200, "no version: the PUT is applied over the edit");
+        assert.equal(emu.alertAttribute(attributeId)!.name, "team");
+        emu.inject({ kind: "ui-edit", method: "GET", path: `/v2/alert_attributes/${attributeId}` });
+        await call(emu, "GET", `/v2/alert_attributes/${attributeId}`);
+        assert.equal(emu.alertAttribute(attributeId)!.name, "team (edited in UI)");
+        emu.deleteAlertAttributeInUi(attributeId);
+        assert.equal(emu.alertAttribute(attributeId), undefined);
+
+        // A path that names nothing (the validate action, the claim) edits nothing.
+        emu.inject({ kind: "ui-edit", method: "POST", path: "/v2/alert_sources/actions/validate" });
+        assert.equal((await call(emu, "POST", "/v2/alert_sources/actions/validate", { body: {} })).status, 422);
+    });
+
     test("onBetween hook runs before each handled request", async () => {
         const seen: string[] = [];
         emu.onBetween = (r) => void seen.push(`${r.method} ${r.path}`);

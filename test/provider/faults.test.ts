@@ -16,37 +16,28 @@ import { canonical, fromResponse, sameRoute } from "../../providers/incident-io/
 import type { AlertRouteResponse } from "../../providers/incident-io/types";
 import { IncidentIoEmulator, type AlertRouteV2 } from "../../dev/emulator";
 import { minimalRoute } from "../fixtures/routes";
+import { faultFor, idsNamedInAmbiguousCreate, retriesLogged, UI_EDIT_SUFFIX, type FaultTarget } from "../support/faults";
 import {
-    FAULT_NAMES,
-    faultFor,
-    idsNamedInAmbiguousCreate,
-    retriesLogged,
-    TRANSIENT_FAULTS,
-    UI_EDIT_SUFFIX,
-    type FaultName,
-    type FaultTarget,
-} from "../support/faults";
+    assertMessage,
+    atOnce,
+    fails,
+    LATE,
+    LateGate,
+    MATRIX_FAULTS,
+    MatrixReport,
+    retried,
+    survives,
+    UI_EDIT,
+    type Expectation as CellExpectation,
+    type MatrixFault,
+} from "../support/faultMatrix";
 import { handlersFor, TEST_API_KEY } from "../support/handlers";
 
 /** Small timeouts keep the suite fast: the slow answer (1 s) is well past the timeout (0.3 s). */
 const CONFIG = { "incident-io:requestTimeoutSeconds": "0.3", "incident-io:maxRetries": "3" };
 
-/**
- * One more fault beside the emulator's own: the server is slower than the timeout and acts only
- * after the client gave up (the emulator's `delay` acts first, or not at all). Made with the
- * `onBetween` hook holding the request until the operation has returned.
- */
-const LATE = "slower than the timeout, server acts late" as const;
-type MatrixFault = FaultName | typeof LATE;
-const MATRIX_FAULTS: MatrixFault[] = [
-    ...FAULT_NAMES.slice(0, FAULT_NAMES.indexOf("slower than the timeout") + 1),
-    LATE,
-    ...FAULT_NAMES.slice(FAULT_NAMES.indexOf("slower than the timeout") + 1),
-];
-
 type Op = "create" | "adopt" | "read" | "update" | "delete";
 type Where = "write" | "pre-read GET";
-type Outcome = "retried then succeeded" | "handled at once" | "clear error";
 type State =
     | "created" //             exactly one route, holding the spec, recorded under its id
     | "created, UI edit kept" // ditto, and an edit made in the UI right after is not replaced
@@ -63,14 +54,7 @@ type State =
     | "overwritten" //         onConflict=overwrite: the UI edit was replaced, and the log says so
     | "deleted"; //            the route no longer exists
 
-/** A message check: a pattern, a pattern it must not match, or the route's quoted name / id that it must contain. */
-type MessageCheck = RegExp | { not: RegExp } | "name" | "id";
-
-interface Expectation {
-    outcome: Outcome;
-    state: State;
-    message?: MessageCheck[];
-}
+type Expectation = CellExpectation<State>;
 
 interface Cell extends Expectation {
     op: Op;
@@ -79,20 +63,8 @@ interface Cell extends Expectation {
     onConflict?: "fail" | "overwrite";
 }
 
-const retried = (state: State): Expectation => ({ outcome: "retried then succeeded", state });
-const atOnce = (state: State): Expectation => ({ outcome: "handled at once", state });
-const fails = (state: State, ...message: MessageCheck[]): Expectation => ({ outcome: "clear error", state, message });
-
 const SCOPES = /"View data" and "Create and manage on-call resources"/;
 const VALIDATION = /422 \(request_id req-fault-422\): name: must be at most 255 characters/;
-
-/** Every transient fault, retried until the request goes through. */
-function survives(state: State): Record<(typeof TRANSIENT_FAULTS)[number] | typeof LATE, Expectation> {
-    return Object.fromEntries([...TRANSIENT_FAULTS, LATE].map((f) => [f, retried(state)])) as Record<
-        (typeof TRANSIENT_FAULTS)[number] | typeof LATE,
-        Expectation
-    >;
-}
 
 // ------------------------------------------------------------------ the matrix
 
@@ -237,8 +209,6 @@ function rows(op: Op, where: Where, table: Partial<Record<MatrixFault, Expectati
     return MATRIX_FAULTS.filter((f) => table[f] !== undefined).map((fault) => ({ op, where, fault, ...table[fault]! }));
 }
 
-const UI_EDIT: MatrixFault = "UI edit between read and write";
-
 const CELLS: Cell[] = [
     ...rows("create", "write", CREATE),
     ...rows("adopt", "write", ADOPT_PUT),
@@ -262,22 +232,8 @@ const CELLS: Cell[] = [
 // ------------------------------------------------------------------ running a cell
 
 let emulator: IncidentIoEmulator;
-let releaseLate: () => void = () => {};
-let lateGate = new Promise<void>((resolve) => (releaseLate = resolve));
-
-interface Tally {
-    cells: number;
-    retried: number;
-    atOnce: number;
-    clearErrors: number;
-    duplicates: number;
-    lost: number;
-    silentOverwrites: number;
-    unexpected: string[];
-}
-
-const tally: Tally = { cells: 0, retried: 0, atOnce: 0, clearErrors: 0, duplicates: 0, lost: 0, silentOverwrites: 0, unexpected: [] };
-const grid = new Map<string, string>();
+const lateGate = new LateGate();
+const tally = new MatrixReport();
 
 function cellTitle(c: Cell): string {
     return `${c.op} × ${c.fault} on ${c.where === "write" ? writeMethod(c.op) : "the pre-read GET"}${c.onConflict ? ` (onConflict=${c.onConflict})` : ""}`;
@@ -347,7 +303,7 @@ async function runCell(c: Cell): Promise<void> {
         emulator.onBetween = async (r) => {
             if (held || r.method !== target.method || r.path !== target.path) return;
             held = true;
-            await lateGate; // released once the operation has returned
+            await lateGate.hold(); // released once the operation has returned
         };
     } else {
         emulator.inject(faultFor(c.fault, target));
@@ -375,11 +331,8 @@ async function runCell(c: Cell): Promise<void> {
     } catch (e) {
         error = e as Error;
     } finally {
-        releaseLate();
-        // The held request goes on in microtasks: by the next macrotask it has been handled.
-        await new Promise((resolve) => setImmediate(resolve));
+        await lateGate.release();
         emulator.onBetween = undefined;
-        lateGate = new Promise<void>((resolve) => (releaseLate = resolve));
     }
     emulator.clearFaults();
     if (process.env.FAULTS_VERBOSE)
@@ -425,15 +378,7 @@ async function runCell(c: Cell): Promise<void> {
     if (c.outcome === "clear error") {
         assert.ok(error, `expected a clear error, but it ${retries > 0 ? "retried and " : ""}succeeded`);
         const message = error.message;
-        for (const check of c.message ?? []) {
-            if (typeof check === "object" && "not" in check) assert.doesNotMatch(message, check.not);
-            else if (check === "name") assert.ok(message.includes(`"${name}"`), `the error names the route "${name}": ${message}`);
-            else if (check === "id") {
-                const routeId = id ?? all[0]?.id;
-                assert.ok(routeId && message.includes(routeId), `the error names the route's id ${routeId}: ${message}`);
-            } else assert.match(message, check);
-        }
-        assert.doesNotMatch(message, /undefined|\[object Object\]|NaN/, "no placeholders leak into the message");
+        assertMessage(message, c.message ?? [], { noun: "route", name, id: id ?? all[0]?.id });
         assert.ok(!message.includes(TEST_API_KEY), "the key never appears");
         assert.equal(
             targetRequests,
@@ -553,20 +498,7 @@ before(async () => {
 });
 
 after(async () => {
-    const f = tally;
-    const line =
-        `faults: ${f.cells} cells, ${f.retried} retried then succeeded, ${f.clearErrors} clear errors, ` +
-        `${f.duplicates} duplicates, ${f.lost} lost, ${f.silentOverwrites} silent overwrites` +
-        ` (+ ${f.atOnce} handled at once: 404 = gone/done, UI edit shown/kept/overwritten as configured` +
-        `${f.unexpected.length ? `; ${f.unexpected.length} cells NOT as expected` : ""})`;
-    const columns = [...new Set(CELLS.map(columnOf))];
-    const table = [
-        ["fault", ...columns].join(" | "),
-        ...MATRIX_FAULTS.map((fault) => [fault, ...columns.map((col) => grid.get(`${col}|${fault}`) ?? "-")].join(" | ")),
-    ];
-    console.log(`\n${table.join("\n")}\n  R = retried then succeeded, E = clear error, H = handled at once, FAIL = not as expected\n`);
-    if (f.unexpected.length) console.log(`cells not as expected:\n  - ${f.unexpected.join("\n  - ")}`);
-    console.log(line);
+    tally.print("faults", [...new Set(CELLS.map(columnOf))], "404 = gone/done, UI edit shown/kept/overwritten as configured");
     await emulator?.close();
 });
 
@@ -577,20 +509,7 @@ function columnOf(c: Cell): string {
 describe("fault matrix", () => {
     for (const c of CELLS) {
         test(`${cellTitle(c)} → ${c.outcome}, ${c.state}`, async () => {
-            tally.cells++;
-            const key = `${columnOf(c)}|${c.fault}`;
-            try {
-                await runCell(c);
-            } catch (e) {
-                tally.unexpected.push(`${cellTitle(c)}: ${(e as Error).message.split("\n")[0]}`);
-                grid.set(key, grid.has(key) ? `${grid.get(key)},FAIL` : "FAIL");
-                throw e;
-            }
-            if (c.outcome === "retried then succeeded") tally.retried++;
-            else if (c.outcome === "clear error") tally.clearErrors++;
-            else tally.atOnce++;
-            const mark = c.outcome === "retried then succeeded" ? "R" : c.outcome === "clear error" ? "E" : "H";
-            grid.set(key, grid.has(key) ? `${grid.get(key)},${mark}` : mark);
+            await tally.cell(columnOf(c), c.fault, cellTitle(c), c.outcome, () => runCell(c));
         });
     }
 });

@@ -170,10 +170,10 @@ export async function pool<T>(items: readonly T[], concurrency: number, work: (i
     }
 }
 
-/** The route ids an ambiguous-create error says now exist with the route's name ([] when none). */
+/** The ids an ambiguous-create error says now exist with the route's (source's, attribute's) name ([] when none). */
 export function idsNamedInAmbiguousCreate(message: string): string[] | undefined {
     if (!/may have succeeded/.test(message)) return undefined;
-    const listed = /route\(s\) with that name: ([0-9A-Za-z, ]+)\./.exec(message);
+    const listed = /(?:route|source|attribute)\(s\) with that name: ([0-9A-Za-z, ]+)\./.exec(message);
     if (listed)
         return listed[1]
             .split(",")

@@ -12,8 +12,17 @@ export interface TestHandlers {
 }
 
 export async function handlersFor(emulator: Pick<IncidentIoEmulator, "url">, config: Record<string, string> = {}): Promise<TestHandlers> {
+    return configuredHandlers(emulator, (log) => new AlertRouteHandlers(log), config);
+}
+
+/** Any incident.io resource's handlers (`make` builds them with the log), configured as handlersFor's. */
+export async function configuredHandlers<H extends Pick<AlertRouteHandlers, "configure">>(
+    emulator: Pick<IncidentIoEmulator, "url">,
+    make: (log: (line: string) => void) => H,
+    config: Record<string, string> = {},
+): Promise<{ handlers: H; logs: string[] }> {
     const logs: string[] = [];
-    const handlers = new AlertRouteHandlers((line) => logs.push(line));
+    const handlers = make((line) => logs.push(line));
     const values: Record<string, string> = {
         "incident-io:apiKey": TEST_API_KEY,
         "incident-io:baseUrl": emulator.url,
