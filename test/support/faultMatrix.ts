@@ -94,8 +94,8 @@ export class MatrixReport {
     readonly unexpected: string[] = [];
     private readonly grid = new Map<string, string>();
 
-    /** Runs one cell: counts it, and marks the grid with its outcome, or FAIL (rethrown). */
-    async cell(column: string, fault: MatrixFault, title: string, outcome: Outcome, run: () => Promise<void>): Promise<void> {
+    /** Runs one cell: counts it, and marks the grid with its outcome (`suffix` appended: a footnote), or FAIL (rethrown). */
+    async cell(column: string, fault: MatrixFault, title: string, outcome: Outcome, run: () => Promise<void>, suffix = ""): Promise<void> {
         this.cells++;
         const key = `${column}|${fault}`;
         try {
@@ -108,7 +108,7 @@ export class MatrixReport {
         if (outcome === "retried then succeeded") this.retried++;
         else if (outcome === "clear error") this.clearErrors++;
         else this.atOnce++;
-        this.mark(key, outcome === "retried then succeeded" ? "R" : outcome === "clear error" ? "E" : "H");
+        this.mark(key, (outcome === "retried then succeeded" ? "R" : outcome === "clear error" ? "E" : "H") + suffix);
     }
 
     private mark(key: string, mark: string): void {
