@@ -23,9 +23,9 @@ import type { CheckFailure, ResourceKind } from "../../providers/core";
 import { alertAttributeKind, AlertAttributeHandlers } from "../../providers/incident-io/alertAttributeHandlers";
 import { alertSourceKind, AlertSourceHandlers } from "../../providers/incident-io/alertSourceHandlers";
 import { IncidentIoEmulator, type AlertTemplatePayload } from "../../dev/emulator";
-import { faultFor, idsNamedInAmbiguousCreate, retriesLogged, UI_EDIT_SUFFIX, type FaultTarget } from "../support/faults";
+import { faultFor, idsNamedInAmbiguousCreate, UI_EDIT_SUFFIX, type FaultTarget } from "../support/faults";
 import {
-    assertMessage,
+    assertOutcome,
     atOnce,
     fails,
     LATE,
@@ -578,25 +578,8 @@ async function runCell(kind: KindUnderTest, c: Cell): Promise<void> {
     assert.ok(!(error?.message ?? "").includes(TEST_API_KEY), "the key never appears");
 
     // The outcome.
-    const retries = retriesLogged(logs);
     const targetRequests = emulator.requests.filter((r) => r.method === target.method && r.path === target.path).length;
-    if (c.outcome === "clear error") {
-        assert.ok(error, `expected a clear error, but it ${retries > 0 ? "retried and " : ""}succeeded`);
-        assertMessage(error.message, c.message ?? [], { noun: kind.short, name, id: id ?? all[0]?.id });
-        assert.equal(
-            targetRequests,
-            1,
-            `a request that failed for good is not repeated (${target.method} ${target.path} ×${targetRequests})`,
-        );
-    } else {
-        assert.ok(!error, `expected success, got: ${error?.message}`);
-        if (c.outcome === "retried then succeeded") {
-            assert.ok(retries >= 1, `a retry was logged: ${JSON.stringify(logs)}`);
-            assert.ok(targetRequests >= 2, `${target.method} ${target.path} was repeated (×${targetRequests})`);
-        } else {
-            assert.equal(retries, 0, `no retry needed: ${JSON.stringify(logs)}`);
-        }
-    }
+    assertOutcome(c, { error, logs, target, targetRequests }, { noun: kind.short, name, id: id ?? all[0]?.id });
 
     // The final state.
     const claimedIds = () => emulator.managedResources().map((m) => m.resource_id);
