@@ -4,9 +4,12 @@
 //
 // Each request: logged; body read; the first matching fault taken; unless it short-circuits:
 // auth (Bearer key + x-checkly-account) -> rate limit -> the endpoint; the reply is sent.
-import * as http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
-import { FaultQueue, type FaultMatch } from "../emulator/faults";
+// Listening, sockets, timers and close()/settled() are the incident.io emulator's EmulatorHttpServer
+// (dev/emulator/httpServer.ts); faults are answered as it answers them (answerWithFault).
+import type * as http from "node:http";
+import { answerWithFault, FaultQueue, type FaultMatch } from "../emulator/faults";
+import { EmulatorHttpServer, readBody } from "../emulator/httpServer";
+import type { Reply } from "../emulator/replies";
 import { SlidingWindowLimiter } from "../emulator/rateLimit";
 import type { FaultKind } from "../emulator";
 import { BadRequest, ChannelStore, type ChannelV1 } from "./channels";
@@ -52,13 +55,6 @@ export function checklyError(status: number, message?: string): { statusCode: nu
     return { statusCode: status, error, message: message ?? error };
 }
 
-interface Reply {
-    status: number;
-    body?: unknown;
-    raw?: string;
-    headers?: Record<string, string>;
-}
-
 export class ChecklyEmulator {
     readonly url: string;
     readonly requests: ChecklyRequestLogEntry[] = [];
@@ -68,56 +64,24 @@ export class ChecklyEmulator {
     private readonly store = new ChannelStore();
     private readonly faults = new FaultQueue<ChecklyFault>();
     private readonly limiter = new SlidingWindowLimiter();
-    private readonly sockets = new Set<Socket>();
-    private readonly timers = new Set<NodeJS.Timeout>();
-    private readonly handling = new Set<Promise<void>>();
-    private closed = false;
 
     private constructor(
-        private readonly server: http.Server,
+        private readonly server: EmulatorHttpServer,
         opts: ChecklyEmulatorOptions,
     ) {
         this.apiKey = opts.apiKey ?? "checkly-test-key";
         this.accountId = opts.accountId ?? "7e4a5c38-9c9f-4b3e-8d4e-2f1f6c0a1b2c";
         this.rateLimitPerMinute = opts.rateLimitPerMinute;
-        this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-        server.on("connection", (socket) => {
-            this.sockets.add(socket);
-            socket.on("close", () => this.sockets.delete(socket));
-        });
-        server.on("request", (req, res) => {
-            const handling = this.handle(req, res).catch((err: unknown) => {
-                if (!res.headersSent && !res.destroyed) {
-                    res.writeHead(500, { "content-type": "application/json" });
-                    res.end(JSON.stringify(checklyError(500)));
-                }
-                console.error("Checkly emulator: unexpected error", err);
-            });
-            this.handling.add(handling);
-            void handling.finally(() => this.handling.delete(handling));
-        });
+        this.url = server.url;
+        server.serve((req, res) => this.handle(req, res), { name: "Checkly emulator", body: () => checklyError(500) });
     }
 
     static async start(opts: ChecklyEmulatorOptions = {}): Promise<ChecklyEmulator> {
-        const server = http.createServer({ keepAliveTimeout: 5_000 });
-        await new Promise<void>((resolve, reject) => {
-            server.once("error", reject);
-            server.listen(0, "127.0.0.1", () => {
-                server.off("error", reject);
-                resolve();
-            });
-        });
-        return new ChecklyEmulator(server, opts);
+        return new ChecklyEmulator(await EmulatorHttpServer.listen(), opts);
     }
 
-    async close(): Promise<void> {
-        if (this.closed) return;
-        this.closed = true;
-        for (const timer of this.timers) clearTimeout(timer);
-        const done = new Promise<void>((resolve) => this.server.close(() => resolve()));
-        for (const socket of this.sockets) socket.destroy();
-        this.server.closeAllConnections();
-        await done;
+    close(): Promise<void> {
+        return this.server.close();
     }
 
     // ------------------------------------------------------------ state
@@ -172,8 +136,8 @@ export class ChecklyEmulator {
         this.faults.clear();
     }
 
-    async settled(): Promise<void> {
-        await Promise.all([...this.handling]);
+    settled(): Promise<void> {
+        return this.server.settled();
     }
 
     // ------------------------------------------------------------ transport
@@ -194,48 +158,25 @@ export class ChecklyEmulator {
         const entry: ChecklyRequestLogEntry = { method, path: url.pathname, status: 0, ...(body === undefined ? {} : { body }) };
         this.requests.push(entry);
         const process = () => this.process(req, method, url, body, badJson);
+        const respond = (reply: Reply) => this.server.send(res, entry, reply);
         const fault = this.faults.take(method, url.pathname);
-        if (!fault) return this.respond(res, entry, process());
-        switch (fault.kind) {
-            case "status": {
-                const b = fault.body === undefined ? checklyError(fault.status) : fault.body;
-                return this.respond(
-                    res,
-                    entry,
-                    typeof b === "string"
-                        ? { status: fault.status, raw: b, headers: { "content-type": "text/plain", ...fault.headers } }
-                        : { status: fault.status, body: b, headers: fault.headers },
-                );
-            }
-            case "rate-limit":
-                return this.respond(res, entry, rateLimited(fault.seconds ?? 1, fault.retryAfter));
-            case "reset-before-processing":
-                req.socket.destroy();
-                return;
-            case "reset-after-processing":
-                process();
-                req.socket.destroy();
-                return;
-            case "delay": {
-                if (fault.process ?? true) {
-                    const reply = process();
-                    await this.sleep(fault.ms);
-                    return this.respond(res, entry, reply);
-                }
-                await this.sleep(fault.ms);
-                if (res.destroyed) return;
-                return this.respond(res, entry, process());
-            }
-            case "malformed-json":
-                if (fault.process ?? true) process();
-                return this.respond(res, entry, { status: 200, raw: MALFORMED_BODY });
-            case "ui-edit": {
-                const id = fault.channelId ?? channelIdOf(url.pathname);
-                if (id !== undefined && this.store.get(id))
-                    this.store.edit(id, fault.mutate ?? ((c) => void (c.config.name = `${String(c.config.name)} (edited in UI)`)));
-                return this.respond(res, entry, process());
-            }
+        if (!fault) return respond(process());
+        if (fault.kind === "ui-edit") {
+            const id = fault.channelId ?? channelIdOf(url.pathname);
+            if (id !== undefined && this.store.get(id))
+                this.store.edit(id, fault.mutate ?? ((c) => void (c.config.name = `${String(c.config.name)} (edited in UI)`)));
+            return respond(process());
         }
+        return answerWithFault(fault, {
+            process,
+            respond,
+            reset: () => void req.socket.destroy(),
+            clientGone: () => res.destroyed,
+            sleep: (ms) => this.server.sleep(ms),
+            errorBody: checklyError,
+            rateLimited,
+            malformedBody: MALFORMED_BODY,
+        });
     }
 
     private process(req: http.IncomingMessage, method: string, url: URL, body: unknown, badJson: boolean): Reply {
@@ -298,29 +239,6 @@ export class ChecklyEmulator {
         }
         return { status: 404, body: checklyError(404) };
     }
-
-    private respond(res: http.ServerResponse, entry: ChecklyRequestLogEntry, reply: Reply): void {
-        if (res.destroyed || this.closed) return;
-        const headers: Record<string, string> = { ...reply.headers };
-        let payload: string | undefined;
-        if (reply.raw !== undefined) payload = reply.raw;
-        else if (reply.body !== undefined && reply.status !== 204) payload = JSON.stringify(reply.body);
-        if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type"))
-            headers["content-type"] = "application/json";
-        entry.status = reply.status;
-        res.writeHead(reply.status, headers);
-        res.end(payload);
-    }
-
-    private sleep(ms: number): Promise<void> {
-        return new Promise((resolve) => {
-            const timer = setTimeout(() => {
-                this.timers.delete(timer);
-                resolve();
-            }, ms);
-            this.timers.add(timer);
-        });
-    }
 }
 
 /** A 429 in each form the fault matrix uses. Checkly documents no rate-limit headers (API reference,
@@ -335,15 +253,4 @@ function rateLimited(seconds: number, header: "seconds" | "http-date" | "body-on
 function channelIdOf(path: string): number | undefined {
     const m = /^\/v1\/alert-channels\/(\d+)/.exec(path);
     return m ? Number(m[1]) : undefined;
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-    return new Promise((resolve) => {
-        const chunks: Buffer[] = [];
-        const done = () => resolve(Buffer.concat(chunks).toString("utf8"));
-        req.on("data", (chunk: Buffer) => chunks.push(chunk));
-        req.on("end", done);
-        req.on("error", done);
-        req.on("aborted", done);
-    });
 }

@@ -8,12 +8,14 @@
 //   4. unless the fault short-circuits: auth (Bearer key) -> rate limit -> onBetween
 //      hook -> endpoint handler (state changes happen here, synchronously);
 //   5. the reply is held for `latencyMs` (timers, so other requests proceed), then sent.
-import * as http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+// Listening, sockets, timers and close()/settled() are EmulatorHttpServer's (httpServer.ts), shared
+// with the Checkly emulator; answering a fault is answerWithFault's (faults.ts).
+import type * as http from "node:http";
 import { alertRouteIdOf, dispatch, type ApiRequest } from "./api";
 import { attributeAnswer, Catalogue, type AlertAttributeSeed, type EscalationPathSeed } from "./catalogue";
 import type { AlertSourcePayload } from "./sources";
-import { FaultQueue } from "./faults";
+import { answerWithFault, FaultQueue } from "./faults";
+import { EmulatorHttpServer, readBody } from "./httpServer";
 import { DEFAULT_IDENTITY, identityReply, scopeRefusal, type EmulatedIdentity } from "./identity";
 import { SlidingWindowLimiter } from "./rateLimit";
 import { defaultErrorFor, errorReply, rateLimited, type Reply } from "./replies";
@@ -71,15 +73,10 @@ export class IncidentIoEmulator {
     private readonly catalogue = new Catalogue();
     private readonly faults = new FaultQueue();
     private readonly limiter = new SlidingWindowLimiter();
-    private readonly sockets = new Set<Socket>();
-    private readonly timers = new Set<NodeJS.Timeout>();
     private inFlight = 0;
-    /** Requests still being handled (processing or held), including those whose client went away. */
-    private readonly handling = new Set<Promise<void>>();
-    private closed = false;
 
     private constructor(
-        private readonly server: http.Server,
+        private readonly server: EmulatorHttpServer,
         opts: EmulatorOptions,
     ) {
         this.apiKey = opts.apiKey ?? "test-api-key";
@@ -90,48 +87,17 @@ export class IncidentIoEmulator {
         this.state = new EmulatorState(opts.echoAsSent ? undefined : { catalogAttributeIds: new Set(opts.catalogAttributeIds ?? []) });
         this.latencyMs = opts.latencyMs ?? 0;
         this.rateLimitPerMinute = opts.rateLimitPerMinute;
-        const { port } = server.address() as AddressInfo;
-        this.url = `http://127.0.0.1:${port}`;
-        server.on("connection", (socket) => {
-            this.sockets.add(socket);
-            socket.on("close", () => this.sockets.delete(socket));
-        });
-        server.on("request", (req, res) => {
-            const handling = this.handle(req, res).catch((err: unknown) => {
-                // Should not happen (handlers catch their errors), but never leave a client hanging.
-                if (!res.headersSent && !res.destroyed) {
-                    res.writeHead(500, { "content-type": "application/json" });
-                    res.end(JSON.stringify(defaultErrorFor(500)));
-                }
-                console.error("incident.io emulator: unexpected error", err);
-            });
-            this.handling.add(handling);
-            void handling.finally(() => this.handling.delete(handling));
-        });
+        this.url = server.url;
+        server.serve((req, res) => this.handle(req, res), { name: "incident.io emulator", body: () => defaultErrorFor(500) });
     }
 
     static async start(opts: EmulatorOptions = {}): Promise<IncidentIoEmulator> {
-        const server = http.createServer({ keepAliveTimeout: 5_000 });
-        await new Promise<void>((resolve, reject) => {
-            server.once("error", reject);
-            server.listen(0, "127.0.0.1", () => {
-                server.off("error", reject);
-                resolve();
-            });
-        });
-        return new IncidentIoEmulator(server, opts);
+        return new IncidentIoEmulator(await EmulatorHttpServer.listen(), opts);
     }
 
     /** Stops listening, destroys open sockets and drops pending delayed replies. */
-    async close(): Promise<void> {
-        if (this.closed) return;
-        this.closed = true;
-        for (const timer of this.timers) clearTimeout(timer);
-        this.timers.clear();
-        const done = new Promise<void>((resolve) => this.server.close(() => resolve()));
-        for (const socket of this.sockets) socket.destroy();
-        this.server.closeAllConnections();
-        await done;
+    close(): Promise<void> {
+        return this.server.close();
     }
 
     // ------------------------------------------------------------ state
@@ -261,8 +227,8 @@ export class IncidentIoEmulator {
      * client gave up (a timed-out POST may still create its route). What "look again in a minute"
      * amounts to for a test.
      */
-    async settled(): Promise<void> {
-        await Promise.all([...this.handling]);
+    settled(): Promise<void> {
+        return this.server.settled();
     }
 
     // ------------------------------------------------------------ faults
@@ -309,45 +275,20 @@ export class IncidentIoEmulator {
 
         const fault = this.faults.take(method, parsed.pathname);
         if (!fault) return this.respond(ex, await this.process(ex));
-
-        switch (fault.kind) {
-            case "status": {
-                const body = fault.body === undefined ? defaultErrorFor(fault.status) : fault.body;
-                const reply: Reply =
-                    typeof body === "string"
-                        ? { status: fault.status, raw: body, headers: { "content-type": "text/plain", ...fault.headers } }
-                        : { status: fault.status, body, headers: fault.headers };
-                return this.respond(ex, reply);
-            }
-            case "rate-limit": {
-                const header = fault.retryAfter === "body-only" ? "none" : fault.retryAfter;
-                return this.respond(ex, rateLimited(fault.seconds ?? 1, header));
-            }
-            case "reset-before-processing":
-                return this.reset(ex);
-            case "reset-after-processing":
-                await this.process(ex);
-                return this.reset(ex);
-            case "delay": {
-                if (fault.process ?? true) {
-                    const reply = await this.process(ex);
-                    await this.sleep(fault.ms);
-                    return this.respond(ex, reply);
-                }
-                // Held before processing; if the client gave up meanwhile, nothing is applied.
-                await this.sleep(fault.ms);
-                if (ex.aborted) return;
-                return this.respond(ex, await this.process(ex));
-            }
-            case "malformed-json": {
-                if (fault.process ?? true) await this.process(ex);
-                return this.respond(ex, { status: 200, raw: MALFORMED_BODY });
-            }
-            case "ui-edit": {
-                this.editNamedInPath(fault, parsed.pathname);
-                return this.respond(ex, await this.process(ex));
-            }
+        if (fault.kind === "ui-edit") {
+            this.editNamedInPath(fault, parsed.pathname);
+            return this.respond(ex, await this.process(ex));
         }
+        return answerWithFault(fault, {
+            process: () => this.process(ex),
+            respond: (reply) => this.respond(ex, reply),
+            reset: () => this.reset(ex),
+            clientGone: () => ex.aborted,
+            sleep: (ms) => this.server.sleep(ms),
+            errorBody: defaultErrorFor,
+            rateLimited: (seconds, retryAfter) => rateLimited(seconds, retryAfter === "body-only" ? "none" : retryAfter),
+            malformedBody: MALFORMED_BODY,
+        });
     }
 
     /** The ui-edit fault: the route, source or attribute the path names is renamed (name + " (edited in UI)")
@@ -414,48 +355,15 @@ export class IncidentIoEmulator {
         }
     }
 
+    /** Sends the reply after `latencyMs`, unless the client went away meanwhile. */
     private async respond(ex: Exchange, reply: Reply): Promise<void> {
-        if (this.latencyMs > 0) await this.sleep(this.latencyMs);
-        const { res } = ex;
-        if (ex.aborted || res.destroyed || this.closed) return;
-        const headers: Record<string, string> = { ...reply.headers };
-        let payload: string | undefined;
-        if (reply.raw !== undefined) payload = reply.raw;
-        else if (reply.body !== undefined && reply.status !== 204) payload = JSON.stringify(reply.body);
-        if (payload !== undefined && !hasHeader(headers, "content-type")) headers["content-type"] = "application/json";
-        ex.entry.status = reply.status;
-        res.writeHead(reply.status, headers);
-        res.end(payload);
+        if (this.latencyMs > 0) await this.server.sleep(this.latencyMs);
+        if (ex.aborted) return;
+        this.server.send(ex.res, ex.entry, reply);
     }
 
     private async reset(ex: Exchange): Promise<void> {
-        if (this.latencyMs > 0) await this.sleep(this.latencyMs);
+        if (this.latencyMs > 0) await this.server.sleep(this.latencyMs);
         ex.req.socket.destroy();
     }
-
-    /** setTimeout that close() cancels (the awaiting handler is simply abandoned). */
-    private sleep(ms: number): Promise<void> {
-        return new Promise((resolve) => {
-            const timer = setTimeout(() => {
-                this.timers.delete(timer);
-                resolve();
-            }, ms);
-            this.timers.add(timer);
-        });
-    }
-}
-
-function hasHeader(headers: Record<string, string>, name: string): boolean {
-    return Object.keys(headers).some((h) => h.toLowerCase() === name);
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-    return new Promise((resolve) => {
-        const chunks: Buffer[] = [];
-        req.on("data", (chunk: Buffer) => chunks.push(chunk));
-        req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-        // A client that disconnects mid-body: resolve with what we have; the reply is dropped.
-        req.on("error", () => resolve(Buffer.concat(chunks).toString("utf8")));
-        req.on("aborted", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    });
 }
