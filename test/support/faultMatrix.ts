@@ -2,7 +2,7 @@
 // AlertSource and AlertAttribute): the faults of its rows, the expectations a cell states, the check of
 // an error message, the "server acts late" gate, and the grid and figure line printed at the end.
 import assert from "node:assert/strict";
-import { FAULT_NAMES, TRANSIENT_FAULTS, type FaultName } from "./faults";
+import { FAULT_NAMES, retriesLogged, TRANSIENT_FAULTS, type FaultName } from "./faults";
 
 /**
  * One more fault beside the emulator's own: the server is slower than the timeout and acts only
@@ -65,6 +65,34 @@ export function assertMessage(message: string, checks: readonly MessageCheck[], 
     assert.doesNotMatch(message, /undefined|\[object Object\]|NaN/, "no placeholders leak into the message");
 }
 
+/** Asserts a cell's outcome: a clear error (its message checked, the failed request not repeated),
+ * or success, retried (a retry logged, the request repeated) or at once (no retry). */
+export function assertOutcome(
+    expected: Expectation<string>,
+    seen: { error: Error | undefined; logs: readonly string[]; target: { method: string; path: string }; targetRequests: number },
+    named: { noun: string; name: string; id?: string },
+): void {
+    const { error, logs, target, targetRequests } = seen;
+    const retries = retriesLogged(logs);
+    if (expected.outcome === "clear error") {
+        assert.ok(error, `expected a clear error, but it ${retries > 0 ? "retried and " : ""}succeeded`);
+        assertMessage(error.message, expected.message ?? [], named);
+        assert.equal(
+            targetRequests,
+            1,
+            `a request that failed for good is not repeated (${target.method} ${target.path} ×${targetRequests})`,
+        );
+    } else {
+        assert.ok(!error, `expected success, got: ${error?.message}`);
+        if (expected.outcome === "retried then succeeded") {
+            assert.ok(retries >= 1, `a retry was logged: ${JSON.stringify(logs)}`);
+            assert.ok(targetRequests >= 2, `${target.method} ${target.path} was repeated (×${targetRequests})`);
+        } else {
+            assert.equal(retries, 0, `no retry needed: ${JSON.stringify(logs)}`);
+        }
+    }
+}
+
 /** The LATE fault's gate: `hold` keeps a request until `release`, which the runner calls once the operation returned. */
 export class LateGate {
     private open: () => void = () => {};
@@ -94,8 +122,8 @@ export class MatrixReport {
     readonly unexpected: string[] = [];
     private readonly grid = new Map<string, string>();
 
-    /** Runs one cell: counts it, and marks the grid with its outcome, or FAIL (rethrown). */
-    async cell(column: string, fault: MatrixFault, title: string, outcome: Outcome, run: () => Promise<void>): Promise<void> {
+    /** Runs one cell: counts it, and marks the grid with its outcome (`suffix` appended: a footnote), or FAIL (rethrown). */
+    async cell(column: string, fault: MatrixFault, title: string, outcome: Outcome, run: () => Promise<void>, suffix = ""): Promise<void> {
         this.cells++;
         const key = `${column}|${fault}`;
         try {
@@ -108,7 +136,7 @@ export class MatrixReport {
         if (outcome === "retried then succeeded") this.retried++;
         else if (outcome === "clear error") this.clearErrors++;
         else this.atOnce++;
-        this.mark(key, outcome === "retried then succeeded" ? "R" : outcome === "clear error" ? "E" : "H");
+        this.mark(key, (outcome === "retried then succeeded" ? "R" : outcome === "clear error" ? "E" : "H") + suffix);
     }
 
     private mark(key: string, mark: string): void {
