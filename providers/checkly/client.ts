@@ -14,6 +14,7 @@ import {
     type ApiErrorArgs,
     type ServiceProfile,
     type ServiceWords,
+    untrustedAnswer,
 } from "../incident-io";
 import { secretValues } from "./model";
 import {
@@ -174,13 +175,9 @@ export class ChecklyClient {
     private expectChannel(body: unknown, method: "GET" | "POST" | "PUT", path: string, id?: string): ChecklyAlertChannelResponse {
         const channel = this.checked(body, method, path);
         if (id !== undefined && String(channel.id) !== id) {
-            throw new ChecklyApiError({
-                method,
-                path,
-                kind: "malformed",
-                detail: `the answer is channel ${channel.id}, not ${id} as asked; it was not trusted`,
-                maybeApplied: method !== "GET",
-            });
+            throw new ChecklyApiError(
+                untrustedAnswer(method, path, `the answer is channel ${channel.id}, not ${id} as asked; it was not trusted`),
+            );
         }
         return channel;
     }
@@ -195,22 +192,10 @@ export class ChecklyClient {
             !c.config ||
             typeof c.config !== "object"
         ) {
-            throw new ChecklyApiError({
-                method,
-                path,
-                kind: "malformed",
-                detail: "the answer has no channel with an id, a type and a config",
-                maybeApplied: method !== "GET",
-            });
+            throw new ChecklyApiError(untrustedAnswer(method, path, "the answer has no channel with an id, a type and a config"));
         }
         if (c.subscriptions !== undefined && c.subscriptions !== null && !Array.isArray(c.subscriptions))
-            throw new ChecklyApiError({
-                method,
-                path,
-                kind: "malformed",
-                detail: "the channel's subscriptions are not a list",
-                maybeApplied: method !== "GET",
-            });
+            throw new ChecklyApiError(untrustedAnswer(method, path, "the channel's subscriptions are not a list"));
         this.remember({ config: c.config as ChecklyAlertChannelSpec["config"] });
         return c as ChecklyAlertChannelResponse;
     }

@@ -34,7 +34,7 @@ export {
     DEFAULT_MAX_RESPONSE_BYTES,
     processLimiter,
 } from "./client/client";
-export { ApiError, IncidentIoApiError, type ApiErrorArgs, type ApiErrorDetail, type ServiceWords } from "./client/errors";
+export { ApiError, IncidentIoApiError, untrustedAnswer, type ApiErrorArgs, type ApiErrorDetail, type ServiceWords } from "./client/errors";
 // The transport every API client of the project shares (incident.io's, Checkly's).
 export { ApiTransport, type ServiceProfile } from "./client/transport";
 export { DEFAULT_RETRY_POLICY } from "./client/retry";

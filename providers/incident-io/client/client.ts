@@ -10,7 +10,7 @@ import type {
 import type { AlertRouteV3View } from "../v3";
 import { API_KEY_CONFIG, API_KEY_ENV, cleanApiKey, missingKeyMessage, secretForms } from "./apiKey";
 import { DEFAULT_BASE_URL, parseBaseUrl } from "./baseUrl";
-import { IncidentIoApiError, incidentIoWords, type ApiErrorDetail } from "./errors";
+import { IncidentIoApiError, incidentIoWords, untrustedAnswer, type ApiErrorDetail } from "./errors";
 import { RequestLimiter } from "./limiter";
 import { DEFAULT_RETRY_POLICY, type Method, type RetryPolicy } from "./retry";
 import { stackSettingFix, type SettingFix } from "./settingFix";
@@ -304,22 +304,16 @@ export class IncidentIoClient {
     ): T {
         const item = body?.[field];
         if (!item || typeof item.id !== "string" || item.id === "" || typeof item.name !== "string") {
-            throw new IncidentIoApiError({
-                method,
-                path,
-                kind: "malformed",
-                detail: `the answer has no ${field} with an id and a name`,
-                maybeApplied: method !== "GET",
-            });
+            throw new IncidentIoApiError(untrustedAnswer(method, path, `the answer has no ${field} with an id and a name`));
         }
         if (askedId !== undefined && item.id !== askedId) {
-            throw new IncidentIoApiError({
-                method,
-                path,
-                kind: "malformed",
-                detail: `the answer is ${field} ${this.redact(JSON.stringify(item.id))}, not ${askedId} as asked; it was not trusted`,
-                maybeApplied: method !== "GET",
-            });
+            throw new IncidentIoApiError(
+                untrustedAnswer(
+                    method,
+                    path,
+                    `the answer is ${field} ${this.redact(JSON.stringify(item.id))}, not ${askedId} as asked; it was not trusted`,
+                ),
+            );
         }
         return item;
     }
@@ -357,25 +351,19 @@ export class IncidentIoClient {
         const route = body?.alert_route;
         const path = `/v2/alert_routes${asked.id ? `/${asked.id}` : ""}`;
         if (!route || typeof route.id !== "string" || route.id === "" || typeof route.version !== "number") {
-            throw new IncidentIoApiError({
-                method,
-                path,
-                kind: "malformed",
-                detail: "the answer has no alert_route with an id and a version",
-                maybeApplied: method !== "GET",
-            });
+            throw new IncidentIoApiError(untrustedAnswer(method, path, "the answer has no alert_route with an id and a version"));
         }
         const wrongId = asked.id !== undefined && route.id !== asked.id;
         const wrongVersion = asked.version !== undefined && route.version !== asked.version;
         if (wrongId || wrongVersion) {
             const sent = `${asked.id}${asked.version !== undefined ? ` at version ${asked.version}` : ""}`;
-            throw new IncidentIoApiError({
-                method,
-                path,
-                kind: "malformed",
-                detail: `the answer is route ${this.redact(JSON.stringify(route.id))} at version ${route.version}, not ${sent} as asked; it was not trusted`,
-                maybeApplied: method !== "GET",
-            });
+            throw new IncidentIoApiError(
+                untrustedAnswer(
+                    method,
+                    path,
+                    `the answer is route ${this.redact(JSON.stringify(route.id))} at version ${route.version}, not ${sent} as asked; it was not trusted`,
+                ),
+            );
         }
         return route;
     }

@@ -137,6 +137,12 @@ export class ApiError extends Error {
     }
 }
 
+/** The error of an answer that is not trusted (wrong shape, another resource than asked): after a
+ * write, the request may still have been applied. */
+export function untrustedAnswer(method: string, path: string, detail: string): ApiErrorArgs {
+    return { method, path, kind: "malformed", detail, maybeApplied: method !== "GET" };
+}
+
 /** incident.io's API failed a request (the route's, a source's, the key check's). */
 export class IncidentIoApiError extends ApiError {
     constructor(args: ApiErrorArgs, words: ServiceWords = INCIDENT_IO_WORDS) {
