@@ -66,6 +66,33 @@ function nameOfUrn(urn: string): string {
     return parts.length >= 4 ? parts.slice(3).join("::") : "";
 }
 
+/** A request about one resource: the engine names it by URN and by the name and type in that URN. */
+interface ResourceRequest {
+    setUrn(value: string): unknown;
+    setName(value: string): unknown;
+    setType(value: string): unknown;
+}
+
+function aboutResource<R extends ResourceRequest>(req: R, urn: string): R {
+    req.setUrn(urn);
+    req.setName(nameOfUrn(urn));
+    req.setType(typeOfUrn(urn));
+    return req;
+}
+
+/** The inputs of the last deployment and the `ignoreChanges` paths, which the engine sends with a Diff or an Update. */
+function setChangeContext(
+    req: { setOldInputs(value?: structproto.Struct): unknown; setIgnorechangesList(value: string[]): unknown },
+    opts: { oldInputs?: object; ignoreChanges?: string[] },
+): void {
+    if (opts.oldInputs) {
+        req.setOldInputs(toStruct(opts.oldInputs));
+    }
+    if (opts.ignoreChanges) {
+        req.setIgnorechangesList(opts.ignoreChanges);
+    }
+}
+
 /**
  * Converts a JS object to a Struct like the engine would see program inputs:
  * the SDK drops `undefined`-valued object keys and turns `undefined` array
@@ -319,10 +346,7 @@ export class DynamicProviderHost {
         olds: object,
         news: object,
     ): Promise<{ inputs: HostProperties; failures: Array<{ property: string; reason: string }> }> {
-        const req = new provproto.CheckRequest();
-        req.setUrn(urn);
-        req.setName(nameOfUrn(urn));
-        req.setType(typeOfUrn(urn));
+        const req = aboutResource(new provproto.CheckRequest(), urn);
         req.setOlds(toStruct(olds));
         req.setNews(toStruct(news));
         const resp = await this.unary<provproto.CheckRequest, provproto.CheckResponse>("Check", this.client.check, req);
@@ -339,19 +363,11 @@ export class DynamicProviderHost {
         news: object,
         opts: { oldInputs?: object; ignoreChanges?: string[] } = {},
     ): Promise<{ changes: "none" | "some" | "unknown"; replaces: string[]; deleteBeforeReplace: boolean }> {
-        const req = new provproto.DiffRequest();
+        const req = aboutResource(new provproto.DiffRequest(), urn);
         req.setId(id);
-        req.setUrn(urn);
-        req.setName(nameOfUrn(urn));
-        req.setType(typeOfUrn(urn));
         req.setOlds(toStruct(olds));
         req.setNews(toStruct(news));
-        if (opts.oldInputs) {
-            req.setOldInputs(toStruct(opts.oldInputs));
-        }
-        if (opts.ignoreChanges) {
-            req.setIgnorechangesList(opts.ignoreChanges);
-        }
+        setChangeContext(req, opts);
         const resp = await this.unary<provproto.DiffRequest, provproto.DiffResponse>("Diff", this.client.diff, req);
         const C = provproto.DiffResponse.DiffChanges;
         const changes = resp.getChanges() === C.DIFF_SOME ? "some" : resp.getChanges() === C.DIFF_NONE ? "none" : "unknown";
@@ -368,10 +384,7 @@ export class DynamicProviderHost {
         properties: object,
         opts: { preview?: boolean; timeoutSeconds?: number } = {},
     ): Promise<{ id: string; properties: HostProperties }> {
-        const req = new provproto.CreateRequest();
-        req.setUrn(urn);
-        req.setName(nameOfUrn(urn));
-        req.setType(typeOfUrn(urn));
+        const req = aboutResource(new provproto.CreateRequest(), urn);
         req.setProperties(toStruct(properties));
         req.setPreview(!!opts.preview);
         if (opts.timeoutSeconds) {
@@ -387,11 +400,8 @@ export class DynamicProviderHost {
         properties: object,
         inputs?: object,
     ): Promise<{ id: string; properties: HostProperties; inputs?: HostProperties }> {
-        const req = new provproto.ReadRequest();
+        const req = aboutResource(new provproto.ReadRequest(), urn);
         req.setId(id);
-        req.setUrn(urn);
-        req.setName(nameOfUrn(urn));
-        req.setType(typeOfUrn(urn));
         req.setProperties(toStruct(properties));
         if (inputs) {
             req.setInputs(toStruct(inputs));
@@ -414,20 +424,12 @@ export class DynamicProviderHost {
         news: object,
         opts: { preview?: boolean; oldInputs?: object; ignoreChanges?: string[]; timeoutSeconds?: number } = {},
     ): Promise<{ properties: HostProperties }> {
-        const req = new provproto.UpdateRequest();
+        const req = aboutResource(new provproto.UpdateRequest(), urn);
         req.setId(id);
-        req.setUrn(urn);
-        req.setName(nameOfUrn(urn));
-        req.setType(typeOfUrn(urn));
         req.setOlds(toStruct(olds));
         req.setNews(toStruct(news));
         req.setPreview(!!opts.preview);
-        if (opts.oldInputs) {
-            req.setOldInputs(toStruct(opts.oldInputs));
-        }
-        if (opts.ignoreChanges) {
-            req.setIgnorechangesList(opts.ignoreChanges);
-        }
+        setChangeContext(req, opts);
         if (opts.timeoutSeconds) {
             req.setTimeout(opts.timeoutSeconds);
         }
@@ -436,11 +438,8 @@ export class DynamicProviderHost {
     }
 
     async delete(id: string, urn: string, properties: object, opts: { oldInputs?: object } = {}): Promise<void> {
-        const req = new provproto.DeleteRequest();
+        const req = aboutResource(new provproto.DeleteRequest(), urn);
         req.setId(id);
-        req.setUrn(urn);
-        req.setName(nameOfUrn(urn));
-        req.setType(typeOfUrn(urn));
         req.setProperties(toStruct(properties));
         if (opts.oldInputs) {
             req.setOldInputs(toStruct(opts.oldInputs));

@@ -1,12 +1,12 @@
 // First adoption, replacement and retirement under the real Pulumi CLI, against an emulator seeded with the
 // company's organisation (the six routes as made in the dashboard): what the CLI prints and what reaches the API.
 import * as assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 
-import { IncidentIoEmulator } from "../../dev/emulator";
 import { routesOwnedBy, type Environment, type RouteKey } from "../../stack/routes";
-import { CliWorkspace, pulumiCliOrSkip } from "../support/pulumiCli";
-import { changeSummary, E2eStack, randomKey, routeUrn, writes } from "../support/e2eStack";
+import { pulumiCliOrSkip } from "../support/pulumiCli";
+import { changeSummary, randomKey, routeUrn, writes } from "../support/e2eStack";
+import { e2eSuite } from "../support/e2eSuite";
 import { LIVE_ROUTE_IDS, seedWorkspace } from "../../dev/seed/workspace";
 
 const cli = pulumiCliOrSkip();
@@ -17,24 +17,13 @@ for (const environment of ["staging", "production"] as const satisfies readonly 
     const owned = routesOwnedBy(environment);
     const [first] = owned;
     describe(`${environment}: first adoption and replacement under the real CLI`, { skip: !cli, timeout: 1_800_000 }, () => {
-        const apiKey = randomKey();
-        let emulator: IncidentIoEmulator;
-        let workspace: CliWorkspace;
-        let stack: E2eStack;
-
-        before(async () => {
-            emulator = await IncidentIoEmulator.start({ apiKey });
-            seedWorkspace(emulator, { otherRoutes: 5, otherEscalationPaths: 2 });
-            workspace = new CliWorkspace(cli!);
-            stack = new E2eStack(workspace, environment, emulator);
-            await stack.init(apiKey);
-        });
-        after(async () => {
-            workspace?.dispose();
-            await emulator?.close();
+        const suite = e2eSuite(environment, {
+            apiKey: randomKey(),
+            seed: (emulator) => seedWorkspace(emulator, { otherRoutes: 5, otherEscalationPaths: 2 }),
         });
 
         it("4. another stack's route id stops the preview, naming the key and the live route", async () => {
+            const { emulator, stack } = suite;
             const otherStacks = Object.keys(LIVE_ROUTE_IDS).filter((key) => !owned.some((row) => row.key === key));
             await stack.adopt({ [first.key]: LIVE_ROUTE_IDS[otherStacks[0]] });
             emulator.resetLog();
@@ -49,6 +38,7 @@ for (const environment of ["staging", "production"] as const satisfies readonly 
         });
 
         it("4. first adoption: preview shows what adoption changes, up adopts every live route without creating one", async () => {
+            const { emulator, stack } = suite;
             await stack.adopt(liveIdsOf(owned));
             // One live route differs from the code (edited in the dashboard before the stack existed).
             emulator.editInUi(LIVE_ROUTE_IDS[first.key], (r) => {
@@ -91,6 +81,7 @@ for (const environment of ["staging", "production"] as const satisfies readonly 
         });
 
         it("5. up --replace and state taint of an adopted route never delete the live route", async () => {
+            const { emulator, stack } = suite;
             const id = LIVE_ROUTE_IDS[first.key];
             const urn = routeUrn(environment, first.key as RouteKey);
             emulator.resetLog();
@@ -130,27 +121,18 @@ describe(
     "6. production: destroy stops before any DELETE; the retire runbook deletes or keeps one route",
     { skip: !cli, timeout: 1_800_000 },
     () => {
-        const apiKey = randomKey();
         const owned = routesOwnedBy("production");
-        let emulator: IncidentIoEmulator;
-        let workspace: CliWorkspace;
-        let stack: E2eStack;
-
-        before(async () => {
-            emulator = await IncidentIoEmulator.start({ apiKey });
-            seedWorkspace(emulator, { otherRoutes: 2, otherEscalationPaths: 2 });
-            workspace = new CliWorkspace(cli!);
-            stack = new E2eStack(workspace, "production", emulator);
-            await stack.init(apiKey);
-            await stack.adopt(liveIdsOf(owned));
-            await stack.up();
-        });
-        after(async () => {
-            workspace?.dispose();
-            await emulator?.close();
+        const suite = e2eSuite("production", {
+            apiKey: randomKey(),
+            seed: (emulator) => seedWorkspace(emulator, { otherRoutes: 2, otherEscalationPaths: 2 }),
+            prepare: async (stack) => {
+                await stack.adopt(liveIdsOf(owned));
+                await stack.up();
+            },
         });
 
         it("destroy of production fails on protection with no DELETE sent", async () => {
+            const { emulator, stack } = suite;
             emulator.resetLog();
             const destroyed = await stack.attempt(["destroy", "--yes", "--skip-preview"]);
             assert.notEqual(destroyed.code, 0);
@@ -160,6 +142,7 @@ describe(
         });
 
         it('retire: "delete" then the row removed deletes that route; retire: "keep" then removed leaves it live and unmanaged', async () => {
+            const { emulator, stack } = suite;
             const [deleted, kept] = [owned[1], owned[2]];
             // Step 2 of the runbook: the rows marked. An up that changes only the options: no API write.
             await stack.pulumi([

@@ -3,37 +3,29 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 
-import { IncidentIoEmulator } from "../../dev/emulator";
-import { CliWorkspace, pulumiCliOrSkip } from "../support/pulumiCli";
-import { E2eStack, E2E_PROJECT, randomKey, writes } from "../support/e2eStack";
+import { pulumiCliOrSkip } from "../support/pulumiCli";
+import { E2E_PROJECT, randomKey, writes } from "../support/e2eStack";
+import { e2eSuite } from "../support/e2eSuite";
 
 const cli = pulumiCliOrSkip();
 
 describe("operating the staging stack under the real CLI", { skip: !cli, timeout: 1_800_000 }, () => {
     const oldKey = randomKey("old-key");
     const newKey = randomKey("new-key");
-    let emulator: IncidentIoEmulator;
-    let workspace: CliWorkspace;
-    let stack: E2eStack;
     let beforeRotation: string;
-
-    before(async () => {
-        emulator = await IncidentIoEmulator.start({ apiKey: oldKey });
-        workspace = new CliWorkspace(cli!);
-        stack = new E2eStack(workspace, "staging", emulator);
-        await stack.init(oldKey);
-        await stack.up();
-        beforeRotation = path.join(workspace.root, "before-rotation.export.json");
-        await stack.pulumi(["stack", "export", "--file", beforeRotation]);
-    });
-    after(async () => {
-        workspace?.dispose();
-        await emulator?.close();
+    const suite = e2eSuite("staging", {
+        apiKey: oldKey,
+        prepare: async (stack) => {
+            await stack.up();
+            beforeRotation = path.join(stack.workspace.root, "before-rotation.export.json");
+            await stack.pulumi(["stack", "export", "--file", beforeRotation]);
+        },
     });
 
     it("7. key rotation: refresh keeps using the key of the last up until `up` (or `refresh --run-program`) runs with the new one", async () => {
+        const { emulator, stack } = suite;
         assert.ok(!fs.readFileSync(beforeRotation, "utf8").includes(oldKey), "the export holds the key only encrypted");
         emulator.rotateApiKey(newKey);
         await stack.setApiKey(newKey);
@@ -61,6 +53,7 @@ describe("operating the staging stack under the real CLI", { skip: !cli, timeout
     });
 
     it("8. backup and restore: export, lose the state, import, refresh: no change, no write", async () => {
+        const { emulator, workspace, stack } = suite;
         const backup = path.join(workspace.root, "backup.export.json");
         await stack.pulumi(["stack", "export", "--file", backup]);
         // The backend is lost; Pulumi.staging.yaml (in git) is not.
@@ -81,6 +74,7 @@ describe("operating the staging stack under the real CLI", { skip: !cli, timeout
     });
 
     it("9. where the CLI runs: -C <project> works from anywhere; outside the project the launcher cannot find the host", async () => {
+        const { emulator, workspace, stack } = suite;
         const elsewhere = workspace.root;
         const preview = await workspace.ok(["preview", "--stack", "staging", "-C", workspace.project], { cwd: elsewhere });
         assert.match(preview.output, /3 unchanged/, preview.output);

@@ -2,35 +2,22 @@
 // both stacks, against the emulator in its realistic mode. Asserts on what the CLI prints and on the
 // emulator's request log. (dev/pulumi-cli builds the CLI when no recent `pulumi` is on PATH.)
 import * as assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 
-import { IncidentIoEmulator } from "../../dev/emulator";
 import { routesOwnedBy, type Environment } from "../../stack/routes";
-import { CliWorkspace, pulumiCliOrSkip } from "../support/pulumiCli";
-import { changeSummary, E2eStack, randomKey, writes } from "../support/e2eStack";
+import { pulumiCliOrSkip } from "../support/pulumiCli";
+import { changeSummary, randomKey, writes } from "../support/e2eStack";
+import { e2eSuite } from "../support/e2eSuite";
 
 const cli = pulumiCliOrSkip();
 
 for (const environment of ["staging", "production"] as const satisfies readonly Environment[]) {
     const owned = routesOwnedBy(environment);
     describe(`${environment}: up, preview, refresh and conflicts under the real CLI`, { skip: !cli, timeout: 1_800_000 }, () => {
-        const apiKey = randomKey();
-        let emulator: IncidentIoEmulator;
-        let workspace: CliWorkspace;
-        let stack: E2eStack;
-
-        before(async () => {
-            emulator = await IncidentIoEmulator.start({ apiKey });
-            workspace = new CliWorkspace(cli!);
-            stack = new E2eStack(workspace, environment, emulator);
-            await stack.init(apiKey);
-        });
-        after(async () => {
-            workspace?.dispose();
-            await emulator?.close();
-        });
+        const suite = e2eSuite(environment, { apiKey: randomKey() });
 
         it("1. up creates every route once; the next preview shows no change and writes nothing", async () => {
+            const { emulator, stack } = suite;
             const up = await stack.up();
             for (const row of owned)
                 assert.match(up.stdout, new RegExp(`\\+ +pulumi-nodejs:dynamic/incident-io:AlertRoute ${row.key} created`), up.stdout);
@@ -51,6 +38,7 @@ for (const environment of ["staging", "production"] as const satisfies readonly 
         });
 
         it("2. a dashboard edit: refresh shows the field, preview --diff what up writes back, up writes it with one GET and one PUT and restores the claim", async () => {
+            const { emulator, stack } = suite;
             const [route] = emulator.routes();
             // The dashboard lets a claimed route be edited only once its managed-by-code marker is removed.
             emulator.removeClaimInUi("alert_route", route.id);
@@ -87,6 +75,7 @@ for (const environment of ["staging", "production"] as const satisfies readonly 
         });
 
         it("3. a dashboard edit without a refresh: up stops with the conflict message and writes nothing to that route", async () => {
+            const { emulator, stack } = suite;
             const [edited] = emulator.routes();
             emulator.editInUi(edited.id, (r) => {
                 r.enabled = false;
