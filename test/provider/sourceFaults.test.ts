@@ -450,8 +450,8 @@ async function runCell(kind: KindUnderTest, c: Cell): Promise<void> {
         // Adopted by an earlier `pulumi up` (another host process: one that adopted an id in this run
         // refuses to delete it, resourceHandlers.ts adoptedInThisRun).
         const { handlers: earlier, logs: earlierLogs } = await configuredHandlers(emulator, kind.handlers, CONFIG);
-        arrangeLogs.push(...earlierLogs);
         const adopted = await earlier.create(await checked(earlier, { ...kind.definition(name), adoptId: id }));
+        arrangeLogs.push(...earlierLogs);
         outs = adopted.outs!;
         if (c.op === "update" || c.op === "check") news = { ...kind.definition(name, true), adoptId: id };
         if (c.op === "update") news = await checked(handlers, news, outs);
