@@ -21,6 +21,7 @@ import {
 } from "../providers/incident-io";
 import { ENVIRONMENTS, type Environment } from "../stack/routes";
 import { ATTRIBUTES, sourcesOwnedBy, type AttributeIds } from "../stack/sources";
+import { dropSecrets } from "./backups";
 import { processIo, runAsScript, type ScriptIo } from "./cli";
 import { ATTRIBUTES_DIR, SOURCES_DIR } from "./sourceBackups";
 import { sourceRowText } from "./sourceRow";
@@ -36,9 +37,7 @@ export interface SourceFinding {
     id?: string;
     /** "same", the fields that differ, or why no id was found. */
     status: string;
-    /** The live definition, when it differs from the table. */
-    definition?: AlertSourceSpec;
-    /** That definition as its row of SOURCES in stack/sources.ts. */
+    /** The live definition as its row of SOURCES in stack/sources.ts, when it differs from the table. */
     row?: string;
 }
 
@@ -54,9 +53,9 @@ function readDir<T>(dir: string, field: string): T[] {
 
 /** Pure apart from reading the files: every table row matched to its live source or attribute by name. */
 export function importSources(backupDir: string): { findings: SourceFinding[]; unmanaged: AlertSourceSpec[] } {
-    // An old backup may still hold a token: it is dropped here and never printed.
+    // An old backup may still hold a token: it is dropped here (at any depth) and never printed.
     const sources = readDir<AlertSourceResponse>(path.join(backupDir, SOURCES_DIR), "alert_source").map(
-        ({ secret_token: _secret, ...s }) => s,
+        (s) => dropSecrets(s) as AlertSourceResponse,
     );
     const attributes = readDir<{ id: string; name: string }>(path.join(backupDir, ATTRIBUTES_DIR), "alert_attribute");
     const findings: SourceFinding[] = [];
@@ -101,7 +100,6 @@ export function importSources(backupDir: string): { findings: SourceFinding[]; u
                 if (changed.length > 0)
                     Object.assign(finding, {
                         status: `differs: ${changed.join(", ")}`,
-                        definition: live,
                         row: sourceRowText({ key: row.key, owner: stack }, live, attributeIds),
                     });
             }

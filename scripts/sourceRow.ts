@@ -23,7 +23,7 @@ export function typeScriptLiteral(value: unknown, indent = "", hook: Hook = () =
     if (value !== null && typeof value === "object") {
         const entries = Object.entries(value).filter(([, v]) => v !== undefined);
         if (entries.length === 0) return "{}";
-        const field = (k: string) => (IDENTIFIER.test(k) ? k : JSON.stringify(k));
+        const field = (k: string) => (IDENTIFIER.test(k) ? k : typeScriptLiteral(k));
         return `{\n${entries.map(([k, v]) => `${inner}${field(k)}: ${typeScriptLiteral(v, inner, hook, k)},\n`).join("")}${indent}}`;
     }
     return escapeControl(JSON.stringify(value) ?? "undefined");

@@ -71,7 +71,7 @@ describe("a live source as its row of stack/sources.ts", () => {
     });
 
     it("keys that are not identifiers are quoted; control characters are escaped and read back as the same text", () => {
-        const value = { "a-b": 1, plain: "x\u001b]52;c;cm0=\u0007y\u009b\u202e", nested: [[], {}] };
+        const value = { "a-b": 1, "k\u009bey": 2, plain: "x\u001b]52;c;cm0=\u0007y\u009b\u202e", nested: [[], {}] };
         const text = typeScriptLiteral(value);
         assert.ok(text.includes(`"a-b": 1,`), text);
         // eslint-disable-next-line no-control-regex -- finding control characters is the point
