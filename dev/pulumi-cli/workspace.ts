@@ -22,6 +22,17 @@ export interface CliResult {
     output: string;
 }
 
+/**
+ * With E2E_TRANSCRIPT=<file>, every `pulumi` run appends its command line, folder, exit code and output there,
+ * so what the CLI printed in a whole e2e run can be read afterwards (the tests assert on it, then drop it).
+ * The stacks hold emulator keys only; the file is the caller's to keep or delete.
+ */
+function appendToTranscript(args: string[], cwd: string, code: number, output: string): void {
+    const file = process.env.E2E_TRANSCRIPT;
+    if (!file) return;
+    fs.appendFileSync(file, `\n$ (cd ${cwd}) pulumi ${args.join(" ")}   # exit ${code}\n${output}`);
+}
+
 /** One Pulumi home, one file backend and one copy of the routes-only project, thrown away by `dispose`. */
 export class CliWorkspace {
     readonly root: string;
@@ -97,7 +108,12 @@ export class CliWorkspace {
                 output += chunk;
             });
             child.on("error", reject);
-            child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr, output }));
+            child.on("close", (code) => {
+                appendToTranscript(args, opts.cwd ?? this.project, code ?? -1, output);
+                resolve({ code: code ?? -1, stdout, stderr, output });
+            });
+            // A CLI that exits before reading its input closes the pipe (EPIPE): its exit code tells the caller.
+            child.stdin.on("error", () => {});
             child.stdin.end(opts.stdin ?? "");
         });
     }
