@@ -70,10 +70,24 @@ export interface ConfigCommand {
     secret?: boolean;
 }
 
-/** `pulumi config set --stack <stack> [--secret] [--path] '<key>' <value>`. */
+/**
+ * Key names `pulumi config set` distrusts: given a value that looks random enough (zxcvbn entropy of its first 16
+ * characters), it refuses to store it in plain text without `--plaintext` ("looks like a secret; rerun with --secret
+ * ... or --plaintext"). `alert-routing:adoptTokenSecretArn` with an ARN is refused so. The pattern is the CLI's
+ * (pkg/cmd/pulumi/config/config.go, keyPattern, v3.248.0), matched against the key without its namespace.
+ */
+const SECRET_LOOKING_NAME = /passwd|pass|password|pwd|secret|token/i;
+
+/** Whether a plain `pulumi config set` of this key needs `--plaintext` to be stored (see SECRET_LOOKING_NAME). */
+export function needsPlaintextFlag(key: string): boolean {
+    return SECRET_LOOKING_NAME.test(key.slice(key.indexOf(":") + 1));
+}
+
+/** `pulumi config set --stack <stack> [--secret | --plaintext] [--path] '<key>' <value>`. */
 export function configSetCommand(c: ConfigCommand): string {
     const value = PLACEHOLDER.test(c.value) ? c.value : shellQuote(c.value);
-    return `pulumi config set ${stackFlag(c.stack)}${c.secret ? " --secret" : ""}${c.path ? " --path" : ""} ${quoteKey(c.key)} ${value}`;
+    const storage = c.secret ? " --secret" : needsPlaintextFlag(c.key) ? " --plaintext" : "";
+    return `pulumi config set ${stackFlag(c.stack)}${storage}${c.path ? " --path" : ""} ${quoteKey(c.key)} ${value}`;
 }
 
 /** `pulumi config rm --stack <stack> [--path] '<key>'`. */

@@ -9,6 +9,7 @@ import { describe, test } from "node:test";
 
 import { ChecklyClient } from "../../providers/checkly/client";
 import { checklyCredentialProblems, readChecklySettings } from "../../providers/checkly/settings";
+import { configSetCommand } from "../../providers/core/shell";
 import { incidentIoKeyCheck } from "../../providers/incident-io/keyCheck";
 import type { IncidentIoClient } from "../../providers/incident-io/client/client";
 import type { ProviderSettings } from "../../providers/incident-io/settings";
@@ -153,10 +154,41 @@ describe("issue 16 item 2: printed commands name --stack and quote their values"
             configSecret: "alertmanager-main",
         });
         const [line] = takeoverProblems(before, { extraSecrets: [], takeOverConfig: false }, "production");
-        assert.match(line, /pulumi config set --stack production --path 'alert-routing:alertmanager\.extraSecrets\[0\]' plain/);
+        assert.match(line, /pulumi config set --stack production --plaintext --path 'alert-routing:alertmanager\.extraSecrets\[0\]' plain/);
         assert.match(
             line,
-            /pulumi config set --stack production --path 'alert-routing:alertmanager\.extraSecrets\[1\]' 'odd\$\(touch pwned\)'/,
+            /pulumi config set --stack production --plaintext --path 'alert-routing:alertmanager\.extraSecrets\[1\]' 'odd\$\(touch pwned\)'/,
+        );
+    });
+
+    test("a plain value under a key named like a secret carries --plaintext, which `pulumi config set` otherwise demands", () => {
+        const cases: Array<[string, boolean, string]> = [
+            [
+                "alert-routing:adoptTokenSecretArn",
+                false,
+                "pulumi config set --stack staging --plaintext 'alert-routing:adoptTokenSecretArn' <arn>",
+            ],
+            [
+                "alert-routing:secretStore.name",
+                true,
+                "pulumi config set --stack staging --plaintext --path 'alert-routing:secretStore.name' <arn>",
+            ],
+            [
+                "alert-routing:alertSourceToken",
+                false,
+                "pulumi config set --stack staging --plaintext 'alert-routing:alertSourceToken' <arn>",
+            ],
+            ["checkly:PassPhrase", false, "pulumi config set --stack staging --plaintext 'checkly:PassPhrase' <arn>"],
+            ["alert-routing:aws.accountId", true, "pulumi config set --stack staging --path 'alert-routing:aws.accountId' <arn>"],
+            // "secret" in the namespace only: the CLI matches the key's name, not its namespace.
+            ["secrets:region", false, "pulumi config set --stack staging 'secrets:region' <arn>"],
+        ];
+        for (const [key, path, expected] of cases)
+            assert.equal(configSetCommand({ stack: "staging", key, value: "<arn>", path }), expected, key);
+        assert.equal(
+            configSetCommand({ stack: "staging", key: "incident-io:apiKey", value: "<api key>", secret: true }),
+            "pulumi config set --stack staging --secret 'incident-io:apiKey' <api key>",
+            "--secret, never both",
         );
     });
 });

@@ -37,7 +37,7 @@ describe("takeover rules (prometheus-operator semantics)", () => {
         assert.match(problems[0], /mounts Secret\(s\) "alertmanager-slack-webhook" \(spec\.secrets\), which the patch would unmount/);
         assert.match(
             problems[0],
-            /pulumi config set --stack staging --path 'alert-routing:alertmanager\.extraSecrets\[0\]' alertmanager-slack-webhook/,
+            /pulumi config set --stack staging --plaintext --path 'alert-routing:alertmanager\.extraSecrets\[0\]' alertmanager-slack-webhook/,
         );
     });
 

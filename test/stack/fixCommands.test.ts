@@ -1,71 +1,17 @@
 // Every fix the stack's config check prints is a command that works when pasted: it names the
 // stack, it is quoted for the shell, and run as Pulumi runs it (the value stored as Pulumi stores
 // it: `--path` turns digits into numbers and true/false into booleans) it clears the problem it
-// was printed for, instead of printing the same command again.
+// was printed for, instead of printing the same command again. Pasted into bash and run by the real
+// CLI: test/e2e/pastedCommands.test.ts.
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import * as pulumi from "@pulumi/pulumi";
-
-import { readStackConfig, StackConfigError } from "../../stack/config";
-import type { Environment } from "../../stack/routes";
 import { badValues } from "../support/badConfig";
+import { fill, problems } from "../support/fixCommands";
 import { applyConfigCommand, configCommandsIn, shellWords, storedValue } from "../support/pulumiConfigCli";
-import {
-    CANARY,
-    CHECKLY_TEST_CONFIG,
-    committedConfig,
-    fakeId,
-    installMocks,
-    stackTestConfig,
-    TEST_ACCOUNT_IDS,
-} from "../support/stackHarness";
+import { CANARY, committedConfig, installMocks, stackTestConfig } from "../support/stackHarness";
 
 installMocks("production");
-
-/** What an operator types for each placeholder. */
-function fill(stack: Environment) {
-    return (placeholder: string, key: string): string => {
-        switch (placeholder) {
-            case "<12-digit account id>":
-                return TEST_ACCOUNT_IDS[stack];
-            case "<channel id>":
-                return "C0ALERTS123";
-            case "<api key>":
-                return CANARY.apiKey;
-            case "<account id>":
-                return CHECKLY_TEST_CONFIG["checkly:accountId"];
-            case "<checkly channel id>":
-                return "250311";
-            case "<store name>":
-                return "aws-secrets-manager";
-            case "<alertmanager name>":
-                return "kube-prometheus-stack-alertmanager";
-            case "<secret name>":
-                return "alertmanager-slack";
-            case "<name>":
-                return "monitoring";
-            case "<secret ARN in this account>":
-                return `arn:aws:secretsmanager:us-east-1:${TEST_ACCOUNT_IDS[stack]}:secret:unkey/alertmanager-incident-io-AbCdEf`;
-            case "<id>":
-            case "<live route id>":
-                return fakeId(key.replace(/^.*\./, ""));
-            default:
-                throw new Error(`no value for the placeholder ${placeholder} of ${key}`);
-        }
-    };
-}
-
-function problems(stack: Environment, config: Record<string, string>, secretKeys: string[] = []) {
-    pulumi.runtime.setAllConfig(config, ["incident-io:apiKey", ...secretKeys]);
-    try {
-        readStackConfig(stack, {});
-        return [];
-    } catch (error) {
-        assert.ok(error instanceof StackConfigError, String(error));
-        return error.problems;
-    }
-}
 
 describe("printed fix commands, run as Pulumi runs them", () => {
     it("Pulumi's --path storage: digits become numbers (unless they start with 0), true/false booleans", () => {

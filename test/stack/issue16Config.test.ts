@@ -45,7 +45,7 @@ describe("issue 16 item 13: stack config values that JSON cannot say", () => {
                 assert.ok(p, `${problemKey} reported: ${JSON.stringify(found)}`);
                 assert.ok(p.problem.endsWith(words), p.problem);
                 assert.doesNotMatch(p.problem, /null/);
-                assert.match(p.fix, /^pulumi config set --stack staging --path '/);
+                assert.match(p.fix, /^pulumi config set --stack staging (--plaintext )?--path '/);
             }
         });
     }

@@ -3,8 +3,13 @@
 // Pulumi's storage rules:
 // - with --path, "true"/"false" become booleans and digits become an int unless they start with
 //   "0" (pulumi/pulumi sdk/go/common/resource/config/map.go, adjustObjectValue);
-// - a --path key `ns:a.b[0]` edits the object stored under `ns:a` (same file, parseKeyPath).
+// - a --path key `ns:a.b[0]` edits the object stored under `ns:a` (same file, parseKeyPath);
+// - a plain value under a key named like a secret needs --plaintext (see SECRET_LOOKING_NAME).
+// test/e2e/pastedCommands.test.ts runs the same commands through the real CLI and compares.
 // Config maps are as PULUMI_CONFIG holds them: objects as JSON text.
+
+/** pkg/cmd/pulumi/config/config.go's keyPattern (v3.248.0). */
+const SECRET_LOOKING_NAME = /passwd|pass|password|pwd|secret|token/i;
 
 /** Splits one shell command line into words; refuses anything a paste would interpret. */
 export function shellWords(line: string): string[] {
@@ -102,17 +107,24 @@ export function applyConfigCommand(
     let stack = "";
     let path = false;
     let secret = false;
+    let plaintext = false;
     const rest: string[] = [];
     for (let i = 3; i < words.length; i++) {
         if (words[i] === "--stack") stack = words[++i];
         else if (words[i] === "--path") path = true;
         else if (words[i] === "--secret") secret = true;
+        else if (words[i] === "--plaintext") plaintext = true;
         else if (words[i].startsWith("--")) throw new Error(`unknown flag ${words[i]} in: ${line}`);
         else rest.push(words[i]);
     }
     if (!stack) throw new Error(`no --stack in: ${line}`);
     if (rest.length !== (verb === "set" ? 2 : 1)) throw new Error(`expected key${verb === "set" ? " and value" : ""} in: ${line}`);
     const key = rest[0];
+    // The CLI refuses a plain value that looks random under a key named like a secret unless --plaintext is given
+    // (pkg/cmd/pulumi/config/config.go, looksLikeSecret: keyPattern, then zxcvbn entropy). The entropy part is not
+    // modelled: every plain set of such a key needs the flag here, which is stricter than the CLI, never looser.
+    if (verb === "set" && !secret && !plaintext && SECRET_LOOKING_NAME.test(key.slice(key.indexOf(":") + 1)))
+        throw new Error(`pulumi refuses a value that looks like a secret under this key without --plaintext (or --secret): ${line}`);
     const raw = verb === "set" ? (/^<.*>$/.test(rest[1]) ? fill(rest[1], key) : rest[1]) : undefined;
     const out = { ...config };
     const ns = key.slice(0, key.indexOf(":") + 1);
