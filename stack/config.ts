@@ -12,6 +12,7 @@ import {
     escapeControl,
     idProblem,
     parseBaseUrl,
+    pulumiCommand,
     SAME_NAME_LEVELS,
     type SameNameLevel,
     stackSettingFix,
@@ -177,7 +178,8 @@ class Reader {
             this.problem(
                 "(stack name)",
                 `"${this.stack}" is not an environment; the stack name says which routes it owns`,
-                `use one of the stacks ${ENVIRONMENTS.map((e) => `"${e}"`).join(", ")}: pulumi stack select ${ENVIRONMENTS[0]}`,
+                // Not `pulumi stack select production`: the operator's next command would then change production.
+                `name one of the stacks ${ENVIRONMENTS.map((e) => `"${e}"`).join(", ")} on each command, e.g. ${pulumiCommand("preview", "staging")}`,
             );
             return undefined;
         }

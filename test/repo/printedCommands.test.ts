@@ -50,7 +50,6 @@ function printedPulumiLines(): Array<{ where: string; text: string }> {
 
 /** `pulumi <verb>` named in prose the heuristic below would take for an instruction; each with why it may stay. */
 const PROSE: Array<[file: string, phrase: RegExp, why: string]> = [
-    ["stack/config.ts", /pulumi stack select \$\{/, "`stack select` takes the stack as its argument"],
     ["stack/config.ts", /`pulumi config set --path` stores/, "explains what Pulumi stores"],
     ["dev/demo/run.ts", /mustNotWrite\("pulumi preview --diff"\)/, "the demo's name for its own step, not a command shown"],
 ];

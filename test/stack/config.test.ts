@@ -254,6 +254,9 @@ describe("stack config", () => {
         const { error } = problemsOf("dev", complete("staging"));
         assert.match(error!.message, /"dev" is not an environment/);
         assert.match(error!.message, /"production", "staging"/);
+        // The fix names the stack on the command; it never selects one (the next bare `pulumi up` would hit it).
+        assert.match(error!.message, /pulumi preview --stack staging/);
+        assert.doesNotMatch(error!.message, /stack select/);
     });
 
     it("fails the program before any resource or API call", async () => {
