@@ -26,6 +26,11 @@ export function operatorDocs(): string[] {
 
 /** Every `pulumi …` in an inline code span, and every line of a fenced block that starts with `pulumi ` (or `$ pulumi `). */
 export function documentedPulumiCommands(files: string[] = operatorDocs()): DocumentedCommand[] {
+    return documentedCommands("pulumi", files);
+}
+
+/** The same for another program's commands (`npm run …`: program "npm"). */
+export function documentedCommands(program: string, files: string[] = operatorDocs()): DocumentedCommand[] {
     const out: DocumentedCommand[] = [];
     for (const file of files) {
         const where = (line: number) => `${path.relative(PROJECT_ROOT, file)}:${line + 1}`;
@@ -38,11 +43,11 @@ export function documentedPulumiCommands(files: string[] = operatorDocs()): Docu
                     return;
                 }
                 if (fenced) {
-                    const command = /^\s*(?:\$ )?(pulumi \S.*)$/.exec(line)?.[1];
+                    const command = new RegExp(`^\\s*(?:\\$ )?(${program} \\S.*)$`).exec(line)?.[1];
                     if (command) out.push({ where: where(i), text: command });
                     return;
                 }
-                for (const m of line.matchAll(/`(pulumi [^`]+)`/g)) out.push({ where: where(i), text: m[1] });
+                for (const m of line.matchAll(new RegExp(`\`(${program} [^\`]+)\``, "g"))) out.push({ where: where(i), text: m[1] });
             });
     }
     return out;
