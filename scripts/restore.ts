@@ -64,6 +64,9 @@ export function planRoute(
     const owner = managedBy(route);
     const base = { route, live, changed: [] as string[], managedBy: owner };
     if (!live) {
+        // A gone route a stack manages is the stack's to bring back, namesake or not: the backup folder keeps
+        // the old file of every route a stack re-created under a new id, and that file must not fail each later run.
+        if (owner && !opts.includeManaged) return { ...base, action: "managed" };
         const namesakes = (opts.namesakes ?? []).filter((r) => r.name === route.spec.name);
         if (namesakes.length > 0) {
             return {
@@ -74,7 +77,6 @@ export function planRoute(
                     "it was probably re-created already, and creating it again would make two. Compare with that route, or delete it, then run again",
             };
         }
-        if (owner && !opts.includeManaged) return { ...base, action: "managed" };
         return { ...base, action: "create" };
     }
     // The backup is the reference side: where the live route holds the API's alias of the backup's
