@@ -33,12 +33,17 @@ export class ResourceHandlers<
      * prints names it (the engine tells the host the project but not the stack; see ownership.ts). */
     protected stack?: string;
     /**
-     * Ids this host process adopted. `pulumi up --replace <urn>` and `pulumi state taint` on an adopted resource
-     * make the engine create the replacement (which adopts the same live resource again: adoptId is unchanged)
-     * and then delete the old resource's id, that same resource (pulumi/pulumi pkg/resource/deploy/step.go:
-     * create-before-delete). One host serves a whole run, so delete can tell that case from a real delete.
+     * Ids a resource of this stack holds in this run, and how it came to: "adopted" by a create, or "diffed".
+     * `pulumi up --replace <urn>` and `pulumi state taint` on an adopted resource make the engine create the
+     * replacement (which adopts the same live resource again: adoptId is unchanged) and then delete the old
+     * resource's id, that same resource (pulumi/pulumi pkg/resource/deploy/step.go: create-before-delete). When that
+     * run stops before the delete, the old resource stays in the state marked `delete: true`, and the next run deletes
+     * it (step_generator.go, GenerateDeletes) in a new host process, after the program has registered the replacement:
+     * the engine diffs it first, by its id. This provider's diff never asks for a replacement, and a forced one is
+     * decided without a diff (step_generator.go, diff), so a diffed id is one the engine keeps. One host serves a
+     * whole run, so delete can tell both cases from a real delete.
      */
-    private readonly adoptedInThisRun = new Set<string>();
+    private readonly heldInThisRun = new Map<string, "adopted" | "diffed">();
     /** Every live resource's id and name, listed at most once per run (sameName.ts): a preview of N new
      * resources costs one list, not N. Reset by configure. */
     private liveList?: Promise<Array<{ id: string; name: string }> | Error>;
@@ -137,8 +142,9 @@ export class ResourceHandlers<
         return { inputs };
     }
 
-    async diff(_id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
+    async diff(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
         this.learnStack(news);
+        if (!this.heldInThisRun.has(id)) this.heldInThisRun.set(id, "diffed");
         const desired = this.kind.pickSpec(news);
         // During preview some inputs may not be known yet: say "maybe" rather than "no change".
         if (containsUnknown(desired)) return { changes: true };
@@ -155,7 +161,7 @@ export class ResourceHandlers<
         await this.keyMayWrite(inputs.pulumiStack);
         const spec = this.kind.pickSpec(inputs);
         const remote = inputs.adoptId ? await this.adopt(inputs, spec) : await this.post(spec, inputs.adoptIdConfigKey);
-        if (inputs.adoptId) this.adoptedInThisRun.add(remote.id);
+        if (inputs.adoptId) this.heldInThisRun.set(remote.id, "adopted");
         const outs = this.toOutputs(inputs, remote);
         return { id: remote.id, outs: await this.claim(remote.id, outs, inputs) };
     }
@@ -200,10 +206,15 @@ export class ResourceHandlers<
 
     async delete(id: string, props: Outputs): Promise<void> {
         this.learnStack(props);
-        if (this.adoptedInThisRun.has(id)) {
+        const held = this.heldInThisRun.get(id);
+        if (held) {
+            const why =
+                held === "adopted"
+                    ? "its replacement in this same run adopted that very resource"
+                    : "a resource of this stack holds it in this run (the original of a replacement that stopped before its delete)";
             this.log(
-                `${this.backend.product}: not deleting ${this.kind.words.noun} "${props.name}" (${id}): its replacement in this same run adopted ` +
-                    "that very resource, so deleting the old resource's id would delete what the stack now manages.",
+                `${this.backend.product}: not deleting ${this.kind.words.noun} "${props.name}" (${id}): ${why}, so deleting the old ` +
+                    "resource's id would delete what the stack now manages.",
             );
             return;
         }

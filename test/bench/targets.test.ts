@@ -62,7 +62,7 @@ function passing(n: number, opts: { claim?: boolean; latencyMs?: number; maxConc
             phase("preview", {}, { diffs: { none: n } }),
             phase("refresh", { "GET /v2/alert_routes/{id}": n }, { wallMs: refreshFloorMs(n, latencyMs, maxConcurrency) }),
             phase("update", { "GET /v2/alert_routes/{id}": n, "PUT /v2/alert_routes/{id}": n }, { diffs: { some: n } }),
-            phase("delete", { "DELETE /v2/alert_routes/{id}": n }),
+            phase("delete", { "DELETE /v2/alert_routes/{id}": n }, { keyChecks: 1 }),
         ],
         baseline: { wallMs: 2000, requests: n, status429: 0, non2xx: 0 },
         afterCreate: n,
@@ -156,6 +156,11 @@ const cases: Array<{ name: string; measurement: SizeMeasurement; fails: string[]
     {
         name: "the key checked again in the update of the same host",
         measurement: withPhase(passing(N), "update", (p) => ({ ...p, keyChecks: 1 })),
+        fails: ["the"],
+    },
+    {
+        name: "no key check in the delete phase's own host",
+        measurement: withPhase(passing(N), "delete", (p) => ({ ...p, keyChecks: 0 })),
         fails: ["the"],
     },
     {

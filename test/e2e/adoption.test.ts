@@ -1,6 +1,8 @@
 // First adoption, replacement and retirement under the real Pulumi CLI, against an emulator seeded with the
 // company's organisation (the six routes as made in the dashboard): what the CLI prints and what reaches the API.
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, it } from "node:test";
 
 import { routesOwnedBy, type Environment, type RouteKey } from "../../stack/routes";
@@ -113,6 +115,39 @@ for (const environment of ["staging", "production"] as const satisfies readonly 
             assert.ok(emulator.route(id), "the live route is still there");
             const states = await stack.routeStates();
             assert.equal(states.filter((s) => s.id === id).length, 1, "the stack manages the route once");
+        });
+
+        it("5. a replacement interrupted before its delete leaves the original pending delete; the next up never deletes the live route", async () => {
+            const { emulator, stack, workspace } = suite;
+            const id = LIVE_ROUTE_IDS[first.key];
+            // What the engine's snapshot holds when an `up --replace` (or taint) stopped after the replacement adopted the
+            // route and before "deleting original": the old resource, same URN and id, marked `delete: true`
+            // (pkg/resource/deploy/step_generator.go, GenerateDeletes). The next `up` deletes it in a new host process.
+            const file = path.join(workspace.root, "pending-delete.export.json");
+            const exported = JSON.parse((await stack.pulumi(["stack", "export"])).stdout) as {
+                deployment: { resources: Array<{ id?: string; type: string; delete?: boolean }> };
+            };
+            const resources = exported.deployment.resources;
+            const at = resources.findIndex((r) => r.id === id);
+            assert.ok(at >= 0, `route ${id} in the state`);
+            resources.splice(at, 0, { ...resources[at], delete: true });
+            fs.writeFileSync(file, JSON.stringify(exported));
+            await stack.pulumi(["stack", "import", "--file", file]);
+
+            emulator.resetLog();
+            const next = await stack.attempt(["up", "--yes", "--skip-preview"]);
+            if (environment === "production") {
+                assert.notEqual(next.code, 0, "a protected route cannot be deleted, pending or not");
+            } else {
+                assert.equal(next.code, 0, next.output);
+                assert.match(
+                    next.output,
+                    new RegExp(`not deleting alert route "${first.name}" \\(${id}\\): a resource of this stack holds it`),
+                    next.output,
+                );
+            }
+            assert.equal(emulator.count("DELETE"), 0, "no DELETE reached incident.io");
+            assert.ok(emulator.route(id), "the live route is still there");
         });
     });
 }

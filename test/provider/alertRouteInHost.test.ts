@@ -107,8 +107,27 @@ describe("AlertRoute in the real dynamic-provider host", { timeout: 120_000 }, (
         assert.equal(reapplied.properties.version, 4);
         assert.equal(emulator.route(created.id)!.enabled, true);
 
-        // pulumi destroy, then a refresh finds it gone.
+        // In this same run the engine only deletes this id as the original of a replacement that stopped before its
+        // delete (the program's resource holds it: it was just diffed). That DELETE would take the live route away.
+        emulator.resetLog();
         await host.delete(created.id, urn, reapplied.properties);
+        assert.equal(emulator.count("DELETE"), 0, "no DELETE of an id a resource of this run holds");
+        assert.ok(emulator.route(created.id), "the live route stays");
+        // The host's stderr arrives on its own stream: wait for the line (the route check above is the guard's proof).
+        const spared = `not deleting alert route "Production Alerts" (${created.id}): a resource of this stack holds it`;
+        for (let i = 0; i < 100 && !host.logs.some((l) => l.includes(spared)); i++) await new Promise((r) => setTimeout(r, 50));
+        assert.ok(
+            host.logs.some((l) => l.includes(spared)),
+            host.logs.join("\n"),
+        );
+
+        // pulumi destroy is a run of its own (a new host process): it deletes; then a refresh finds it gone.
+        const destroyHost = await hostFor(emulator, API_KEY_CANARY, { "incident-io:requestTimeoutSeconds": "5" });
+        try {
+            await destroyHost.delete(created.id, urn, reapplied.properties);
+        } finally {
+            await destroyHost.stop();
+        }
         assert.equal(emulator.routes().length, 0);
         const gone = await host.read(created.id, urn, reapplied.properties, back.inputs);
         assert.equal(gone.id, "");

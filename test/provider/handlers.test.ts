@@ -79,10 +79,39 @@ describe("AlertRoute handlers", () => {
         assert.equal(emulator.route(created.id)!.enabled, true);
         assert.equal(emulator.route(created.id)!.name, "Production Alerts");
 
+        // These handlers diffed the route in this run: a delete of its id here is an original left pending delete.
         await handlers.delete(created.id, outs);
+        assert.ok(emulator.route(created.id), "no DELETE of an id a resource of this run holds");
+
+        // pulumi destroy: a run (a host process, a handlers instance) of its own.
+        const { handlers: destroyRun } = await handlersFor(emulator);
+        await destroyRun.delete(created.id, outs);
         assert.equal(emulator.routes().length, 0);
-        assert.deepEqual(await handlers.read(created.id, outs), {}, "refresh after delete: gone");
-        await handlers.delete(created.id, outs); // a 404 counts as done
+        assert.deepEqual(await destroyRun.read(created.id, outs), {}, "refresh after delete: gone");
+        await destroyRun.delete(created.id, outs); // a 404 counts as done
+    });
+
+    test("delete spares an id a resource of this run holds (diffed or adopted), and deletes any other", async () => {
+        const held = emulator.seedRoute(productionAlerts() as CreatePayload);
+        const removed = emulator.seedRoute({ ...productionAlerts(), name: "Removed from the program" } as CreatePayload);
+        const { handlers } = await handlersFor(emulator);
+        const inputs = await checked(handlers, { ...productionAlerts(), adoptId: held.id });
+        const adopted = await handlers.create(inputs);
+        const outs = adopted.outs!;
+        const { handlers: nextRun, logs } = await handlersFor(emulator);
+        await nextRun.diff(held.id, outs, inputs); // the program's resource, diffed before the engine's deletes
+        emulator.resetLog();
+        await nextRun.delete(held.id, outs); // the original of an interrupted replacement: same id
+        await nextRun.delete(removed.id, { ...outs, name: "Removed from the program" }); // a resource that left the program
+        assert.deepEqual(
+            emulator.requests.filter((r) => r.method === "DELETE").map((r) => r.path),
+            [`/v2/alert_routes/${removed.id}`],
+        );
+        assert.ok(emulator.route(held.id));
+        assert.match(
+            logs.join("\n"),
+            new RegExp(`not deleting alert route "Production Alerts" \\(${held.id}\\): a resource of this stack holds it`),
+        );
     });
 
     test("adoption takes a live route with GET + PUT(version + 1), never POST", async () => {
