@@ -8,7 +8,7 @@ import { containsUnknown, isUnknown, jsonClean } from "./compare";
 import type { ApiFailure, Backend, CheckFailure, CoreSettings, ResourceKind } from "./kind";
 import { adoptionMismatch, claimAnnotations, claimMissing, OWNERSHIP_INPUTS, type OwnershipInput, type OwnershipInputs } from "./ownership";
 import { SAME_NAME_LEVELS, sameNameMessage } from "./sameName";
-import { configSetCommand, describeValue, escapeControl, pulumiCommand } from "./shell";
+import { configRmCommand, configSetCommand, describeValue, escapeControl, pulumiCommand } from "./shell";
 
 /** What the provider receives after check: the spec (defaults filled) and the ownership inputs. */
 export type DefinitionInputs<Spec> = Spec & OwnershipInputs;
@@ -363,7 +363,7 @@ export class ResourceHandlers<
 
     private async adopt(inputs: Inputs, spec: Spec): Promise<Remote> {
         const id = inputs.adoptId!;
-        const remote = await this.getExisting(id, spec.name, "adopt");
+        const remote = await this.getExisting(id, spec.name, "adopt", inputs.adoptIdConfigKey);
         const mismatch = adoptionMismatch(inputs, remote.name, this.kind.words);
         if (mismatch) throw mismatch;
         const problem = this.kind.adoptionProblem?.(spec, remote);
@@ -371,7 +371,7 @@ export class ResourceHandlers<
         const unchanged = this.kind.same(spec, this.kind.fromResponse(remote));
         const refusal = await this.inspect(remote, undefined, !unchanged, inputs.pulumiStack);
         if (refusal) throw new Error(refusal);
-        return unchanged ? remote : this.put(id, spec, remote, "adopt");
+        return unchanged ? remote : this.put(id, spec, remote, "adopt", inputs.adoptIdConfigKey);
     }
 
     /** check's look at the resource to adopt: a failure for a wrong id, a log line for what changes.
@@ -383,7 +383,12 @@ export class ResourceHandlers<
             remote = await this.kind.get(this.api(), inputs.adoptId!);
         } catch (error) {
             if (this.backend.failure(error)?.notFound) {
-                return { failure: { property: "adoptId", reason: this.notFound(inputs.name, inputs.adoptId!, "adopt").message } };
+                return {
+                    failure: {
+                        property: "adoptId",
+                        reason: this.notFound(inputs.name, inputs.adoptId!, "adopt", inputs.adoptIdConfigKey).message,
+                    },
+                };
             }
             this.log(
                 `${this.backend.product}: could not read the ${words.short} to adopt (${inputs.adoptId}) for "${inputs.name}" during check: ${(error as Error).message}`,
@@ -409,7 +414,7 @@ export class ResourceHandlers<
 
     /** PUT (versioned kinds: with version + 1). A rejected version, or an answer lost after sending,
      * is settled by reading the resource back: if it holds exactly our write (at our version), the write landed. */
-    private async put(id: string, spec: Spec, current: Remote, action: "update" | "adopt"): Promise<Remote> {
+    private async put(id: string, spec: Spec, current: Remote, action: "update" | "adopt", adoptKey?: string): Promise<Remote> {
         const { words } = this.kind;
         const versionOf = this.kind.version;
         const version = versionOf ? versionOf(current) + 1 : undefined;
@@ -418,9 +423,9 @@ export class ResourceHandlers<
         } catch (error) {
             const failure: ApiFailure | undefined = this.backend.failure(error);
             if (!failure) throw error;
-            if (failure.notFound) throw this.notFound(spec.name, id, action);
+            if (failure.notFound) throw this.notFound(spec.name, id, action, adoptKey);
             if (!(failure.versionRejected || failure.maybeApplied)) throw error;
-            const now = await this.getExisting(id, spec.name, action);
+            const now = await this.getExisting(id, spec.name, action, adoptKey);
             if ((!versionOf || versionOf(now) === version) && this.kind.same(spec, this.kind.fromResponse(now, spec))) return now;
             if (!failure.versionRejected || !versionOf) throw error;
             const message = (error as Error).message;
@@ -439,12 +444,12 @@ export class ResourceHandlers<
         }
     }
 
-    private async getExisting(id: string, name: string, action: "update" | "adopt"): Promise<Remote> {
+    private async getExisting(id: string, name: string, action: "update" | "adopt", adoptKey?: string): Promise<Remote> {
         try {
             return await this.kind.get(this.api(), id);
         } catch (error) {
             if (!this.backend.failure(error)?.notFound) throw error;
-            throw this.notFound(name, id, action);
+            throw this.notFound(name, id, action, adoptKey);
         }
     }
 
@@ -478,9 +483,17 @@ export class ResourceHandlers<
         }
     }
 
-    private notFound(name: string, id: string, action: "update" | "adopt"): Error {
+    /** `adoptKey`: the stack config key the adoptId came from (`alert-routing:adopt.<key>`); the fix then names it,
+     * since the operator set that key, never an `adoptId`. */
+    private notFound(name: string, id: string, action: "update" | "adopt", adoptKey?: string): Error {
         const { noun, short, listIds } = this.kind.words;
         const product = this.backend.product;
+        if (action === "adopt" && adoptKey)
+            return new Error(
+                `${adoptKey} (adoptId) ${escapeControl(id)} for ${noun} "${escapeControl(name)}": ${product} has no ${noun} with that id. Nothing was written. ` +
+                    `If the id is wrong: \`${configSetCommand({ stack: this.stack, key: adoptKey, value: `<${short} id>`, path: true })}\` (${listIds} lists them from a backup); ` +
+                    `to create the ${short} instead: \`${configRmCommand({ stack: this.stack, key: adoptKey, path: true })}\`.`,
+            );
         return new Error(
             action === "adopt"
                 ? `adoptId ${escapeControl(id)} for ${noun} "${escapeControl(name)}": ${product} has no ${noun} with that id. Check the id (${listIds} lists them from a backup) or remove adoptId to create the ${short}.`

@@ -207,6 +207,43 @@ describe("what the CLI shows, engine modelled around the real host", { timeout: 
         assert.equal(emulator.managedResources().find((m) => m.resource_id === production.id)!.annotations["pulumi/stack"], "staging");
     });
 
+    test("adopting an id incident.io does not have: the error names the config key the operator set and the commands that fix it", async () => {
+        // Walking the runbook under the real CLI: an `alert-routing:adopt.<key>` naming a route deleted since it was
+        // discovered said "remove adoptId", a name the operator never set. It names the stack config key and its commands.
+        const engine = new EngineModel(host, urnFor("stagingNotifications", ALERT_ROUTE_TYPE), providerText);
+        const gone = "01J9G0NEGONEGONEGONEGONE00";
+        const staging = {
+            ...productionAlerts(),
+            name: "Staging Notifications",
+            pulumiProject: "alert-routing",
+            pulumiStack: "staging",
+            adoptId: gone,
+            adoptIdConfigKey: "alert-routing:adopt.stagingNotifications",
+        };
+        emulator.resetLog();
+        const fixes = (message: string) => {
+            assert.ok(
+                message.includes(
+                    `alert-routing:adopt.stagingNotifications (adoptId) ${gone} for alert route "Staging Notifications": incident.io has no alert route with that id. Nothing was written.`,
+                ),
+                message,
+            );
+            assert.ok(
+                message.includes("`pulumi config set --stack staging --path 'alert-routing:adopt.stagingNotifications' <route id>`"),
+                message,
+            );
+            assert.ok(message.includes("`pulumi config rm --stack staging --path 'alert-routing:adopt.stagingNotifications'`"), message);
+            assert.ok(!message.includes("remove adoptId"), message);
+            return true;
+        };
+        await assert.rejects(engine.preview(staging), (e: Error) => fixes(e.message));
+        // create reads it again (a preview is not always run first) and says the same.
+        await assert.rejects(host.create(engine["urn"], { ...staging, enabled: true, __provider: providerText }), (e: Error) =>
+            fixes(e.message),
+        );
+        assert.deepEqual([...new Set(emulator.requests.map((r) => r.method))], ["GET"], "nothing written");
+    });
+
     test("check reports what adoption will change (the preview cannot show it otherwise)", async () => {
         const live = emulator.seedRoute({ ...productionAlerts(), enabled: false } as CreatePayload);
         const engine = new EngineModel(host, URN, providerText);
