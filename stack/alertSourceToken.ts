@@ -30,6 +30,13 @@ export const ALERTMANAGER_USE: SourceUse = {
     untouched: "AWS or Kubernetes",
 };
 
+export const CHECKLY_USE: SourceUse = {
+    sourceKey: "checkly",
+    sourceLabel: "Checkly",
+    writes: "the stack's Checkly alert channel",
+    untouched: "Checkly",
+};
+
 /** What the checks name in their errors: the source as incident.io answered it, the stack, the use. */
 export interface SourceAnswer {
     id: string;

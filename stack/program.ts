@@ -9,7 +9,7 @@ import { ChecklyAlertChannel } from "../providers/checkly";
 import { AlertCatalogue } from "./alertCatalogue";
 import { AlertRouting } from "./alertRouting";
 import { AlertmanagerTokenPath } from "./alertmanagerTokenPath";
-import { alertSourceToken, alertSourceUrl, type SourceUse } from "./alertSourceToken";
+import { alertSourceToken, alertSourceUrl, CHECKLY_USE } from "./alertSourceToken";
 import { checklyChannelArgs } from "./checklyChannel";
 import { readStackConfig } from "./config";
 import { logCoverage } from "./coverage/preview";
@@ -104,10 +104,3 @@ export function alertRoutingStack() {
         alertmanagerBefore: tokenPath.alertmanagerBefore,
     };
 }
-
-const CHECKLY_USE: SourceUse = {
-    sourceKey: "checkly",
-    sourceLabel: "Checkly",
-    writes: "the stack's Checkly alert channel",
-    untouched: "Checkly",
-};

@@ -201,9 +201,10 @@ export async function runDemo(argv: string[], io: DemoIo = processIo): Promise<n
         mustNotWrite("pulumi preview --diff");
 
         say(
-            `\n# Done. \`${commandLine(pulumi("up", "--stack", STACK, "--yes", "--suppress-outputs")).slice(2)}\` would now enable "${edited.name}" ` +
-                `again and mark it as managed by code again (one GET, one PUT, one POST /v2/managed_resources); to keep it disabled, set it in ` +
-                `stack/routes.ts instead.`,
+            // Not a command to paste: the emulator stops with the demo, and an `up --yes` is not a line to hand out.
+            `\n# Done. An \`up\` of ${STACK} would now enable "${edited.name}" again and mark it as managed by code again (one GET, ` +
+                `one PUT, one POST /v2/managed_resources); to keep it disabled, set it in stack/routes.ts instead. The emulator stops ` +
+                `with the demo; ${rel(folder)}/ stays until the next run.`,
         );
         return 0;
     } catch (error) {

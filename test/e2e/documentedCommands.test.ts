@@ -29,12 +29,7 @@ describe("documented pulumi commands under the real CLI", { skip: !cli }, () => 
 
     it("the reader finds the commands and the flags as the CLI lists them", () => {
         assert.deepEqual(commandWords(`pulumi config set --stack staging --path 'alert-routing:aws.accountId' <12 digits>   # the id`), [
-            "pulumi",
-            "config",
-            "set",
-            "--stack",
-            "staging",
-            "--path",
+            ..."pulumi config set --stack staging --path".split(" "),
             "alert-routing:aws.accountId",
             "<12 digits>",
         ]);

@@ -3,10 +3,18 @@
 // adoption keys a real stack uses (`alert-routing:<group>.<name>`, `alert-routing:adopt.<key>`).
 // The AWS and Kubernetes parts of the real program are left out: nothing here emulates them.
 // `alert-routing-e2e:retire` ({key: "delete"|"keep"}) and `alert-routing-e2e:removed` ([key]) stand in for
-// the code edits of the retire runbook (a row's `retire:` field, then the row removed).
+// the code edits of the retire runbook (a row's `retire:` field, then the row removed). With
+// `alert-routing-e2e:catalogue` true it also holds what the real program builds on the sources: the stack's
+// AlertCatalogue (sources and attributes, adopted by the ids in `alert-routing:alertSources.*` and
+// `alertAttributes.*`) and its Checkly alert channel (posting to the Checkly source with its secret token),
+// as stack/program.ts wires them.
 import * as pulumi from "@pulumi/pulumi";
 
+import { ChecklyAlertChannel } from "../../../providers/checkly";
+import { AlertCatalogue } from "../../../stack/alertCatalogue";
 import { AlertRouting } from "../../../stack/alertRouting";
+import { alertSourceToken, alertSourceUrl, CHECKLY_USE } from "../../../stack/alertSourceToken";
+import { checklyChannelArgs } from "../../../stack/checklyChannel";
 import {
     ENVIRONMENTS,
     ID_DESCRIPTIONS,
@@ -38,3 +46,26 @@ const routing = new AlertRouting("routes", { routes: definitions, adopt, protect
 
 /** As the real program's `routes` output: per route its id, name, version and the route as incident.io holds it. */
 export const routes = routing.routes;
+
+const catalogue = edits.getBoolean("catalogue")
+    ? new AlertCatalogue("alert-catalogue", {
+          environment,
+          adoptIds: { alertSources: ids.alertSources, alertAttributes: ids.alertAttributes },
+          protect: environment === "production",
+      })
+    : undefined;
+const checklySource = catalogue && { source: catalogue.sources.checkly!, stack: environment, use: CHECKLY_USE };
+const checklyChannel =
+    checklySource &&
+    new ChecklyAlertChannel(
+        "checkly-channel",
+        checklyChannelArgs(
+            environment,
+            { url: alertSourceUrl(checklySource), token: alertSourceToken(checklySource) },
+            config.getObject<{ checklyChannel?: string }>("adopt")?.checklyChannel,
+        ),
+        { protect: environment === "production" },
+    );
+/** As the real program's outputs of the same names (no token in any). */
+export const alertSources = catalogue?.backups();
+export const checklyChannelOutput = checklyChannel && { id: checklyChannel.id, name: checklyChannel.name };
