@@ -69,12 +69,19 @@ export function planRoute(
         if (owner && !opts.includeManaged) return { ...base, action: "managed" };
         const namesakes = (opts.namesakes ?? []).filter((r) => r.name === route.spec.name);
         if (namesakes.length > 0) {
+            const ids = namesakes.map((r) => r.id).join(", ");
+            // backup-routes keeps the files of routes no longer live, so a route this script re-created leaves its old
+            // file behind, and every later run would stop here: the way out is named (a stack export is not one file per route).
+            const oldFile = route.source.endsWith(".json") && !route.source.includes(" ") ? route.source : undefined;
             return {
                 ...base,
                 action: "blocked",
                 problem:
-                    `deleted, but incident.io has ${namesakes.length} route(s) named ${JSON.stringify(route.spec.name)} (${namesakes.map((r) => r.id).join(", ")}): ` +
-                    "it was probably re-created already, and creating it again would make two. Compare with that route, or delete it, then run again",
+                    `deleted, but incident.io has ${namesakes.length} route(s) named ${JSON.stringify(route.spec.name)} (${ids}): ` +
+                    "it was probably re-created already, and creating it again would make two. " +
+                    (oldFile
+                        ? `If ${ids} is its re-creation, nothing is left to restore: remove the old backup file (rm ${shellWord(oldFile)}; backup-routes keeps the files of routes no longer live). Otherwise compare with that route, or delete it in incident.io, then run again`
+                        : "Compare with that route, or delete it, then run again"),
             };
         }
         return { ...base, action: "create" };

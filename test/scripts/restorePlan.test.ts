@@ -96,6 +96,28 @@ describe("planRoute", () => {
     }
 });
 
+test("a gone route with a live namesake: the problem names the old backup file to remove, quoted to paste", () => {
+    // Walked: restore-routes re-created "Team 003 alerts" under a new id; backup-routes keeps the old id's file, so
+    // every later run from that folder stopped at it (exit 1) with no way out but deleting the live route.
+    const plan = planRoute(backup({ source: "backups/incident.io/it's/01J2R0VTE00000000000000001.json" }), undefined, {
+        includeManaged: false,
+        namesakes: [{ id: "01M8ZKJ9XW98XCDQ9DSCPKMNW7", name: "Team 001 alerts" }],
+    });
+    assert.equal(plan.action, "blocked");
+    assert.ok(
+        plan.problem!.includes(
+            "If 01M8ZKJ9XW98XCDQ9DSCPKMNW7 is its re-creation, nothing is left to restore: remove the old backup file (rm 'backups/incident.io/it'\\''s/01J2R0VTE00000000000000001.json';",
+        ),
+        plan.problem,
+    );
+    // A route read from a stack export is one resource of a file holding others: no file to remove is named.
+    const fromExport = planRoute(backup({ source: "backups/staging.export.json urn:pulumi:staging::alert-routing::x" }), undefined, {
+        includeManaged: false,
+        namesakes: [{ id: "01M8ZKJ9XW98XCDQ9DSCPKMNW7", name: "Team 001 alerts" }],
+    });
+    assert.ok(!fromExport.problem!.includes("rm "), fromExport.problem);
+});
+
 test("summaryLine names what it will write", () => {
     const p = (action: PlannedRoute["action"]) => ({ action }) as PlannedRoute;
     assert.equal(
