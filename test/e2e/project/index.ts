@@ -10,11 +10,8 @@
 // as stack/program.ts wires them.
 import * as pulumi from "@pulumi/pulumi";
 
-import { ChecklyAlertChannel } from "../../../providers/checkly";
-import { AlertCatalogue } from "../../../stack/alertCatalogue";
 import { AlertRouting } from "../../../stack/alertRouting";
-import { alertSourceToken, alertSourceUrl, CHECKLY_USE } from "../../../stack/alertSourceToken";
-import { checklyChannelArgs } from "../../../stack/checklyChannel";
+import type * as CatalogueModule from "./catalogue";
 import {
     ENVIRONMENTS,
     ID_DESCRIPTIONS,
@@ -47,25 +44,15 @@ const routing = new AlertRouting("routes", { routes: definitions, adopt, protect
 /** As the real program's `routes` output: per route its id, name, version and the route as incident.io holds it. */
 export const routes = routing.routes;
 
+// Loaded only when asked for: the routes-only runs (and `npm run bench`'s timing of them) do not load those modules.
 const catalogue = edits.getBoolean("catalogue")
-    ? new AlertCatalogue("alert-catalogue", {
+    ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- a conditional load
+      (require("./catalogue") as typeof CatalogueModule).catalogueOf(
           environment,
-          adoptIds: { alertSources: ids.alertSources, alertAttributes: ids.alertAttributes },
-          protect: environment === "production",
-      })
+          ids,
+          config.getObject<{ checklyChannel?: string }>("adopt")?.checklyChannel,
+      )
     : undefined;
-const checklySource = catalogue && { source: catalogue.sources.checkly!, stack: environment, use: CHECKLY_USE };
-const checklyChannel =
-    checklySource &&
-    new ChecklyAlertChannel(
-        "checkly-channel",
-        checklyChannelArgs(
-            environment,
-            { url: alertSourceUrl(checklySource), token: alertSourceToken(checklySource) },
-            config.getObject<{ checklyChannel?: string }>("adopt")?.checklyChannel,
-        ),
-        { protect: environment === "production" },
-    );
 /** As the real program's outputs of the same names (no token in any). */
-export const alertSources = catalogue?.backups();
-export const checklyChannelOutput = checklyChannel && { id: checklyChannel.id, name: checklyChannel.name };
+export const alertSources = catalogue?.alertSources;
+export const checklyChannelOutput = catalogue?.checklyChannel;
