@@ -1,6 +1,7 @@
 // First adoption, replacement and retirement under the real Pulumi CLI, against an emulator seeded with the
 // company's organisation (the six routes as made in the dashboard): what the CLI prints and what reaches the API.
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
@@ -36,6 +37,30 @@ for (const environment of ["staging", "production"] as const satisfies readonly 
                 new RegExp(`alert-routing:adopt\\.${first.key} \\(adoptId\\) ${LIVE_ROUTE_IDS[otherStacks[0]]} is the live route`),
                 preview.output,
             );
+            assert.deepEqual(writes(emulator), []);
+        });
+
+        it("4. an adopt id incident.io does not have stops the preview; its printed `pulumi config rm`, pasted into bash, clears it", async () => {
+            // Walked: a key left from a destroyed stack (or a route deleted since discover-config) said "remove adoptId",
+            // which no operator sets; the error names alert-routing:adopt.<key> and the commands that fix it.
+            const { emulator, stack, workspace } = suite;
+            const gone = "01J9G0NEGONEGONEGONEGONE00";
+            await stack.adopt({ [first.key]: gone });
+            emulator.resetLog();
+            const preview = await stack.attempt(["preview"]);
+            assert.notEqual(preview.code, 0, preview.output);
+            assert.match(
+                preview.output,
+                new RegExp(`alert-routing:adopt\\.${first.key} \\(adoptId\\) ${gone} for alert route .*has no alert route with that id`),
+            );
+            assert.ok(!preview.output.includes("remove adoptId"), preview.output);
+            const rm = /`(pulumi config rm [^`]+)`/.exec(preview.output)?.[1];
+            assert.equal(rm, `pulumi config rm --stack ${environment} --path 'alert-routing:adopt.${first.key}'`);
+            const pasted = spawnSync("bash", ["-c", rm!], { cwd: workspace.project, env: workspace.env(), encoding: "utf8" });
+            assert.equal(pasted.status, 0, pasted.stderr);
+            const again = await stack.attempt(["preview"]);
+            assert.equal(again.code, 0, again.output);
+            assert.ok(!again.output.includes(gone), again.output);
             assert.deepEqual(writes(emulator), []);
         });
 
