@@ -344,9 +344,13 @@ describe("secret-leak: canaries for the API key and the alert-source token", { t
             const config = { "incident-io:baseUrl": emulator.url, "incident-io:maxRetries": "1", "incident-io:requestTimeoutSeconds": "5" };
             const host = await DynamicProviderHost.start({ env: { INCIDENT_IO_TOKEN: "" } });
             const wrongHost = await DynamicProviderHost.start({ env: { INCIDENT_IO_TOKEN: "" } });
+            // pulumi destroy runs in a host process of its own: this test's host diffed each route in this run, and the
+            // shared core leaves an id diffed in its run alone (a replacement's) instead of deleting it.
+            const destroyHost = await DynamicProviderHost.start({ env: { INCIDENT_IO_TOKEN: "" } });
             const routesBefore = emulator.routes().length;
             try {
                 await host.configure({ ...config, "incident-io:apiKey": KEY }, { secretKeys: ["incident-io:apiKey"] });
+                await destroyHost.configure({ ...config, "incident-io:apiKey": KEY }, { secretKeys: ["incident-io:apiKey"] });
                 await wrongHost.configure({ ...config, "incident-io:apiKey": WRONG_KEY }, { secretKeys: ["incident-io:apiKey"] });
                 const rpc = async <T>(label: string, name: string, call: Promise<T>): Promise<T> => {
                     const answer = await call;
@@ -434,17 +438,20 @@ describe("secret-leak: canaries for the API key and the alert-source token", { t
                         );
                     }
 
-                    // pulumi destroy: Delete; a refresh then finds it gone.
-                    await host.delete(created.id, urn, stored, { oldInputs: renamed.inputs });
-                    const gone = await rpc("Read", route.name, host.read(created.id, urn, stored, renamed.inputs));
+                    // pulumi destroy: Delete (its own host); a refresh then finds it gone.
+                    await destroyHost.delete(created.id, urn, stored, { oldInputs: renamed.inputs });
+                    assert.equal(emulator.route(created.id), undefined, at("deleted"));
+                    const gone = await rpc("Read", route.name, destroyHost.read(created.id, urn, stored, renamed.inputs));
                     assert.equal(gone.id, "");
                 }
                 assert.equal(emulator.routes().length, routesBefore, "every route created was deleted; none by the wrong key");
             } finally {
                 await host.stop(); // logs are complete once the host has exited
                 await wrongHost.stop();
+                await destroyHost.stop();
                 ledger.lines("host log lines", `${s.environment} host`, host.logs);
                 ledger.lines("host log lines", `${s.environment} wrong-key host`, wrongHost.logs);
+                ledger.lines("host log lines", `${s.environment} destroy host`, destroyHost.logs);
             }
             assert.ok(
                 host.logs.some((l) => /retry 1\/1/.test(l)),
