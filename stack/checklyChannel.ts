@@ -5,11 +5,14 @@ import * as pulumi from "@pulumi/pulumi";
 
 import {
     bearerHeaders,
+    ChecklyAlertChannel,
     INCIDENT_IO_METHOD,
     INCIDENT_IO_TEMPLATE,
     INCIDENT_IO_WEBHOOK_TYPE,
     type ChecklyAlertChannelArgs,
 } from "../providers/checkly";
+import type { AlertSource } from "../providers/incident-io";
+import { alertSourceToken, alertSourceUrl, CHECKLY_USE } from "./alertSourceToken";
 import type { Environment } from "./routes";
 
 /** The channel's name in Checkly: the one each stack adopts from the UI. */
@@ -51,4 +54,23 @@ export function checklyChannelArgs(environment: Environment, source: ChecklySour
         autoSubscribe: false,
         ...(adoptId ? { adoptId, adoptIdConfigKey: "alert-routing:adopt.checklyChannel" } : {}),
     };
+}
+
+/**
+ * The stack's Checkly channel: it posts to the stack's Checkly source, the source resource's alert_events_url and its
+ * secret_token as `Authorization: Bearer <token>` (a secret end to end). A re-created source (new URL, new token)
+ * reaches Checkly with the same `pulumi up`, in one PUT.
+ */
+export function stackChecklyChannel(
+    environment: Environment,
+    checklySource: AlertSource,
+    adoptId: string | undefined,
+    opts: { protect: boolean },
+): ChecklyAlertChannel {
+    const source = { source: checklySource, stack: environment, use: CHECKLY_USE };
+    return new ChecklyAlertChannel(
+        "checkly-channel",
+        checklyChannelArgs(environment, { url: alertSourceUrl(source), token: alertSourceToken(source) }, adoptId),
+        opts,
+    );
 }

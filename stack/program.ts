@@ -5,12 +5,11 @@ import * as k8s from "@pulumi/kubernetes";
 
 import * as pulumi from "@pulumi/pulumi";
 
-import { ChecklyAlertChannel } from "../providers/checkly";
 import { AlertCatalogue } from "./alertCatalogue";
 import { AlertRouting } from "./alertRouting";
 import { AlertmanagerTokenPath } from "./alertmanagerTokenPath";
-import { alertSourceToken, alertSourceUrl, CHECKLY_USE } from "./alertSourceToken";
-import { checklyChannelArgs } from "./checklyChannel";
+import { alertSourceToken, alertSourceUrl } from "./alertSourceToken";
+import { stackChecklyChannel } from "./checklyChannel";
 import { readStackConfig } from "./config";
 import { logCoverage } from "./coverage/preview";
 import { routeDefinitions } from "./routes";
@@ -72,19 +71,7 @@ export function alertRoutingStack() {
         kubernetes: { provider: k8sProvider, ...kubernetes },
     });
 
-    // The stack's Checkly channel posts to its Checkly source: the source resource's alert_events_url,
-    // and its secret_token as `Authorization: Bearer <token>` (a secret end to end). A re-created
-    // source (new URL, new token) reaches Checkly with the same `pulumi up`, in one PUT.
-    const checklySource = { source: catalogue.sources.checkly!, stack: environment, use: CHECKLY_USE };
-    const checklyChannel = new ChecklyAlertChannel(
-        "checkly-channel",
-        checklyChannelArgs(
-            environment,
-            { url: alertSourceUrl(checklySource), token: alertSourceToken(checklySource) },
-            config.adoptChecklyChannel,
-        ),
-        { protect },
-    );
+    const checklyChannel = stackChecklyChannel(environment, catalogue.sources.checkly!, config.adoptChecklyChannel, { protect });
 
     return {
         environment,
