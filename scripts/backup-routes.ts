@@ -12,7 +12,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { API_KEY_ENV, describeValue, escapeControl, isSafeId, type AlertRouteResponse } from "../providers/incident-io";
+import {
+    API_KEY_ENV,
+    describeValue,
+    escapeControl,
+    exportSecretCommand,
+    isSafeId,
+    type AlertRouteResponse,
+} from "../providers/incident-io";
 import { ENVIRONMENTS, ROUTES } from "../stack/routes";
 import { dropSecrets, parseBackup, ROUTE_LIST_FIELDS } from "./backups";
 import {
@@ -199,7 +206,7 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
         const saved = outcomes.filter((o) => o.status !== "failed").length;
         io.error(
             `the API refused the key: ${escapeControl(refused)}\nStopped at the first refusal: ${saved} of ${listed.length} route(s) saved, ` +
-                `the rest not asked. Fix the key (export ${API_KEY_ENV}=<key> with "View data"), then run again: ${rerun}\n`,
+                `the rest not asked. Give a key with "View data" (\`${exportSecretCommand(API_KEY_ENV)}\`, then paste it and press Enter), then run again: ${rerun}\n`,
         );
         return 1;
     }

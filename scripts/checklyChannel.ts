@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { escapeControl, parseBaseUrl } from "../providers/incident-io";
+import { escapeControl, exportSecretCommand, parseBaseUrl } from "../providers/incident-io";
 import {
     CHECKLY_ACCOUNT_ID_ENV,
     CHECKLY_API_KEY_ENV,
@@ -153,7 +153,10 @@ export function checklyClientFor(
 
 /** What the environment lacks for the Checkly part, and how to give it (the key never on the command line). */
 export function checklyCredentialsHint(missing: string): string {
-    return `${missing} not set: export ${CHECKLY_API_KEY_ENV}=<Checkly API key> ${CHECKLY_ACCOUNT_ID_ENV}=<account id> (the same as ${CHECKLY_CONFIG_KEYS.apiKey} and ${CHECKLY_CONFIG_KEYS.accountId})`;
+    return (
+        `${missing} not set: \`${exportSecretCommand(CHECKLY_API_KEY_ENV)}\` (paste the Checkly API key, then Enter) and ` +
+        `\`export ${CHECKLY_ACCOUNT_ID_ENV}=<account id>\` (the same as ${CHECKLY_CONFIG_KEYS.apiKey} and ${CHECKLY_CONFIG_KEYS.accountId})`
+    );
 }
 
 export const CHANNELS_DIR = "checkly_alert_channels";

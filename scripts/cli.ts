@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import {
     API_KEY_ENV,
     DEFAULT_BASE_URL,
+    exportSecretCommand,
     IncidentIoClient,
     parseBaseUrl,
     shellQuote,
@@ -100,8 +101,9 @@ export function scriptFixes(rerun: string): SettingFix {
             key.endsWith(":baseUrl")
                 ? `--base-url ${shellQuote(value)}`
                 : key.endsWith(":apiKey")
-                  ? `export ${API_KEY_ENV}=<key>`
+                  ? `\`${exportSecretCommand(API_KEY_ENV)}\` (paste the key, then Enter)`
                   : `run again later (the scripts use the default ${key}): ${rerun}`,
+        setSecret: (_key, env) => `\`${exportSecretCommand(env)}\` (paste the key, then Enter)`,
         showBaseUrl: () => "the --base-url given, default https://api.incident.io",
     };
 }
@@ -123,7 +125,7 @@ export function clientFor(
     if (!io.env[API_KEY_ENV]) {
         throw new UsageError(
             `${API_KEY_ENV} is not set: nothing was read. Export an incident.io API key with the scope "View data" first: ` +
-                `export ${API_KEY_ENV}=<key>  (incident.io → Settings → API keys)`,
+                `\`${exportSecretCommand(API_KEY_ENV)}\`, then paste the key and press Enter (incident.io → Settings → API keys)`,
         );
     }
     return new IncidentIoClient({

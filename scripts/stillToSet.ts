@@ -39,7 +39,7 @@ function notSet(stack: Environment, config: Record<string, unknown>): Array<{ ke
  * never live in the file as plain text), and where the AWS account comes from. */
 export function stillToSet(stack: Environment, config: Record<string, unknown>): string[] {
     const lines = notSet(stack, config).map(({ key, fix }) => {
-        if (fix.includes(" --secret ")) return `${key} (secret: ${fix.replace(/\s+\(or (.*)\)$/, "; or $1").replace(/\s+/g, " ")})`;
+        if (fix.includes(" --secret ")) return `${key} (secret: ${fix.replace(/\s+\((.*)\)$/, "; $1").replace(/\s+/g, " ")})`;
         if (key === `${PROJECT}:aws.accountId`) return `${key} (this environment's AWS account; the company's, so not committed here)`;
         const env = /\(or export (\w+)\)/.exec(fix)?.[1];
         return env ? `${key} (or export ${env})` : key;

@@ -15,6 +15,7 @@ import {
     pulumiCommand,
     SAME_NAME_LEVELS,
     type SameNameLevel,
+    secretKeyLine,
     stackSettingFix,
     unusualId,
 } from "../providers/incident-io";
@@ -291,7 +292,7 @@ class Reader {
             this.missing(
                 CHECKLY_CONFIG_KEYS.apiKey,
                 "a Checkly API key for the account of the stack's alert channel (Checkly → User settings → API keys)",
-                `${this.setCommand(CHECKLY_CONFIG_KEYS.apiKey, "<api key>", { secret: true })}   (or export ${CHECKLY_API_KEY_ENV})`,
+                secretKeyLine({ stack: this.stack, key: CHECKLY_CONFIG_KEYS.apiKey, env: CHECKLY_API_KEY_ENV }),
             );
         }
         const accountKey = CHECKLY_CONFIG_KEYS.accountId;
@@ -335,7 +336,7 @@ class Reader {
             this.missing(
                 "incident-io:apiKey",
                 `the incident.io API key (scopes "View data" and "Create and manage on-call resources")`,
-                `${this.setCommand("incident-io:apiKey", "<api key>", { secret: true })}   (or export ${API_KEY_ENV})`,
+                secretKeyLine({ stack: this.stack, key: "incident-io:apiKey", env: API_KEY_ENV }),
             );
         }
         // The stack sends the API key to this origin to read the token: checked as the provider checks it.
@@ -570,7 +571,7 @@ class Reader {
         this.problem(key, `not set: ${what}`, fix);
     }
 
-    private setCommand(key: string, value: string, opts: { path?: boolean; secret?: boolean } = {}): string {
+    private setCommand(key: string, value: string, opts: { path?: boolean } = {}): string {
         return configSetCommand({ stack: this.stack, key, value, ...opts });
     }
 }

@@ -2,7 +2,7 @@
 // Pure: tested with plain tables. The stack checks the same keys up front (stack/config.ts), so a
 // missing or malformed one stops `pulumi preview` before any request; these checks are the
 // provider's own line for `refresh`/`destroy`, which run without the program.
-import { configGetCommand, configRmCommand, configSetCommand } from "../core/shell";
+import { configGetCommand, configRmCommand, configSetCommand, secretKeyFix, secretKeyLine } from "../core/shell";
 import { cleanApiKey, escapeControl, parseBaseUrl, stackSettingFix, type ApiOrigin } from "../incident-io";
 
 export const CHECKLY_CONFIG_KEYS = {
@@ -26,6 +26,7 @@ export const CHECKLY_ORIGIN: ApiOrigin = {
     apiHost: "api.checklyhq.com",
     notTheApi: /(^|\.)checklyhq\.com$/,
     apiKeyKey: CHECKLY_CONFIG_KEYS.apiKey,
+    apiKeyEnv: CHECKLY_API_KEY_ENV,
     pathPrefix: "/v1/...",
 };
 export const CHECKLY_DEFAULT_BASE_URL = CHECKLY_ORIGIN.defaultUrl;
@@ -60,7 +61,7 @@ export function checklySetCommand(key: "apiKey" | "accountId" | "baseUrl", stack
     // Built by the core's one command helper: `--stack` always (`<stack>` while unknown), values quoted.
     switch (key) {
         case "apiKey":
-            return `${configSetCommand({ stack, key: CHECKLY_CONFIG_KEYS.apiKey, value: "<api key>", secret: true })}   (or export ${CHECKLY_API_KEY_ENV})`;
+            return secretKeyLine({ stack, key: CHECKLY_CONFIG_KEYS.apiKey, env: CHECKLY_API_KEY_ENV });
         case "accountId":
             return `${configSetCommand({ stack, key: CHECKLY_CONFIG_KEYS.accountId, value: "<account id>" })}   (or export ${CHECKLY_ACCOUNT_ID_ENV}; Checkly → Account settings → General)`;
         case "baseUrl":
@@ -73,7 +74,7 @@ export const checklyShowBaseUrl = (stack?: string): string => configGetCommand(s
 
 /** How to set the key again when it was pasted with a line break. */
 export function checklyKeyFix(stack?: string): string {
-    return `\`${configSetCommand({ stack, key: CHECKLY_CONFIG_KEYS.apiKey, value: "<key>", secret: true })}\` (or export ${CHECKLY_API_KEY_ENV}=<key>)`;
+    return secretKeyFix({ stack, key: CHECKLY_CONFIG_KEYS.apiKey, env: CHECKLY_API_KEY_ENV });
 }
 
 /** One problem per key, with its command; empty when the key and account can be used. */

@@ -64,8 +64,8 @@ function stackFlag(stack: string | undefined): string {
 export interface ConfigCommand {
     stack: string | undefined;
     key: string;
-    /** A literal value (quoted as needed) or a placeholder such as `<id>`. */
-    value: string;
+    /** A literal value (quoted as needed) or a placeholder such as `<id>`; never given for a secret. */
+    value?: string;
     path?: boolean;
     secret?: boolean;
 }
@@ -83,11 +83,47 @@ export function needsPlaintextFlag(key: string): boolean {
     return SECRET_LOOKING_NAME.test(key.slice(key.indexOf(":") + 1));
 }
 
-/** `pulumi config set --stack <stack> [--secret | --plaintext] [--path] '<key>' <value>`. */
+/**
+ * `pulumi config set --stack <stack> [--secret | --plaintext] [--path] '<key>' <value>`. A secret's command has no
+ * value: typed on a command line, a key stays in the shell's history and shows in `ps`. Without one the CLI asks
+ * for it without echo, or reads it from stdin when that is not a terminal (`printenv X | pulumi config set ...`;
+ * pkg/cmd/pulumi/config/config.go, v3.248.0).
+ */
 export function configSetCommand(c: ConfigCommand): string {
+    const head = `pulumi config set ${stackFlag(c.stack)}`;
+    if (c.secret) return `${head} --secret${c.path ? " --path" : ""} ${quoteKey(c.key)}`;
+    if (c.value === undefined) throw new Error(`configSetCommand: no value for ${c.key}`);
     const value = PLACEHOLDER.test(c.value) ? c.value : shellQuote(c.value);
-    const storage = c.secret ? " --secret" : needsPlaintextFlag(c.key) ? " --plaintext" : "";
-    return `pulumi config set ${stackFlag(c.stack)}${storage}${c.path ? " --path" : ""} ${quoteKey(c.key)} ${value}`;
+    return `${head}${needsPlaintextFlag(c.key) ? " --plaintext" : ""}${c.path ? " --path" : ""} ${quoteKey(c.key)} ${value}`;
+}
+
+/** What the CLI does with a secret's command: said beside it, so the operator knows the silence is a prompt. */
+export const ASKS_WITHOUT_ECHO = "it asks for the value without echo";
+
+/**
+ * Puts a key into an environment variable without it reaching the screen or the shell's history (bash, zsh):
+ * `read -rs NAME && export NAME`, then the operator pastes the key and presses Enter.
+ */
+export function exportSecretCommand(name: string): string {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`exportSecretCommand: not a variable name: ${name}`);
+    return `read -rs ${name} && export ${name}`;
+}
+
+interface SecretKey {
+    stack: string | undefined;
+    key: string;
+    /** The environment variable that may hold it instead. */
+    env: string;
+}
+
+/** The two ways to give a secret key, as a sentence of a message says them (commands in backticks). */
+export function secretKeyFix(c: SecretKey): string {
+    return `\`${configSetCommand({ stack: c.stack, key: c.key, secret: true })}\` (${ASKS_WITHOUT_ECHO}), or ${c.env} in the environment: \`${exportSecretCommand(c.env)}\` (paste the key, then Enter)`;
+}
+
+/** The same as one fix of a list (the config check's, the stack files' headers): the command first, as it is pasted. */
+export function secretKeyLine(c: SecretKey): string {
+    return `${configSetCommand({ stack: c.stack, key: c.key, secret: true })}   (${ASKS_WITHOUT_ECHO}; or \`${exportSecretCommand(c.env)}\`)`;
 }
 
 /** `pulumi config rm --stack <stack> [--path] '<key>'`. */

@@ -54,8 +54,11 @@ export {
     configSetCommand,
     describeValue,
     escapeControl,
+    exportSecretCommand,
     isSafeId,
     pulumiCommand,
+    secretKeyFix,
+    secretKeyLine,
     shellQuote,
 } from "../core/shell";
 export { SAME_NAME_LEVELS, type SameNameLevel } from "../core/sameName";

@@ -2,7 +2,7 @@
 // process (identity.ts holds the cache and the rules), before the first write of `pulumi up`; during
 // a preview only a note, since a preview needs only "View data".
 import type { KeyCheck } from "../core";
-import { configSetCommand, pulumiCommand } from "../core/shell";
+import { pulumiCommand, secretKeyFix } from "../core/shell";
 import type { IncidentIoClient } from "./client/client";
 import { firstNote, identityOnce, keyProblem, readOnlyWarning } from "./identity";
 import { API_KEY_ENV, type ProviderSettings } from "./settings";
@@ -24,9 +24,9 @@ export const incidentIoKeyCheck: KeyCheck<ProviderSettings, IncidentIoClient> = 
             );
         }
         if (problem) {
-            const set = configSetCommand({ stack, key: "incident-io:apiKey", value: "<key>", secret: true });
+            const set = secretKeyFix({ stack, key: "incident-io:apiKey", env: API_KEY_ENV });
             throw new Error(
-                `${problem}. Nothing was written. Then give the stack that key: \`${set}\`, and run \`${pulumiCommand("up", stack)}\` again.`,
+                `${problem}. Nothing was written. Then give the stack that key: ${set}; and run \`${pulumiCommand("up", stack)}\` again.`,
             );
         }
     },

@@ -89,7 +89,7 @@ export function readSettings(
         const fromConfig = text(CONFIG_KEYS.apiKey);
         const [raw, source] = fromConfig !== undefined ? [fromConfig, API_KEY_CONFIG] : [env[API_KEY_ENV] || undefined, API_KEY_ENV];
         try {
-            return cleanApiKey(raw, source, `\`${fixes.set(API_KEY_CONFIG, "<key>")}\` (or export ${API_KEY_ENV}=<key>)`);
+            return cleanApiKey(raw, source, fixes.setSecret(API_KEY_CONFIG, API_KEY_ENV));
         } catch (error) {
             problems.push((error as Error).message);
             return undefined;

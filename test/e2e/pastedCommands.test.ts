@@ -19,7 +19,7 @@ import { configSetCommand, shellQuote } from "../../providers/core/shell";
 import type { Environment } from "../../stack/routes";
 import { badValues } from "../support/badConfig";
 import { fill, problems } from "../support/fixCommands";
-import { applyConfigCommand, configCommandsIn, shellWords } from "../support/pulumiConfigCli";
+import { applyConfigCommand, ASKED, configCommandsIn, shellWords } from "../support/pulumiConfigCli";
 import { pulumiCliOrSkip } from "../support/pulumiCli";
 import { CANARY, committedConfig, installMocks, stackTestConfig } from "../support/stackHarness";
 
@@ -65,9 +65,9 @@ class ConfigStack {
         return this.spawn(this.pulumi.pulumi, args);
     }
 
-    /** A line as an operator pastes it into an interactive bash. */
-    paste(line: string): Run {
-        return this.spawn("bash", ["--noprofile", "--norc", "-c", line]);
+    /** A line as an operator pastes it into bash; `typed` is what they type at the CLI's prompt (here its stdin). */
+    paste({ line, typed }: Typed): Run {
+        return this.spawn("bash", ["--noprofile", "--norc", "-c", line], typed);
     }
 
     /** The stack's config as the CLI reports it, in PULUMI_CONFIG's form (objects as JSON text), and which keys are secret. */
@@ -92,18 +92,26 @@ class ConfigStack {
         fs.rmSync(this.root, { recursive: true, force: true });
     }
 
-    private spawn(command: string, args: string[]): Run {
-        const result = spawnSync(command, args, { cwd: this.project, env: this.env, encoding: "utf8" });
+    private spawn(command: string, args: string[], input = ""): Run {
+        const result = spawnSync(command, args, { cwd: this.project, env: this.env, encoding: "utf8", input });
         return { code: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
     }
 }
 
-/** The printed line with its placeholder (`<id>`) replaced by what the operator types, quoted for the shell. */
-function typed(line: string, stack: Environment): string {
+interface Typed {
+    line: string;
+    /** What the operator types at the CLI's prompt: a secret's value is never on the line. */
+    typed?: string;
+}
+
+/** The printed line with its placeholder (`<id>`) replaced by what the operator types, quoted for the shell; a
+ * secret's value goes to the CLI's prompt (stdin, which the CLI reads when it is not a terminal). */
+function typed(line: string, stack: Environment): Typed {
     const words = shellWords(line);
     const key = words.slice(3).filter((w, i, all) => !w.startsWith("--") && all[i - 1] !== "--stack")[0];
+    if (words.includes("--secret")) return { line, typed: `${fill(stack)(ASKED, key)}\n` };
     const placeholder = /<[^<>]*>$/.exec(line)?.[0];
-    return placeholder ? `${line.slice(0, -placeholder.length)}${shellQuote(fill(stack)(placeholder, key))}` : line;
+    return { line: placeholder ? `${line.slice(0, -placeholder.length)}${shellQuote(fill(stack)(placeholder, key))}` : line };
 }
 
 /** Config with every object's JSON text parsed, so two configs compare by value, not by key order. */
@@ -168,13 +176,38 @@ describe("printed and documented commands under the real Pulumi CLI", { skip: !c
         });
     }
 
+    it("a secret key's two printed ways, pasted into bash: the key typed at the prompt is stored or exported, and is on no line", () => {
+        const real = stackFor("staging");
+        const fixes = problems("staging", {})
+            .filter((p) => p.key.endsWith(":apiKey"))
+            .map((p) => p.fix);
+        assert.equal(fixes.length, 2, "incident-io:apiKey and checkly:apiKey are each printed");
+        for (const fix of fixes) {
+            assert.ok(!fix.includes("<"), `no placeholder for the value on the line: ${fix}`);
+            const [command] = configCommandsIn(fix);
+            const key = shellWords(command).at(-1)!;
+            const typedKey = key === "checkly:apiKey" ? `${CANARY.apiKey}-checkly` : CANARY.apiKey;
+            const stored = real.paste({ line: command, typed: `${typedKey}\n` });
+            assert.equal(stored.code, 0, `${command}\n${stored.output}`);
+            assert.equal(real.config().config[key], typedKey, `${command}: stored what was typed`);
+            assert.ok(real.config().secrets.includes(key), `${command}: as a secret`);
+            assert.ok(!fs.readFileSync(real.stackFile, "utf8").includes(typedKey), "encrypted in the stack file");
+
+            const read = /`(read -rs (\w+) && export \2)`/.exec(fix);
+            assert.ok(read, `the environment way is printed: ${fix}`);
+            const exported = real.paste({ line: `${read[1]}; printenv ${read[2]}`, typed: `${typedKey}\n` });
+            assert.equal(exported.code, 0, exported.output);
+            assert.equal(exported.output, `${typedKey}\n`, `${read[1]}: the variable holds what was typed, for the commands after it`);
+        }
+    });
+
     it("a key with a quote and control characters: the printed `config rm` removes exactly that key", () => {
         const real = stackFor("staging");
         const key = "alert-routing:it's\u001b]52;c;x\u0007";
         real.writeConfig({ ...stackTestConfig("staging"), [key]: "1" });
         const [p] = problems("staging", { ...real.config().config, "incident-io:apiKey": CANARY.apiKey });
         assert.equal(p.key, key);
-        const pasted = real.paste(p.fix);
+        const pasted = real.paste({ line: p.fix });
         assert.equal(pasted.code, 0, pasted.output);
         const left = real.config().config;
         assert.equal(left[key], undefined);
@@ -187,7 +220,7 @@ describe("printed and documented commands under the real Pulumi CLI", { skip: !c
         const value = `it's "x" $(touch ${marker}) \`touch ${marker}\` ; touch ${marker} \\n\ttab`;
         // A key named like a secret: the CLI also refuses such a random-looking value without --plaintext.
         const line = configSetCommand({ stack: "staging", key: "alert-routing:alertmanager.extraSecrets[0]", value, path: true });
-        const pasted = real.paste(line);
+        const pasted = real.paste({ line });
         assert.equal(pasted.code, 0, `${line}\n${pasted.output}`);
         assert.deepEqual(JSON.parse(real.config().config["alert-routing:alertmanager"]).extraSecrets, [value]);
         assert.ok(!fs.existsSync(marker), "nothing in the value ran");

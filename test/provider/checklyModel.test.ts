@@ -204,7 +204,7 @@ describe("checkly settings", () => {
         [
             "a key with a line break",
             { "checkly:apiKey": "cu_a\nb" },
-            /checkly:apiKey contains a control character.*pulumi config set --stack <stack> --secret 'checkly:apiKey' <key>/s,
+            /checkly:apiKey contains a control character.*`pulumi config set --stack <stack> --secret 'checkly:apiKey'` \(it asks for the value without echo\), or CHECKLY_API_KEY in the environment: `read -rs CHECKLY_API_KEY && export CHECKLY_API_KEY`/s,
         ],
         ["an account that is not a uuid", { "checkly:accountId": "12345" }, /checkly:accountId must be the account's id/],
     ];
@@ -214,7 +214,10 @@ describe("checkly settings", () => {
     test("missing key and account are named with their commands, --stack included", () => {
         const problems = checklyCredentialProblems(undefined, undefined, "staging");
         assert.equal(problems.length, 2);
-        assert.match(problems[0], /pulumi config set --stack staging --secret 'checkly:apiKey' <api key>/);
+        assert.match(
+            problems[0],
+            /pulumi config set --stack staging --secret 'checkly:apiKey' {3}\(it asks for the value without echo; or `read -rs CHECKLY_API_KEY && export CHECKLY_API_KEY`\)/,
+        );
         assert.match(problems[1], /pulumi config set --stack staging 'checkly:accountId' <account id>/);
     });
 });

@@ -166,7 +166,12 @@ describe("keys are cleaned where they are read", () => {
                 () => cleanApiKey(raw, "incident-io:apiKey"),
                 (e: Error) => {
                     assert.match(e.message, /incident-io:apiKey contains a control character/);
-                    assert.ok(e.message.includes("`pulumi config set --stack <stack> --secret 'incident-io:apiKey' <key>`"), e.message);
+                    assert.ok(
+                        e.message.includes(
+                            "`pulumi config set --stack <stack> --secret 'incident-io:apiKey'` (it asks for the value without echo)",
+                        ),
+                        e.message,
+                    );
                     assert.ok(!e.message.includes(KEY.slice(0, 10)) && !e.message.includes(KEY.slice(10)), e.message);
                     return true;
                 },
@@ -594,7 +599,7 @@ describe("reproduction: keys with whitespace, newlines and characters HTTP refus
         const e = await failure(handlers.create(await checked(handlers, "broken key")));
         assert.match(
             e.message,
-            /incident-io:apiKey contains a control character.*pulumi config set --stack <stack> --secret 'incident-io:apiKey' <key>/s,
+            /incident-io:apiKey contains a control character.*`pulumi config set --stack <stack> --secret 'incident-io:apiKey'` \(it asks/s,
         );
         assert.doesNotMatch(e.message, /may have succeeded|network error/);
         assert.ok(!e.message.includes(KEY.slice(0, 12)) && !e.message.includes(KEY.slice(12)));
@@ -611,7 +616,10 @@ describe("reproduction: keys with whitespace, newlines and characters HTTP refus
         const e = await failure(handlers.create(inputs));
         // The key check is the first request: it is refused the same way, and nothing is written.
         assert.match(e.message, /GET \/v1\/identity was not sent: invalid authorization header.*Nothing was sent.*Nothing was written/s);
-        assert.match(e.message, /pulumi config set --stack <stack> --secret 'incident-io:apiKey' <key>/);
+        assert.match(
+            e.message,
+            /`pulumi config set --stack <stack> --secret 'incident-io:apiKey'` \(it asks for the value without echo\), or INCIDENT_IO_TOKEN in the environment: `read -rs INCIDENT_IO_TOKEN && export INCIDENT_IO_TOKEN`/,
+        );
         assert.doesNotMatch(e.message, /may have succeeded/);
         assert.equal(emulator.requests.length, 0, "nothing reached the API");
         assert.equal(logs.length, 0, "and it was not retried");

@@ -61,7 +61,7 @@ describe("the provider's key check", () => {
                     assert.match(error.message, /https:\/\/app\.incident\.io\/emulated-org\/settings\/api-keys/);
                     assert.match(
                         error.message,
-                        /Nothing was written\. Then give the stack that key: `pulumi config set --stack staging --secret 'incident-io:apiKey' <key>`, and run `pulumi up --stack staging` again/,
+                        /Nothing was written\. Then give the stack that key: `pulumi config set --stack staging --secret 'incident-io:apiKey'` \(it asks for the value without echo\), or INCIDENT_IO_TOKEN in the environment: `read -rs INCIDENT_IO_TOKEN && export INCIDENT_IO_TOKEN` \(paste the key, then Enter\); and run `pulumi up --stack staging` again/,
                     );
                     if (kind === "teamScoped") assert.match(error.message, /only for the team\(s\) "Platform"/);
                     if (kind === "globalAccess") assert.match(error.message, /"global_access" role/);

@@ -246,7 +246,7 @@ describe("discover-config finds each stack's Checkly channel", { timeout: 120_00
         assert.equal(result.code, 0, result.stderr);
         assert.match(
             result.stdout,
-            /# note: alert-routing:adopt\.checklyChannel was not looked for: CHECKLY_API_KEY and CHECKLY_ACCOUNT_ID not set: export CHECKLY_API_KEY=<Checkly API key> CHECKLY_ACCOUNT_ID=<account id> .*then run again: npm run discover-config -- --stack staging/,
+            /# note: alert-routing:adopt\.checklyChannel was not looked for: CHECKLY_API_KEY and CHECKLY_ACCOUNT_ID not set: `read -rs CHECKLY_API_KEY && export CHECKLY_API_KEY` \(paste the Checkly API key, then Enter\) and `export CHECKLY_ACCOUNT_ID=<account id>` .*then run again: npm run discover-config -- --stack staging/,
         );
         assert.equal(checkly.count(), 0);
     });

@@ -151,7 +151,10 @@ describe("operator scripts against the emulator", () => {
         it("without a key it stops before any request", async () => {
             const run = await backup([], { key: null });
             assert.equal(run.code, 2);
-            assert.match(run.stderr, /INCIDENT_IO_TOKEN is not set: nothing was read\. .*export INCIDENT_IO_TOKEN=<key>/);
+            assert.match(
+                run.stderr,
+                /INCIDENT_IO_TOKEN is not set: nothing was read\. .*`read -rs INCIDENT_IO_TOKEN && export INCIDENT_IO_TOKEN`, then paste the key/,
+            );
             assert.equal(emu.requests.length, 0);
         });
 

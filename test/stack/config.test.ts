@@ -50,7 +50,9 @@ describe("stack config", () => {
         const message = error!.message;
         assert.match(message, /Stack "production" cannot run: 15 configuration problem\(s\)/);
         assert.ok(
-            message.includes("pulumi config set --stack production --secret 'checkly:apiKey' <api key>   (or export CHECKLY_API_KEY)"),
+            message.includes(
+                "pulumi config set --stack production --secret 'checkly:apiKey'   (it asks for the value without echo; or `read -rs CHECKLY_API_KEY && export CHECKLY_API_KEY`)",
+            ),
             message,
         );
         assert.ok(
@@ -65,7 +67,7 @@ describe("stack config", () => {
         assert.ok(message.includes("pulumi config set --stack production --path 'alert-routing:escalationPaths.engineeringOnCall' <id>"));
         assert.ok(
             message.includes(
-                "pulumi config set --stack production --secret 'incident-io:apiKey' <api key>   (or export INCIDENT_IO_TOKEN)",
+                "pulumi config set --stack production --secret 'incident-io:apiKey'   (it asks for the value without echo; or `read -rs INCIDENT_IO_TOKEN && export INCIDENT_IO_TOKEN`)",
             ),
         );
         assert.ok(message.includes("pulumi config set --stack production --path 'alert-routing:alertmanager.name' <alertmanager name>"));

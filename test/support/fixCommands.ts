@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { readStackConfig, StackConfigError, type ConfigProblem } from "../../stack/config";
 import type { Environment } from "../../stack/routes";
+import { ASKED } from "./pulumiConfigCli";
 import { CANARY, CHECKLY_TEST_CONFIG, fakeId, TEST_ACCOUNT_IDS } from "./stackHarness";
 
 /** What an operator types for each placeholder. */
@@ -18,7 +19,7 @@ export function fill(stack: Environment) {
                 return TEST_ACCOUNT_IDS[stack];
             case "<channel id>":
                 return "C0ALERTS123";
-            case "<api key>":
+            case ASKED:
                 return CANARY.apiKey;
             case "<account id>":
                 return CHECKLY_TEST_CONFIG["checkly:accountId"];

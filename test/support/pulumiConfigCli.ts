@@ -91,9 +91,13 @@ export interface Applied {
     secret: boolean;
 }
 
+/** What `fill` is asked for when a `set --secret` has no value: the CLI asks for it without echo (or reads stdin). */
+export const ASKED = "<asked without echo>";
+
 /**
  * Applies one printed `pulumi config set|rm` command to `config`. `fill` replaces a placeholder
- * (`<id>`) with what an operator would type. Throws on anything that is not exactly such a command.
+ * (`<id>`) with what an operator would type, and gives what is typed at a secret's prompt (`ASKED`).
+ * Throws on anything that is not exactly such a command.
  */
 export function applyConfigCommand(
     config: Record<string, string>,
@@ -118,14 +122,19 @@ export function applyConfigCommand(
         else rest.push(words[i]);
     }
     if (!stack) throw new Error(`no --stack in: ${line}`);
-    if (rest.length !== (verb === "set" ? 2 : 1)) throw new Error(`expected key${verb === "set" ? " and value" : ""} in: ${line}`);
+    // A secret is never on the printed line (shell history, `ps`): the CLI asks for it. A plain set always has its value.
+    const expected = verb === "set" && !secret ? 2 : 1;
+    if (rest.length !== expected)
+        throw new Error(
+            `expected key${expected === 2 ? " and value" : secret ? " and no value (a secret's value is asked for)" : ""} in: ${line}`,
+        );
     const key = rest[0];
     // The CLI refuses a plain value that looks random under a key named like a secret unless --plaintext is given
     // (pkg/cmd/pulumi/config/config.go, looksLikeSecret: keyPattern, then zxcvbn entropy). The entropy part is not
     // modelled: every plain set of such a key needs the flag here, which is stricter than the CLI, never looser.
     if (verb === "set" && !secret && !plaintext && SECRET_LOOKING_NAME.test(key.slice(key.indexOf(":") + 1)))
         throw new Error(`pulumi refuses a value that looks like a secret under this key without --plaintext (or --secret): ${line}`);
-    const raw = verb === "set" ? (/^<.*>$/.test(rest[1]) ? fill(rest[1], key) : rest[1]) : undefined;
+    const raw = verb !== "set" ? undefined : secret ? fill(ASKED, key) : /^<.*>$/.test(rest[1]) ? fill(rest[1], key) : rest[1];
     const out = { ...config };
     const ns = key.slice(0, key.indexOf(":") + 1);
     const segments = path ? pathSegments(key.slice(ns.length)) : [key.slice(ns.length)];

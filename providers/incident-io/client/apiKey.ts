@@ -1,19 +1,16 @@
 // The API key as it is read (stack config or INCIDENT_IO_TOKEN): cleaned where it is read, so a
 // key pasted with a newline neither breaks the Authorization header nor escapes redaction.
-import { configSetCommand } from "../../core/shell";
+import { secretKeyFix } from "../../core/shell";
 
 export const API_KEY_CONFIG = "incident-io:apiKey";
 export const API_KEY_ENV = "INCIDENT_IO_TOKEN";
 
-/** `fix`: the command that sets the key where this runs (the provider: `pulumi config set --stack ...`). */
+/** `fix`: how to give the key where this runs, in backticks (the provider: `pulumi config set --stack ... --secret`). */
 export function missingKeyMessage(fix: string = defaultKeyFix()): string {
-    return (
-        `incident.io API key is not set: run \`${fix}\` ` +
-        `(or export ${API_KEY_ENV}) with a key that has the scopes "View data" and "Create and manage on-call resources".`
-    );
+    return `incident.io API key is not set: give a key that has the scopes "View data" and "Create and manage on-call resources": ${fix}.`;
 }
 
-const defaultKeyFix = () => configSetCommand({ stack: undefined, key: API_KEY_CONFIG, value: "<key>", secret: true });
+const defaultKeyFix = () => secretKeyFix({ stack: undefined, key: API_KEY_CONFIG, env: API_KEY_ENV });
 
 export const MISSING_KEY_MESSAGE = missingKeyMessage();
 
@@ -28,7 +25,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 export function cleanApiKey(
     raw: string | undefined,
     source: string = API_KEY_CONFIG,
-    fix: string = `\`${defaultKeyFix()}\` (or export ${API_KEY_ENV}=<key>)`,
+    fix: string = defaultKeyFix(),
     service = "incident.io",
 ): string | undefined {
     if (raw === undefined || raw === null) return undefined;

@@ -18,6 +18,8 @@ export interface ApiOrigin {
     apiHost: string;
     notTheApi: RegExp;
     apiKeyKey: string;
+    /** The environment variable that may hold the same credential. */
+    apiKeyEnv: string;
     /** The first path the client adds, named when a base URL carries a path. */
     pathPrefix: string;
 }
@@ -28,6 +30,7 @@ export const INCIDENT_IO_ORIGIN: ApiOrigin = {
     apiHost: API_HOST,
     notTheApi: NOT_THE_API,
     apiKeyKey: "incident-io:apiKey",
+    apiKeyEnv: "INCIDENT_IO_TOKEN",
     pathPrefix: "/v2/...",
 };
 
@@ -61,7 +64,7 @@ export function parseBaseUrl(
     }
     const shown = withoutCredentials(value);
     if (url.username || url.password)
-        fail(`must not contain credentials (the API key is set with \`${fixes.set(origin.apiKeyKey, "<key>")}\`)`, shown);
+        fail(`must not contain credentials (the API key is given with ${fixes.setSecret(origin.apiKeyKey, origin.apiKeyEnv)})`, shown);
     if (url.protocol === "http:") {
         if (!isLoopback(url.hostname))
             fail(

@@ -60,19 +60,15 @@ const PAGE_SIZE = 50; // the API's maximum for GET /v2/alert_routes (openapi: pa
  * `{type, status, request_id, errors: [{code, message, source: {field}}]}`. `fixes` say how to
  * change a setting: the stack's `pulumi config set --stack ...`, or a script's flags. */
 export function incidentIoProfile(fixes: SettingFix = stackSettingFix(undefined)): ServiceProfile {
-    const keyFix = fixes.set(API_KEY_CONFIG, "<key>");
+    const keyFix = fixes.setSecret(API_KEY_CONFIG, API_KEY_ENV);
     const words = incidentIoWords(fixes.showBaseUrl());
     return {
         service: "incident.io",
         configPrefix: "incident-io",
         defaultBaseUrl: DEFAULT_BASE_URL,
-        keyHint: `Check that incident-io:apiKey (or INCIDENT_IO_TOKEN) holds only the key as incident.io shows it: \`${keyFix}\``,
+        keyHint: `Check that incident-io:apiKey (or INCIDENT_IO_TOKEN) holds only the key as incident.io shows it: ${keyFix}`,
         requireKey(raw) {
-            const key = cleanApiKey(
-                raw,
-                "the incident.io API key (incident-io:apiKey or INCIDENT_IO_TOKEN)",
-                `\`${keyFix}\` (or export ${API_KEY_ENV}=<key>)`,
-            );
+            const key = cleanApiKey(raw, "the incident.io API key (incident-io:apiKey or INCIDENT_IO_TOKEN)", keyFix);
             if (!key) throw new Error(missingKeyMessage(keyFix));
             return key;
         },

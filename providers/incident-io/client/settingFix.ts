@@ -1,12 +1,14 @@
 // How a message tells the operator to change one of the client's settings. The provider and the
 // stack say `pulumi config set --stack <stack> '<key>' <value>`; the operator scripts, which take
 // flags and the environment instead of stack config, say their own flag.
-import { configGetCommand, configSetCommand } from "../../core/shell";
+import { configGetCommand, configSetCommand, secretKeyFix } from "../../core/shell";
 import { API_KEY_CONFIG } from "./apiKey";
 
 export interface SettingFix {
-    /** The exact command (or flag) that sets `key` to `value`. */
+    /** The exact command (or flag) that sets `key` to `value` (a secret key's command never holds its value). */
     set(key: string, value: string): string;
+    /** How to give the secret `key` (or the environment variable `env`) again, in backticks: its value is never on the line. */
+    setSecret(key: string, env: string): string;
     /** How to see the base URL in use. */
     showBaseUrl(): string;
 }
@@ -15,6 +17,7 @@ export interface SettingFix {
 export function stackSettingFix(stack: string | undefined): SettingFix {
     return {
         set: (key, value) => configSetCommand({ stack, key, value, secret: key === API_KEY_CONFIG || /:apiKey$/.test(key) }),
+        setSecret: (key, env) => secretKeyFix({ stack, key, env }),
         showBaseUrl: () => configGetCommand(stack, "incident-io:baseUrl"),
     };
 }
