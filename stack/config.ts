@@ -32,6 +32,7 @@ import { AWS_ACCOUNT_ID, AWS_REGIONS, tokenSecretArnProblem } from "./awsTarget"
 import { closestKey, dns1123LabelProblem, dns1123SubdomainProblem, slackChannelProblem } from "./configValues";
 import type { SecretStoreRef } from "./externalSecret";
 import {
+    defaultSameNameLevel,
     ENVIRONMENTS,
     ID_DESCRIPTIONS,
     ROUTES,
@@ -237,10 +238,9 @@ class Reader {
         return ids as RouteIds;
     }
 
-    /** Production stops a preview that would create a second route of a live route's name; staging warns. */
     private sameNameLiveRoute(environment: Environment): SameNameLevel {
         const key = `${PROJECT}:sameNameLiveRoute`;
-        const fallback: SameNameLevel = environment === "production" ? "error" : "warn";
+        const fallback = defaultSameNameLevel(environment);
         const value: unknown = this.project.get("sameNameLiveRoute");
         if (value === undefined) return fallback;
         if (!(SAME_NAME_LEVELS as readonly unknown[]).includes(value)) {

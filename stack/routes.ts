@@ -1,11 +1,17 @@
 // The company's alert routes: one row per route, as in the table of issue #3. Ids differ per
 // environment and come from stack config (see config.ts); everything else is here, once.
-import type { AlertRouteSpec, Condition } from "../providers/incident-io";
+import type { AlertRouteSpec, Condition, SameNameLevel } from "../providers/incident-io";
 import { attributeIs, attributeNotSet, escalateTo, fromSource, postToSlack } from "./routeParts";
 
 export const ENVIRONMENTS = ["production", "staging"] as const;
 /** A stack name, and the owner of a route: each route is managed by exactly one stack. */
 export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** `alert-routing:sameNameLiveRoute` when unset: production stops a preview that would create a second route of a
+ * live route's name; staging warns. */
+export function defaultSameNameLevel(environment: Environment): SameNameLevel {
+    return environment === "production" ? "error" : "warn";
+}
 
 /** The ids a route refers to, by stack config group (`alert-routing:<group>.<name>`), with what each is. */
 export const ID_DESCRIPTIONS = {

@@ -10,9 +10,11 @@
 // as stack/program.ts wires them.
 import * as pulumi from "@pulumi/pulumi";
 
+import type { SameNameLevel } from "../../../providers/incident-io";
 import { AlertRouting } from "../../../stack/alertRouting";
 import type * as CatalogueModule from "./catalogue";
 import {
+    defaultSameNameLevel,
     ENVIRONMENTS,
     ID_DESCRIPTIONS,
     routeDefinitions,
@@ -39,7 +41,9 @@ const definitions = routeDefinitions(environment, ids)
     .filter((route) => !removed.includes(route.key))
     .map((route) => (retire[route.key] ? { ...route, retire: retire[route.key] } : route));
 
-const routing = new AlertRouting("routes", { routes: definitions, adopt, protect: environment === "production" });
+// As the real program reads it (stack/config.ts): production stops on a second route of a live route's name.
+const sameNameLive = (config.get("sameNameLiveRoute") as SameNameLevel | undefined) ?? defaultSameNameLevel(environment);
+const routing = new AlertRouting("routes", { routes: definitions, adopt, sameNameLive, protect: environment === "production" });
 
 /** As the real program's `routes` output: per route its id, name, version and the route as incident.io holds it. */
 export const routes = routing.routes;
