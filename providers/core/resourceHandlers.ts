@@ -242,10 +242,24 @@ export class ResourceHandlers<
         const first = this.liveList === undefined;
         this.liveList ??= listLive(this.api()).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
         const live = await this.liveList;
+        const level = inputs.sameNameLive === "error" ? "error" : "warn";
         if (live instanceof Error) {
+            const { short, sameNameSetting: setting } = this.kind.words;
+            // "error" is the promise that no second one of a live one's name is created: unchecked, nothing is.
+            if (level === "error") {
+                return {
+                    property: "name",
+                    reason:
+                        `could not list the live ${short}s to make sure none is named "${escapeControl(inputs.name)}" (${live.message}). ` +
+                        `Nothing was created: a new ${short} is created only once that is known. Run \`${pulumiCommand("preview", this.stack)}\` again.` +
+                        (setting
+                            ? ` If the list keeps failing, \`${configSetCommand({ stack: this.stack, key: setting, value: "warn" })}\` creates it unchecked (with a warning).`
+                            : ""),
+                };
+            }
             if (first) {
                 this.log(
-                    `${this.backend.product}: warning: could not list the live ${this.kind.words.short}s to look for one of the same name as a ${this.kind.words.short} ` +
+                    `${this.backend.product}: warning: could not list the live ${short}s to look for one of the same name as a ${short} ` +
                         `about to be created (${live.message}); not checked in this run.`,
                 );
             }
@@ -253,7 +267,6 @@ export class ResourceHandlers<
         }
         const same = live.filter((r) => r.name === inputs.name);
         if (same.length === 0) return undefined;
-        const level = inputs.sameNameLive === "error" ? "error" : "warn";
         const message = sameNameMessage({
             name: inputs.name,
             live: same,

@@ -24,7 +24,8 @@ describe("a new route beside a live route of the same name, in the real host", {
     const news = (overrides: object = {}) => ({ ...productionAlerts(), ...OWNER, ...overrides, __provider: providerText });
 
     /** A run: the engine starts one host process per `pulumi preview`/`up`, and the host configures the provider once. */
-    const startRun = () => hostFor(emulator, API_KEY, { "incident-io:requestTimeoutSeconds": "5" });
+    const startRun = (config: Record<string, string> = {}) =>
+        hostFor(emulator, API_KEY, { "incident-io:requestTimeoutSeconds": "5", ...config });
 
     before(async () => {
         emulator = await IncidentIoEmulator.start({ apiKey: API_KEY });
@@ -104,6 +105,38 @@ describe("a new route beside a live route of the same name, in the real host", {
         const reason = checked.failures[0]?.reason ?? "";
         assert.match(reason, /2 live routes named "Production Alerts"/);
         for (const id of [liveId, second]) assert.ok(reason.includes(`--path 'alert-routing:adopt.productionAlerts' ${id}`), reason);
+    });
+
+    test('the list fails: "error" stops on `name` (nothing created, how to go on); "warn" warns once and goes on', async () => {
+        // A 503 on every try: the client's retries (one here, to keep the test short) are spent, the list is an Error for the run.
+        const oneRetry = { "incident-io:maxRetries": "1" };
+        await host.stop();
+        host = await startRun(oneRetry);
+        emulator.inject({ method: "GET", path: /^\/v2\/alert_routes$/, kind: "status", status: 503, times: 100 });
+        const checked = await host.check(URN, {}, news({ sameNameLive: "error" }));
+        assert.deepEqual(
+            checked.failures.map((f) => f.property),
+            ["name"],
+        );
+        const reason = checked.failures[0].reason;
+        assert.match(reason, /could not list the live routes to make sure none is named "Production Alerts" \(.*503/s);
+        assert.match(reason, /Nothing was created/);
+        assert.ok(reason.includes("`pulumi preview --stack production` again"), reason);
+        assert.ok(reason.includes("pulumi config set --stack production 'alert-routing:sameNameLiveRoute' warn"), reason);
+        assert.equal(emulator.count("POST"), 0);
+
+        // Staging's "warn", in a run of its own: the preview goes on, and says so once for the run.
+        await host.stop();
+        host = await startRun(oneRetry);
+        const logsBefore = host.logs.length;
+        for (const name of ["Production Alerts", "New route A"]) {
+            const warned = await host.check(urnFor(name, ALERT_ROUTE_TYPE), {}, news({ name }));
+            assert.deepEqual(warned.failures, [], "warn: the preview goes on");
+        }
+        const said = host.logs.slice(logsBefore).join("\n");
+        assert.equal(said.match(/warning: could not list the live routes .*not checked in this run/g)?.length, 1, said);
+        assert.equal(emulator.count("POST"), 0);
+        emulator.clearFaults();
     });
 
     test("a bad sameNameLive value is refused by name before any request", async () => {
