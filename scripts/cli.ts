@@ -97,8 +97,9 @@ export function rerunCommand(script: string, flags: Record<string, string | true
 /** What the client's messages tell a script's operator: the script's own flags, not the provider's config keys. */
 export function scriptFixes(rerun: string): SettingFix {
     return {
+        // clientFor names the flag itself (`--base-url`); the client's own messages name the provider's key.
         set: (key, value) =>
-            key.endsWith(":baseUrl")
+            key === "--base-url" || key.endsWith(":baseUrl")
                 ? `--base-url ${shellQuote(value)}`
                 : key.endsWith(":apiKey")
                   ? `\`${exportSecretCommand(API_KEY_ENV)}\` (paste the key, then Enter)`

@@ -73,8 +73,8 @@ export function checklySetCommand(key: "apiKey" | "accountId" | "baseUrl", stack
 export const checklyShowBaseUrl = (stack?: string): string => configGetCommand(stack, CHECKLY_CONFIG_KEYS.baseUrl);
 
 /** How to set the key again when it was pasted with a line break. */
-export function checklyKeyFix(stack?: string): string {
-    return secretKeyFix({ stack, key: CHECKLY_CONFIG_KEYS.apiKey, env: CHECKLY_API_KEY_ENV });
+export function checklyKeyFix(stack?: string, fromConfig?: boolean): string {
+    return secretKeyFix({ stack, key: CHECKLY_CONFIG_KEYS.apiKey, env: CHECKLY_API_KEY_ENV, fromConfig });
 }
 
 /** One problem per key, with its command; empty when the key and account can be used. */
@@ -133,7 +133,12 @@ export function readChecklySettings(
     try {
         const fromConfig = text(CHECKLY_CONFIG_KEYS.apiKey);
         const source = fromConfig !== undefined ? CHECKLY_CONFIG_KEYS.apiKey : CHECKLY_API_KEY_ENV;
-        apiKey = cleanApiKey(fromConfig ?? (env[CHECKLY_API_KEY_ENV] || undefined), source, checklyKeyFix(stack), "Checkly");
+        apiKey = cleanApiKey(
+            fromConfig ?? (env[CHECKLY_API_KEY_ENV] || undefined),
+            source,
+            checklyKeyFix(stack, fromConfig !== undefined),
+            "Checkly",
+        );
     } catch (error) {
         problems.push((error as Error).message);
     }

@@ -47,6 +47,8 @@ export class ResourceHandlers<
     /** Every live resource's id and name, listed at most once per run (sameName.ts): a preview of N new
      * resources costs one list, not N. Reset by configure. */
     private liveList?: Promise<Array<{ id: string; name: string }> | Error>;
+    /** Whether this run has said that the list failed (once, for the resources that go on unchecked). */
+    private listFailureWarned = false;
 
     constructor(
         protected readonly kind: ResourceKind<Spec, Remote, Client>,
@@ -61,6 +63,7 @@ export class ResourceHandlers<
         this.settings = undefined;
         // The engine configures the provider once per run: the live list is read again next run.
         this.liveList = undefined;
+        this.listFailureWarned = false;
         // Read when first needed, once the stack is known, so that a bad setting's fix names it.
         this.config = (key) => req.config.get(key);
     }
@@ -239,28 +242,29 @@ export class ResourceHandlers<
             settingsOk = false; // a bad setting is reported by the call that needs it
         }
         if (!settingsOk) return undefined;
-        const first = this.liveList === undefined;
         this.liveList ??= listLive(this.api()).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
         const live = await this.liveList;
         const level = inputs.sameNameLive === "error" ? "error" : "warn";
         if (live instanceof Error) {
             const { short, sameNameSetting: setting } = this.kind.words;
+            const why = escapeControl(live.message);
             // "error" is the promise that no second one of a live one's name is created: unchecked, nothing is.
             if (level === "error") {
                 return {
                     property: "name",
                     reason:
-                        `could not list the live ${short}s to make sure none is named "${escapeControl(inputs.name)}" (${live.message}). ` +
+                        `could not list the live ${short}s to make sure none is named "${escapeControl(inputs.name)}" (${why}). ` +
                         `Nothing was created: a new ${short} is created only once that is known. Run \`${pulumiCommand("preview", this.stack)}\` again.` +
                         (setting
                             ? ` If the list keeps failing, \`${configSetCommand({ stack: this.stack, key: setting, value: "warn" })}\` creates it unchecked (with a warning).`
                             : ""),
                 };
             }
-            if (first) {
+            if (!this.listFailureWarned) {
+                this.listFailureWarned = true;
                 this.log(
                     `${this.backend.product}: warning: could not list the live ${short}s to look for one of the same name as a ${short} ` +
-                        `about to be created (${live.message}); not checked in this run.`,
+                        `about to be created (${why}); not checked in this run.`,
                 );
             }
             return undefined;

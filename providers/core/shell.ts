@@ -116,8 +116,10 @@ interface SecretKey {
     env: string;
 }
 
-/** The two ways to give a secret key, as a sentence of a message says them (commands in backticks). */
-export function secretKeyFix(c: SecretKey): string {
+/** The two ways to give a secret key, as a sentence of a message says them (commands in backticks). `fromConfig`: the
+ * key in use came from the stack's config, which wins over the environment, so only the config's way is said. */
+export function secretKeyFix(c: SecretKey & { fromConfig?: boolean }): string {
+    if (c.fromConfig) return `\`${configSetCommand({ stack: c.stack, key: c.key, secret: true })}\` (${ASKS_WITHOUT_ECHO})`;
     return `\`${configSetCommand({ stack: c.stack, key: c.key, secret: true })}\` (${ASKS_WITHOUT_ECHO}), or ${c.env} in the environment: \`${exportSecretCommand(c.env)}\` (paste the key, then Enter)`;
 }
 

@@ -24,7 +24,13 @@ export const incidentIoKeyCheck: KeyCheck<ProviderSettings, IncidentIoClient> = 
             );
         }
         if (problem) {
-            const set = secretKeyFix({ stack, key: "incident-io:apiKey", env: API_KEY_ENV });
+            // The stack's key wins over the environment's: when it is the one in use, only it can be replaced.
+            const set = secretKeyFix({
+                stack,
+                key: "incident-io:apiKey",
+                env: API_KEY_ENV,
+                fromConfig: settings.apiKeyFromConfig === true,
+            });
             throw new Error(
                 `${problem}. Nothing was written. Then give the stack that key: ${set}; and run \`${pulumiCommand("up", stack)}\` again.`,
             );

@@ -19,6 +19,9 @@ export interface ProviderSettings {
     baseUrl: string;
     /** Read at call time from here or INCIDENT_IO_TOKEN; never serialized. */
     apiKey?: string;
+    /** Whether `apiKey` is the stack's (`incident-io:apiKey`, which wins over the environment): a message then says
+     * only how to replace that one. */
+    apiKeyFromConfig?: boolean;
     /** What `update` does when the route changed outside Pulumi since the last up or refresh. */
     onConflict: "fail" | "overwrite";
     /** Claim routes as managed by code (POST /v2/managed_resources) on create and adoption; the outputs record it. */
@@ -89,7 +92,7 @@ export function readSettings(
         const fromConfig = text(CONFIG_KEYS.apiKey);
         const [raw, source] = fromConfig !== undefined ? [fromConfig, API_KEY_CONFIG] : [env[API_KEY_ENV] || undefined, API_KEY_ENV];
         try {
-            return cleanApiKey(raw, source, fixes.setSecret(API_KEY_CONFIG, API_KEY_ENV));
+            return cleanApiKey(raw, source, fixes.setSecret(API_KEY_CONFIG, API_KEY_ENV, source === API_KEY_CONFIG));
         } catch (error) {
             problems.push((error as Error).message);
             return undefined;
@@ -112,6 +115,7 @@ export function readSettings(
     const settings: ProviderSettings = {
         baseUrl,
         apiKey,
+        apiKeyFromConfig: text(CONFIG_KEYS.apiKey) !== undefined,
         onConflict: onConflict === "overwrite" ? "overwrite" : "fail",
         claimManaged: claim !== "false",
         requestTimeoutMs: number(CONFIG_KEYS.requestTimeoutSeconds, DEFAULT_REQUEST_TIMEOUT_MS / 1000, 0.1, MAX_SECONDS) * 1000,

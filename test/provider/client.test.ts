@@ -159,6 +159,7 @@ describe("settings", () => {
         assert.deepEqual(read({}), {
             baseUrl: "https://api.incident.io",
             apiKey: undefined,
+            apiKeyFromConfig: false,
             onConflict: "fail",
             claimManaged: true,
             requestTimeoutMs: 30_000,
@@ -174,6 +175,9 @@ describe("settings", () => {
     test("config wins over INCIDENT_IO_TOKEN, which is the fallback", () => {
         assert.equal(read({ "incident-io:apiKey": "from-config" }, { INCIDENT_IO_TOKEN: "from-env" }).apiKey, "from-config");
         assert.equal(read({}, { INCIDENT_IO_TOKEN: "from-env" }).apiKey, "from-env");
+        // Which one is in use decides what a key message offers (the stack's key only, or either).
+        assert.equal(read({ "incident-io:apiKey": "from-config" }, { INCIDENT_IO_TOKEN: "from-env" }).apiKeyFromConfig, true);
+        assert.equal(read({}, { INCIDENT_IO_TOKEN: "from-env" }).apiKeyFromConfig, false);
     });
 
     test("every bad key is named at once, with the fix", () => {

@@ -61,8 +61,10 @@ describe("the provider's key check", () => {
                     assert.match(error.message, /https:\/\/app\.incident\.io\/emulated-org\/settings\/api-keys/);
                     assert.match(
                         error.message,
-                        /Nothing was written\. Then give the stack that key: `pulumi config set --stack staging --secret 'incident-io:apiKey'` \(it asks for the value without echo\), or INCIDENT_IO_TOKEN in the environment: `read -rs INCIDENT_IO_TOKEN && export INCIDENT_IO_TOKEN` \(paste the key, then Enter\); and run `pulumi up --stack staging` again/,
+                        /Nothing was written\. Then give the stack that key: `pulumi config set --stack staging --secret 'incident-io:apiKey'` \(it asks for the value without echo\); and run `pulumi up --stack staging` again/,
                     );
+                    // The stack's key wins over INCIDENT_IO_TOKEN: exporting one would change nothing, so it is not offered.
+                    assert.doesNotMatch(error.message, /INCIDENT_IO_TOKEN/, what);
                     if (kind === "teamScoped") assert.match(error.message, /only for the team\(s\) "Platform"/);
                     if (kind === "globalAccess") assert.match(error.message, /"global_access" role/);
                     return true;
@@ -73,6 +75,29 @@ describe("the provider's key check", () => {
             assert.equal(e.route(live.id)!.version, live.version);
         });
     }
+
+    test("a read-only key from INCIDENT_IO_TOKEN (no stack key): the message offers the stack's key or a new variable", async () => {
+        const e = await start(KEY_KINDS.viewerOnly);
+        const saved = process.env.INCIDENT_IO_TOKEN;
+        process.env.INCIDENT_IO_TOKEN = TEST_API_KEY;
+        try {
+            const { handlers } = await handlersFor(e, { "incident-io:apiKey": "" });
+            await assert.rejects(handlers.create(inputs()), (error: Error) => {
+                assert.match(error.message, /cannot write alert routes/);
+                assert.ok(
+                    error.message.includes(
+                        "`pulumi config set --stack staging --secret 'incident-io:apiKey'` (it asks for the value without echo), or INCIDENT_IO_TOKEN in the environment: `read -rs INCIDENT_IO_TOKEN && export INCIDENT_IO_TOKEN`",
+                    ),
+                    error.message,
+                );
+                return true;
+            });
+            assert.deepEqual(writes(e), []);
+        } finally {
+            if (saved === undefined) delete process.env.INCIDENT_IO_TOKEN;
+            else process.env.INCIDENT_IO_TOKEN = saved;
+        }
+    });
 
     test("a preview with a read-only key works and says once that `up` will need the write scope", async () => {
         const e = await start(KEY_KINDS.viewerOnly);

@@ -125,10 +125,15 @@ describe("a new route beside a live route of the same name, in the real host", {
         assert.ok(reason.includes("pulumi config set --stack production 'alert-routing:sameNameLiveRoute' warn"), reason);
         assert.equal(emulator.count("POST"), 0);
 
+        // "warn" after "error" in the same run: still said (once), though the run's first check spent the list.
+        let logsBefore = host.logs.length;
+        assert.deepEqual((await host.check(urnFor("New route Z", ALERT_ROUTE_TYPE), {}, news({ name: "New route Z" }))).failures, []);
+        assert.match(host.logs.slice(logsBefore).join("\n"), /warning: could not list the live routes .*not checked in this run/);
+
         // Staging's "warn", in a run of its own: the preview goes on, and says so once for the run.
         await host.stop();
         host = await startRun(oneRetry);
-        const logsBefore = host.logs.length;
+        logsBefore = host.logs.length;
         for (const name of ["Production Alerts", "New route A"]) {
             const warned = await host.check(urnFor(name, ALERT_ROUTE_TYPE), {}, news({ name }));
             assert.deepEqual(warned.failures, [], "warn: the preview goes on");

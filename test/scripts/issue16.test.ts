@@ -157,8 +157,9 @@ describe("issue 16: scripts against the emulator", () => {
             const code = await backupRoutes(["--out", "out", "--base-url", "http://127.0.0.1:1/v2"], io, FAST_RETRY);
             const { stderr } = io.out();
             assert.equal(code, 2);
-            assert.match(stderr, /--base-url/);
-            assert.doesNotMatch(stderr, /incident-io:baseUrl|pulumi config/);
+            // The fix is the flag with a good value, not a rerun that repeats the bad one.
+            assert.match(stderr, /^--base-url must be the API's origin without a path .*: --base-url https:\/\/api\.incident\.io\n/);
+            assert.doesNotMatch(stderr, /incident-io:baseUrl|pulumi config|run again later/);
         });
 
         it("issue 16 item 2: the run-again line repeats every flag that was given, each quoted", async () => {
