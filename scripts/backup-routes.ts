@@ -239,7 +239,8 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
     const stale = (fs.existsSync(out) ? fs.readdirSync(out) : []).filter(
         (f) => f.endsWith(".json") && !live.has(f.slice(0, -".json".length)),
     );
-    if (stale.length > 0) io.log(`\nkept ${stale.length} file(s) of routes that are no longer live: ${stale.join(", ")}\n`);
+    if (stale.length > 0)
+        io.log(`\nkept ${stale.length} file(s) of routes that are no longer live: ${stale.map(escapeControl).join(", ")}\n`);
 
     const catalogue = await backupCatalogue(client, out, writeIfChanged);
     io.log(

@@ -45,7 +45,8 @@ export interface Backups {
 
 /** Reads a directory of backup files, or one file (a route backup or a stack export). */
 export function readBackups(target: string): Backups {
-    const files = fs.statSync(target).isDirectory()
+    const folder = fs.statSync(target).isDirectory();
+    const files = folder
         ? fs
               .readdirSync(target)
               .filter((f) => f.endsWith(".json"))
@@ -54,19 +55,17 @@ export function readBackups(target: string): Backups {
         : [target];
     const result: Backups = { routes: [], problems: [] };
     for (const file of files) {
-        let json: unknown;
-        try {
-            json = JSON.parse(fs.readFileSync(file, "utf8"));
-        } catch (error) {
-            result.problems.push({ source: file, problem: `not JSON: ${(error as Error).message}` });
+        const json = readJsonFile(file, { followLinks: !folder });
+        if ("problem" in json) {
+            result.problems.push({ source: file, problem: json.problem });
             continue;
         }
         // One bad file (a field of the wrong type, nesting deep enough to overflow the stack) is
         // that file's problem: the other files' routes are still read and reported.
         let parsed: Backups;
         try {
-            if (depthOf(json) > MAX_DEPTH) throw new RangeError("nested too deeply");
-            parsed = parseBackup(json, file);
+            if (depthOf(json.value) > MAX_DEPTH) throw new RangeError("nested too deeply");
+            parsed = parseBackup(json.value, file);
         } catch (error) {
             const why = error instanceof RangeError ? `nested more than ${MAX_DEPTH} levels deep` : (error as Error).message;
             result.problems.push({ source: file, problem: `not a readable alert route (${why}): skipped` });
@@ -95,6 +94,22 @@ export function readBackups(target: string): Backups {
         result.exportedStack ??= parsed.exportedStack;
     }
     return checkDuplicates(result);
+}
+
+/**
+ * A backup file's JSON, or why not. In a folder only regular files (backup-routes writes nothing else, and a symlink
+ * there could lead to any file on the machine); a file named on the command line is read as given. The parser's
+ * message is not repeated, since it quotes the file's first characters.
+ */
+export function readJsonFile(file: string, opts: { followLinks: boolean }): { value: unknown } | { problem: string } {
+    if (!(opts.followLinks ? fs.statSync(file) : fs.lstatSync(file)).isFile())
+        return { problem: "not a regular file (a symlink is not followed): skipped; copy the backup itself here" };
+    try {
+        return { value: JSON.parse(fs.readFileSync(file, "utf8")) };
+    } catch (error) {
+        const at = /at position (\d+)/.exec((error as Error).message)?.[1];
+        return { problem: `not JSON${at ? ` (at character ${at})` : ""}: skipped` };
+    }
 }
 
 /** Deeper than any route (condition → param_bindings → array_value → literal is about 10 levels, a
@@ -230,8 +245,26 @@ export function keyFromName(name: string): string {
 
 /** The same route twice keeps the newest version; two routes under one key are a problem to resolve. */
 function checkDuplicates(backups: Backups): Backups {
-    const byKey = new Map<string, ImportedRoute>();
+    // Two copies of one route under different names (a renamed copy beside the current backup): both would be written
+    // to that one route, the older one over the live route first. Refused by name, never resolved by guessing.
+    const byId = new Map<string, ImportedRoute>();
+    const copies = new Set<ImportedRoute>();
     for (const route of backups.routes) {
+        const seen = byId.get(route.id);
+        if (!seen) byId.set(route.id, route);
+        else if (seen.key !== route.key) {
+            copies.add(route);
+            const version = (r: ImportedRoute) => (r.version !== undefined ? ` v${r.version}` : "");
+            backups.problems.push({
+                source: route.source,
+                problem:
+                    `holds route ${route.id} as ${describeValue(route.spec.name)}${version(route)}, and ${seen.source} holds it as ` +
+                    `${describeValue(seen.spec.name)}${version(seen)}: two copies of one route. Keep the one to use and move the other out, then run again`,
+            });
+        }
+    }
+    const byKey = new Map<string, ImportedRoute>();
+    for (const route of backups.routes.filter((r) => !copies.has(r))) {
         const seen = byKey.get(route.key);
         if (!seen) byKey.set(route.key, route);
         else if (seen.id === route.id) {
@@ -239,7 +272,7 @@ function checkDuplicates(backups: Backups): Backups {
         } else {
             backups.problems.push({
                 source: route.source,
-                problem: `"${route.spec.name}" (${route.id}) has the same key as ${seen.id} from ${seen.source}: keeping the first`,
+                problem: `${describeValue(route.spec.name)} (${route.id}) has the same key as ${seen.id} from ${seen.source}: keeping the first`,
             });
         }
     }

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import {
     API_KEY_ENV,
     DEFAULT_BASE_URL,
+    escapeControl,
     exportSecretCommand,
     IncidentIoClient,
     parseBaseUrl,
@@ -153,8 +154,10 @@ export function stableJson(value: unknown): string {
     return `${JSON.stringify(sort(value), null, 2)}\n`;
 }
 
-/** A plain-text table, columns padded to their widest cell. */
-export function table(header: string[], rows: string[][]): string {
+/** A plain-text table, columns padded to their widest cell. Every cell is shown text (API names, file names): its
+ * control characters are escaped. */
+export function table(header: string[], unsafeRows: string[][]): string {
+    const rows = unsafeRows.map((row) => row.map((cell) => escapeControl(cell ?? "")));
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
     const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
     return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n") + "\n";

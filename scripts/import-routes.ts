@@ -160,7 +160,7 @@ export function report(
         if (findings) {
             lines.push("      refers to:", ...findings.map((f) => `        ${describeFinding(f)}`));
         } else {
-            lines.push(`      refers to: ${referencedIds(r.spec).join(", ")}`);
+            lines.push(`      refers to: ${referencedIds(r.spec).map(escapeControl).join(", ")}`);
         }
         if (r.owner) lines.push(`      ${comparison(r, idsOf(r.owner))}`);
         if (backups.exportedStack && r.owner && r.owner !== backups.exportedStack) {

@@ -21,7 +21,7 @@ import {
 } from "../providers/incident-io";
 import { ENVIRONMENTS, type Environment } from "../stack/routes";
 import { ATTRIBUTES, sourcesOwnedBy, type AttributeIds } from "../stack/sources";
-import { dropSecrets } from "./backups";
+import { dropSecrets, readJsonFile } from "./backups";
 import { processIo, runAsScript, type ScriptIo } from "./cli";
 import { ATTRIBUTES_DIR, SOURCES_DIR } from "./sourceBackups";
 import { sourceRowText } from "./sourceRow";
@@ -41,23 +41,42 @@ export interface SourceFinding {
     row?: string;
 }
 
-function readDir<T>(dir: string, field: string): T[] {
+/** A file that could not be read as what its folder holds, and why. */
+export interface FileProblem {
+    file: string;
+    problem: string;
+}
+
+/** Each `{"<field>": {...}}` file of a folder; a file that is not one is a problem, named (none is skipped in silence). */
+function readDir<T>(dir: string, field: string, problems: FileProblem[]): T[] {
     if (!fs.existsSync(dir)) return [];
-    return fs
+    const items: T[] = [];
+    for (const name of fs
         .readdirSync(dir)
         .filter((f) => f.endsWith(".json"))
-        .sort()
-        .map((f) => (JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as Record<string, T>)[field])
-        .filter((item): item is T => !!item && typeof item === "object");
+        .sort()) {
+        const file = path.join(dir, name);
+        const json = readJsonFile(file, { followLinks: false });
+        const item =
+            "value" in json && json.value && typeof json.value === "object" ? (json.value as Record<string, unknown>)[field] : undefined;
+        if ("problem" in json) problems.push({ file, problem: json.problem });
+        else if (!item || typeof item !== "object")
+            problems.push({ file, problem: `not {"${field}": {...}} as backup-routes writes it: skipped` });
+        else items.push(item as T);
+    }
+    return items;
 }
 
 /** Pure apart from reading the files: every table row matched to its live source or attribute by name. */
-export function importSources(backupDir: string): { findings: SourceFinding[]; unmanaged: AlertSourceSpec[] } {
+export function importSources(backupDir: string): { findings: SourceFinding[]; unmanaged: AlertSourceSpec[]; problems: FileProblem[] } {
+    const problems: FileProblem[] = [];
     // An old backup may still hold a token: it is dropped here (at any depth) and never printed.
-    const sources = readDir<AlertSourceResponse>(path.join(backupDir, SOURCES_DIR), "alert_source").map(
+    const sources = readDir<AlertSourceResponse>(path.join(backupDir, SOURCES_DIR), "alert_source", problems).map(
         (s) => dropSecrets(s) as AlertSourceResponse,
     );
-    const attributes = readDir<{ id: string; name: string }>(path.join(backupDir, ATTRIBUTES_DIR), "alert_attribute");
+    const attributes = readDir<{ id: string; name: string }>(path.join(backupDir, ATTRIBUTES_DIR), "alert_attribute", problems);
+    // A file left out would make its source or attribute look missing from the organisation: nothing is compared.
+    if (problems.length > 0) return { findings: [], unmanaged: [], problems };
     const findings: SourceFinding[] = [];
     const idOf = (items: Array<{ id: string; name: string }>, name: string): { id?: string; status?: string } => {
         const named = items.filter((i) => i.name === name);
@@ -107,7 +126,7 @@ export function importSources(backupDir: string): { findings: SourceFinding[]; u
         }
     }
     const unmanaged = sources.filter((s) => !used.has(s.id)).map((s) => fromSourceResponse(s));
-    return { findings, unmanaged };
+    return { findings, unmanaged, problems };
 }
 
 export async function main(argv: string[], io: ScriptIo = processIo()): Promise<number> {
@@ -130,6 +149,13 @@ export async function main(argv: string[], io: ScriptIo = processIo()): Promise<
         return 1;
     }
     const all = importSources(target);
+    if (all.problems.length > 0) {
+        io.error(
+            `${all.problems.length} file(s) in ${escapeControl(dir)} cannot be read; nothing was compared. Fix or move each, then run again:\n` +
+                all.problems.map((p) => `  ${escapeControl(path.relative(io.cwd, p.file))}: ${escapeControl(p.problem)}\n`).join(""),
+        );
+        return 1;
+    }
     const findings = all.findings.filter((f) => onlyStack === undefined || f.stack === onlyStack);
     const unmanaged = all.unmanaged;
     for (const f of findings) {

@@ -10,6 +10,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 import {
+    describeValue,
+    escapeControl,
     fromResponse,
     IncidentIoApiError,
     isSafeId,
@@ -75,8 +77,7 @@ function parseArgs(argv: string[]): { only: string[]; positional: string[]; flag
         else positional.push(arg);
     }
     const flags = parseFlags(named, ["base-url"], ["yes", "dry-run", "include-managed", "quiet"]);
-    if (positional.length > 1)
-        throw new UsageError(`one backup folder or file, got ${positional.map((p) => JSON.stringify(p)).join(", ")}`);
+    if (positional.length > 1) throw new UsageError(`one backup folder or file, got ${positional.map((p) => describeValue(p)).join(", ")}`);
     return { only, positional, flags };
 }
 
@@ -185,7 +186,7 @@ async function create(client: Client, p: PlannedRoute): Promise<RestoreOutcome> 
             return {
                 plan: p,
                 result: "failed",
-                problem: `created, but the answer's id ${JSON.stringify(created.id)} is not an id of letters, digits, _ and -: find the route in incident.io (Alerts → Routes)`,
+                problem: `created, but the answer's id ${describeValue(created.id)} is not an id of letters, digits, _ and -: find the route in incident.io (Alerts → Routes)`,
             };
         }
         return { plan: p, result: "re-created", newId: created.id };
@@ -240,7 +241,7 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
         io.error(
             `${backups.problems.length} problem(s) in ${dirArg}; nothing was read from or written to incident.io. ` +
                 "Fix or move each file named, then run again:\n" +
-                backups.problems.map((p) => `  ${p.source}: ${p.problem}\n`).join(""),
+                backups.problems.map((p) => `  ${escapeControl(p.source)}: ${escapeControl(p.problem)}\n`).join(""),
         );
         return 1;
     }
@@ -251,8 +252,8 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
     const { selected, unmatched } = selectRoutes(backups.routes, only);
     if (unmatched.length > 0) {
         io.error(
-            `--only ${unmatched.map((v) => JSON.stringify(v)).join(", ")}: no route of that id or name in ${dirArg}; nothing was sent. ` +
-                `It holds: ${backups.routes.map((r) => `${r.id} ${JSON.stringify(r.spec.name)}`).join(", ")}\n`,
+            `--only ${unmatched.map((v) => describeValue(v)).join(", ")}: no route of that id or name in ${dirArg}; nothing was sent. ` +
+                `It holds: ${backups.routes.map((r) => `${escapeControl(r.id)} ${describeValue(r.spec.name)}`).join(", ")}\n`,
         );
         return 2;
     }
@@ -321,7 +322,9 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
     if (confirmed) {
         // One at a time: a refused key stops every write after it.
         for (const [n, p] of writes.entries()) {
-            io.error(`restoring route ${n + 1} of ${writes.length}: ${p.route.id} ${JSON.stringify(p.route.spec.name)} (${p.action})\n`);
+            io.error(
+                `restoring route ${n + 1} of ${writes.length}: ${escapeControl(p.route.id)} ${describeValue(p.route.spec.name)} (${p.action})\n`,
+            );
             let outcome: RestoreOutcome;
             try {
                 outcome = p.action === "overwrite" ? await overwrite(client, p) : await create(client, p);
@@ -351,7 +354,12 @@ export async function main(argv: string[], io: ScriptIo = processIo(), overrides
     if (failed.length > 0) {
         io.error(
             `\ncould not restore ${failed.length} route(s):\n` +
-                failed.map((o) => `  ${o.plan.route.id} ${JSON.stringify(o.plan.route.spec.name)}: ${o.problem}\n`).join(""),
+                failed
+                    .map(
+                        (o) =>
+                            `  ${escapeControl(o.plan.route.id)} ${describeValue(o.plan.route.spec.name)}: ${escapeControl(o.problem ?? "")}\n`,
+                    )
+                    .join(""),
         );
         return 1;
     }

@@ -4,7 +4,15 @@
 // The comparison is the provider's (model.ts sameRoute/changedFields, what `pulumi up` compares),
 // the owner of a route is what backups.ts reads (stack/routes.ts by name, or the claim recorded in a
 // stack export), and the adoption line is the one import-routes prints.
-import { changedFields, configSetCommand, fromResponse, isSafeId, type AlertRouteResponse } from "../providers/incident-io";
+import {
+    changedFields,
+    configSetCommand,
+    describeValue,
+    escapeControl,
+    fromResponse,
+    isSafeId,
+    type AlertRouteResponse,
+} from "../providers/incident-io";
 import type { ImportedRoute } from "./backups";
 import { table } from "./cli";
 import { shellWord } from "./shellWord";
@@ -49,7 +57,7 @@ export function selectRoutes(routes: ImportedRoute[], only: string[]): { selecte
 /** A backed-up id that could name another path is never sent. Not today's ULID pattern: incident.io
  * may change its id format (providers/incident-io/ids.ts), and the API's 404 judges the rest. */
 export const badId = (route: ImportedRoute): string | undefined =>
-    isSafeId(route.id) ? undefined : `${JSON.stringify(route.id)} is not an id of letters, digits, _ and -; nothing was sent for it`;
+    isSafeId(route.id) ? undefined : `${describeValue(route.id)} is not an id of letters, digits, _ and -; nothing was sent for it`;
 
 /**
  * One route's plan. `live` is GET's answer (undefined: the API said not_found); `namesake` lists
@@ -77,7 +85,7 @@ export function planRoute(
                 ...base,
                 action: "blocked",
                 problem:
-                    `deleted, but incident.io has ${namesakes.length} route(s) named ${JSON.stringify(route.spec.name)} (${ids}): ` +
+                    `deleted, but incident.io has ${namesakes.length} route(s) named ${describeValue(route.spec.name)} (${ids}): ` +
                     "it was probably re-created already, and creating it again would make two. " +
                     (oldFile
                         ? `If ${ids} is its re-creation, nothing is left to restore: remove the old backup file (rm ${shellWord(oldFile)}; backup-routes keeps the files of routes no longer live). Otherwise compare with that route, or delete it in incident.io, then run again`
@@ -97,14 +105,15 @@ export function planRoute(
 const MAX_VALUE = 120;
 /** A field's value on one line, cut where it gets long. */
 function short(value: unknown): string {
-    const text = value === undefined ? "(none)" : JSON.stringify(value);
+    const text = value === undefined ? "(none)" : describeValue(value);
     return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
 }
 
 /** What the plan will do to one route, field by field for an overwrite. */
 export function describePlan(plan: PlannedRoute): string[] {
     const { route } = plan;
-    const head = `${route.id}  ${JSON.stringify(route.spec.name)}`;
+    // The backup's and the API's text, shown: control characters escaped (an OSC 52 in a name would write the clipboard).
+    const head = `${escapeControl(route.id)}  ${describeValue(route.spec.name)}`;
     switch (plan.action) {
         case "same":
             return [`${head}: same as the backup; skipped`];
@@ -114,7 +123,7 @@ export function describePlan(plan: PlannedRoute): string[] {
             return [`${head}: not restored: ${plan.problem}`];
         case "managed":
             return [
-                `${head}: managed by stack ${plan.managedBy}; skipped. The stack is the source of truth: restore it with ` +
+                `${head}: managed by stack ${escapeControl(plan.managedBy!)}; skipped. The stack is the source of truth: restore it with ` +
                     `\`pulumi up --stack ${shellWord(plan.managedBy!)}\` (restoring it by hand makes the next \`pulumi refresh\` show it as drift), ` +
                     "or pass --include-managed",
             ];

@@ -4,7 +4,7 @@
 //
 // It never guesses: where the structure and the hints leave more than one key (two unconditioned
 // sources of one route, both of a type that fits), the finding lists every candidate key.
-import type { AlertRouteSpec, ParamBinding } from "../providers/incident-io";
+import { escapeControl, type AlertRouteSpec, type ParamBinding } from "../providers/incident-io";
 import type { ID_DESCRIPTIONS } from "../stack/routes";
 import { ROUTES, type IdGroup, type IdRef, type RouteIds, type RouteRow } from "../stack/routes";
 
@@ -159,10 +159,12 @@ export function rowNamed(name: string): RouteRow | undefined {
 
 /** "alert source 01… = alert-routing:alertSources.alertmanager", or the candidates, or why none. */
 export function describeFinding(f: IdFinding): string {
-    if (f.keys.length === 1) return `${f.kind} ${f.id} = ${configKey(f.keys[0])}`;
+    // The id is the backup's text (a Slack literal, a source id): shown escaped.
+    const id = escapeControl(f.id);
+    if (f.keys.length === 1) return `${f.kind} ${id} = ${configKey(f.keys[0])}`;
     if (f.keys.length > 1)
-        return `${f.kind} ${f.id} = one of ${f.keys.map(configKey).join(", ")} (the route alone cannot tell; npm run discover-config reads each source's type)`;
-    return `${f.kind} ${f.id} (no key: its definition in stack/routes.ts has no place for it)`;
+        return `${f.kind} ${id} = one of ${f.keys.map(configKey).join(", ")} (the route alone cannot tell; npm run discover-config reads each source's type)`;
+    return `${f.kind} ${id} (no key: its definition in stack/routes.ts has no place for it)`;
 }
 
 export interface KeyResolution {

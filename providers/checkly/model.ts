@@ -257,11 +257,24 @@ export function withoutSecretValues<T extends ChecklyAlertChannelSpec>(spec: T):
     const strip = (list: ChecklyKeyValue[]) => list.map((kv) => ({ ...kv, value: removed }));
     const config: ChecklyWebhookConfig = {
         ...spec.config,
+        url: urlWithoutCredentials(spec.config.url),
         headers: strip(spec.config.headers),
         queryParameters: strip(spec.config.queryParameters),
     };
     if (config.webhookSecret) config.webhookSecret = removed;
     return { ...spec, config };
+}
+
+/** A URL without what may be a credential in it: `user:password@` and the query (`?token=...`); the channel's own
+ * URL carries neither (the stack builds it from the source's id), so only a hand-made one loses something. */
+function urlWithoutCredentials(raw: string): string {
+    let url: URL;
+    try {
+        url = new URL(raw);
+    } catch {
+        return "(removed: not a URL, so it could not be told apart from a credential)";
+    }
+    return url.username || url.password || url.search ? `${url.origin}${url.pathname}` : raw;
 }
 
 /** Every credential a channel carries: what errors and logs must never repeat. */

@@ -134,6 +134,21 @@ describe("checkly model: credentials", () => {
         assert.equal(JSON.stringify(stripped).includes("tok-1234"), false);
         assert.equal(stripped.config.headers[0].key, "Authorization");
     });
+    test("withoutSecretValues drops a credential written into the URL (user:password@, a query), and keeps a plain URL", () => {
+        for (const url of [
+            "https://api.incident.io/v2/alert_events/checkly/01SRC?token=CANARYQ",
+            "https://u:CANARYPW@api.incident.io/v2/alert_events/checkly/01SRC",
+        ]) {
+            const stripped = withoutSecretValues({ ...spec(), config: { ...spec().config, url } });
+            assert.equal(stripped.config.url, "https://api.incident.io/v2/alert_events/checkly/01SRC");
+            assert.doesNotMatch(JSON.stringify(stripped), /CANARY/);
+        }
+        assert.equal(withoutSecretValues(spec()).config.url, spec().config.url, "the channel's own URL is kept as it is");
+        assert.doesNotMatch(
+            withoutSecretValues({ ...spec(), config: { ...spec().config, url: "not a url CANARYX" } }).config.url,
+            /CANARY/,
+        );
+    });
     test("secretValues has the header and the bare token", () => {
         assert.deepEqual(secretValues(spec()).sort(), ["Bearer tok-1234", "tok-1234"]);
     });
