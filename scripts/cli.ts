@@ -97,15 +97,16 @@ export function rerunCommand(script: string, flags: Record<string, string | true
 
 /** What the client's messages tell a script's operator: the script's own flags, not the provider's config keys. */
 export function scriptFixes(rerun: string): SettingFix {
+    const secret = (env: string) => `\`${exportSecretCommand(env)}\` (paste the key, then Enter)`;
     return {
         // clientFor names the flag itself (`--base-url`); the client's own messages name the provider's key.
         set: (key, value) =>
             key === "--base-url" || key.endsWith(":baseUrl")
                 ? `--base-url ${shellQuote(value)}`
                 : key.endsWith(":apiKey")
-                  ? `\`${exportSecretCommand(API_KEY_ENV)}\` (paste the key, then Enter)`
+                  ? secret(API_KEY_ENV)
                   : `run again later (the scripts use the default ${key}): ${rerun}`,
-        setSecret: (_key, env) => `\`${exportSecretCommand(env)}\` (paste the key, then Enter)`,
+        setSecret: (_key, env) => secret(env),
         showBaseUrl: () => "the --base-url given, default https://api.incident.io",
     };
 }

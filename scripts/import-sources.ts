@@ -57,12 +57,13 @@ function readDir<T>(dir: string, field: string, problems: FileProblem[]): T[] {
         .sort()) {
         const file = path.join(dir, name);
         const json = readJsonFile(file, { followLinks: false });
-        const item =
-            "value" in json && json.value && typeof json.value === "object" ? (json.value as Record<string, unknown>)[field] : undefined;
-        if ("problem" in json) problems.push({ file, problem: json.problem });
-        else if (!item || typeof item !== "object")
-            problems.push({ file, problem: `not {"${field}": {...}} as backup-routes writes it: skipped` });
-        else items.push(item as T);
+        if ("problem" in json) {
+            problems.push({ file, problem: json.problem });
+            continue;
+        }
+        const item = json.value && typeof json.value === "object" ? (json.value as Record<string, unknown>)[field] : undefined;
+        if (item && typeof item === "object") items.push(item as T);
+        else problems.push({ file, problem: `not {"${field}": {...}} as backup-routes writes it: skipped` });
     }
     return items;
 }

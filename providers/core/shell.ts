@@ -119,8 +119,8 @@ interface SecretKey {
 /** The two ways to give a secret key, as a sentence of a message says them (commands in backticks). `fromConfig`: the
  * key in use came from the stack's config, which wins over the environment, so only the config's way is said. */
 export function secretKeyFix(c: SecretKey & { fromConfig?: boolean }): string {
-    if (c.fromConfig) return `\`${configSetCommand({ stack: c.stack, key: c.key, secret: true })}\` (${ASKS_WITHOUT_ECHO})`;
-    return `\`${configSetCommand({ stack: c.stack, key: c.key, secret: true })}\` (${ASKS_WITHOUT_ECHO}), or ${c.env} in the environment: \`${exportSecretCommand(c.env)}\` (paste the key, then Enter)`;
+    const set = `\`${configSetCommand({ stack: c.stack, key: c.key, secret: true })}\` (${ASKS_WITHOUT_ECHO})`;
+    return c.fromConfig ? set : `${set}, or ${c.env} in the environment: \`${exportSecretCommand(c.env)}\` (paste the key, then Enter)`;
 }
 
 /** The same as one fix of a list (the config check's, the stack files' headers): the command first, as it is pasted. */

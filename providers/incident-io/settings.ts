@@ -88,11 +88,11 @@ export function readSettings(
     }
 
     // Cleaned where it is read: trimmed, and refused (without repeating it) if a control character is left.
+    const keyInConfig = text(CONFIG_KEYS.apiKey);
     const apiKey = (() => {
-        const fromConfig = text(CONFIG_KEYS.apiKey);
-        const [raw, source] = fromConfig !== undefined ? [fromConfig, API_KEY_CONFIG] : [env[API_KEY_ENV] || undefined, API_KEY_ENV];
+        const [raw, source] = keyInConfig !== undefined ? [keyInConfig, API_KEY_CONFIG] : [env[API_KEY_ENV] || undefined, API_KEY_ENV];
         try {
-            return cleanApiKey(raw, source, fixes.setSecret(API_KEY_CONFIG, API_KEY_ENV, source === API_KEY_CONFIG));
+            return cleanApiKey(raw, source, fixes.setSecret(API_KEY_CONFIG, API_KEY_ENV, keyInConfig !== undefined));
         } catch (error) {
             problems.push((error as Error).message);
             return undefined;
@@ -115,7 +115,7 @@ export function readSettings(
     const settings: ProviderSettings = {
         baseUrl,
         apiKey,
-        apiKeyFromConfig: text(CONFIG_KEYS.apiKey) !== undefined,
+        apiKeyFromConfig: keyInConfig !== undefined,
         onConflict: onConflict === "overwrite" ? "overwrite" : "fail",
         claimManaged: claim !== "false",
         requestTimeoutMs: number(CONFIG_KEYS.requestTimeoutSeconds, DEFAULT_REQUEST_TIMEOUT_MS / 1000, 0.1, MAX_SECONDS) * 1000,
