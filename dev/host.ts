@@ -203,6 +203,19 @@ export class DynamicProviderHost {
         return this.child.pid!;
     }
 
+    /**
+     * The lines logged from index `since` on, joined, once they match `pattern` (a string: contain it). The host writes its log to
+     * stderr, a stream of its own: a line can arrive after the reply to the call that wrote it. After `timeoutMs`
+     * without a match, the lines so far (so the caller's assertion fails with what was said).
+     */
+    async loggedSince(since: number, pattern: RegExp | string, timeoutMs = 5_000): Promise<string> {
+        const deadline = Date.now() + timeoutMs;
+        const said = () => this.logs.slice(since).join("\n");
+        const found = () => (typeof pattern === "string" ? said().includes(pattern) : pattern.test(said()));
+        while (!found() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        return said();
+    }
+
     static async start(opts: StartOptions = {}): Promise<DynamicProviderHost> {
         const cwd = opts.cwd ?? PROJECT_ROOT;
         const child = spawn(process.execPath, [HOST_SCRIPT, "127.0.0.1:0"], {

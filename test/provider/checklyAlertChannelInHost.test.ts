@@ -145,7 +145,8 @@ describe("ChecklyAlertChannel in the real dynamic-provider host, against both em
                 "check's adoption preview and create's read",
             );
             assert.deepEqual(checkly.channel(created.id), before, "the channel, subscriptions included, is untouched");
-            assert.ok(host.logs.some((l) => l.includes(`adopting "${CHECKLY_CHANNEL_NAMES[environment]}" (${created.id}) writes nothing`)));
+            const adopting = `adopting "${CHECKLY_CHANNEL_NAMES[environment]}" (${created.id}) writes nothing`;
+            assert.ok((await host.loggedSince(0, adopting)).includes(adopting));
             // The token is in the outputs Pulumi keeps secret, and nowhere else.
             assert.ok(JSON.stringify(created.properties.config).includes(tokens[environment]));
             assert.ok(!outsideSecrets(created.properties).includes(tokens[environment]), "the token outside config/channel");

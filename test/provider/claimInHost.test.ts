@@ -62,7 +62,10 @@ describe("a claim removed in the dashboard, in the real host", { timeout: 120_00
         );
         assert.equal(emulator.count("POST"), 0);
         assert.equal(refreshed.properties.claimed, undefined, "the refresh no longer records the claim");
-        assert.match(host.logs.slice(logsBefore).join("\n"), /changed outside Pulumi.*`pulumi up --stack production` marks it as managed/);
+        assert.match(
+            await host.loggedSince(logsBefore, /changed outside Pulumi/),
+            /changed outside Pulumi.*`pulumi up --stack production` marks it as managed/,
+        );
 
         // The dashboard edit is taken into code, so the definition matches the live route: the only change is the claim.
         const kept = await host.check(URN, refreshed.inputs ?? inputs, program({ name: inputs.name, enabled: false }));

@@ -48,7 +48,7 @@ describe("a new route beside a live route of the same name, in the real host", {
         const logsBefore = host.logs.length;
         const checked = await host.check(URN, {}, news());
         assert.deepEqual(checked.failures, []);
-        const said = host.logs.slice(logsBefore).join("\n");
+        const said = await host.loggedSince(logsBefore, /already has a live route/);
         assert.match(said, /warning: incident\.io already has a live route named "Production Alerts"/);
         assert.ok(said.includes(liveId), said);
         assert.ok(
@@ -128,7 +128,10 @@ describe("a new route beside a live route of the same name, in the real host", {
         // "warn" after "error" in the same run: still said (once), though the run's first check spent the list.
         let logsBefore = host.logs.length;
         assert.deepEqual((await host.check(urnFor("New route Z", ALERT_ROUTE_TYPE), {}, news({ name: "New route Z" }))).failures, []);
-        assert.match(host.logs.slice(logsBefore).join("\n"), /warning: could not list the live routes .*not checked in this run/);
+        assert.match(
+            await host.loggedSince(logsBefore, /could not list/),
+            /warning: could not list the live routes .*not checked in this run/,
+        );
 
         // Staging's "warn", in a run of its own: the preview goes on, and says so once for the run.
         await host.stop();
@@ -138,7 +141,7 @@ describe("a new route beside a live route of the same name, in the real host", {
             const warned = await host.check(urnFor(name, ALERT_ROUTE_TYPE), {}, news({ name }));
             assert.deepEqual(warned.failures, [], "warn: the preview goes on");
         }
-        const said = host.logs.slice(logsBefore).join("\n");
+        const said = await host.loggedSince(logsBefore, /could not list/);
         assert.equal(said.match(/warning: could not list the live routes .*not checked in this run/g)?.length, 1, said);
         assert.equal(emulator.count("POST"), 0);
         emulator.clearFaults();
